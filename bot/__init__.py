@@ -1,0 +1,1 @@
+"""Lede's user-facing side: answers, the `lede` command line, and the Telegram bot."""

@@ -1,0 +1,131 @@
+"""Find a short direct answer (a name, a number, a place, a date) in supporting sentences.
+
+No extractive QA model ships offline, so this reads the question's type, collects the spans of
+the supporting sentences that fit it, and picks the one that the best sentences agree on and that
+stands nearest the question's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from index.text import STOPWORDS, keywords, words
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_CALENDAR_WORDS = set(words(_MONTHS.replace("|", " ") + " " + _WEEKDAYS.replace("|", " ")))
+_DATE = re.compile(
+    rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})(?:\s+\d{{4}})?|(?:1[89]|20)\d{{2}}"
+    rf"|{_WEEKDAYS}|(?:yesterday|today|last (?:week|month|year)))\b"
+)
+_NUMBER = re.compile(
+    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent))?"
+    r"(?:\s(?:million|billion|trillion|thousand|hundred))?"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|thousands?|millions?)\b"
+)
+_CONNECTOR = r"(?:of|the|de|del|la|le|van|von|der|da|di|al|bin|el|for|and|&)"
+_CAPITALISED = re.compile(rf"[A-Z][\w'’.-]*(?:\s+(?:{_CONNECTOR}\s+)*[A-Z0-9][\w'’.-]*)*")
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,60})[”\"]")
+# Role words that precede a name ("Prime Minister Keir Starmer") but are not the name.
+_TITLES = set(
+    """president prime minister secretary chancellor spokeswoman spokesman spokesperson governor
+    senator sen rep representative mayor chief ceo director general gen king queen prince princess
+    pope judge justice attorney foreign defense defence finance interior state deputy vice former
+    mr mrs ms dr professor prof coach captain leader head chair chairman chairwoman founder""".split()
+)
+_DEMONYM = re.compile(r"(?:ian|ish|ese|ch)$")
+
+
+def question_kind(question: str) -> str:
+    """Return what the question asks for: "person", "number", "date", "name", or "description"
+    (why, how, what is: no short span answers those)."""
+    q = question.lower()
+    if re.match(r"\s*(why|how (do|does|did|is|are|was|were|can|could|will|would)|what (is|are|was|were) (a|an|the)\b|explain|describe)", q):
+        return "description"
+    if re.search(
+        r"\bhow (many|much|long|old|far|big|large|tall|high)\b|\bwhat (percentage|percent|number|amount)\b",
+        q,
+    ):
+        return "number"
+    if re.search(r"\bwhen\b|\b(what|which) (year|day|date|month|time)\b", q):
+        return "date"
+    if re.search(r"\bwho(m|se)?\b", q):
+        return "person"
+    return "name"
+
+
+def _trim(span: str, asked: set[str], kind: str) -> str:
+    """Drop connectors, role titles and the question's own words from a span's edges."""
+    tokens = span.rstrip(".,;:'’").split()
+
+    def droppable(token: str, leading: bool) -> bool:
+        word = token.lower().strip(".,'’")
+        if re.fullmatch(_CONNECTOR, word):
+            return True
+        if len(tokens) > 1 and (word in asked or (leading and kind == "person" and (
+            word in _TITLES or _DEMONYM.search(word)
+        ))):
+            return True
+        return False
+
+    while tokens and droppable(tokens[0], leading=True):
+        tokens.pop(0)
+    while tokens and droppable(tokens[-1], leading=False):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
+    """Return (span, character offset) pairs of the kind the question asks for."""
+    if kind == "number":
+        found = [(m.group(0).strip(), m.start()) for m in _NUMBER.finditer(sentence)]
+    elif kind == "date":
+        found = [(m.group(0).strip(), m.start()) for m in _DATE.finditer(sentence)]
+    else:
+        found = [(m.group(1).strip(), m.start()) for m in _QUOTED.finditer(sentence)]
+        found += [(_trim(m.group(0), asked, kind), m.start()) for m in _CAPITALISED.finditer(sentence)]
+    return [(span, start) for span, start in found if span]
+
+
+def _nearness(sentence: str, start: int, asked: set[str]) -> float:
+    """Return 1 for a span right next to a word of the question, less the farther it stands."""
+    positions = [m.start() for m in re.finditer(r"\w+", sentence) if m.group(0).lower() in asked]
+    if not positions:
+        return 0.5
+    distance = min(abs(start - p) for p in positions) / 6  # ~ words between them
+    return 1.0 / (1.0 + distance / 4)
+
+
+def direct_answer(question: str, sentences: list[str], *, common_words: set[str]) -> str | None:
+    """Return the best short answer in `sentences` (best first), or None when none fits.
+
+    `common_words` holds words seen lower-case in the sources: capitalised, one of them opens a
+    sentence ("Troops from ...") rather than naming something.
+    """
+    kind = question_kind(question)
+    if kind == "description":
+        return None
+    asked = set(keywords(question))
+    votes: dict[str, float] = defaultdict(float)
+    spelling: dict[str, str] = {}
+    for rank, sentence in enumerate(sentences):
+        for span, start in _spans(sentence, kind, asked):
+            span_words = words(span)
+            if not span_words or all(w in asked or w in STOPWORDS for w in span_words):
+                continue  # the question's own words are not its answer
+            if kind in ("person", "name") and (
+                all(w in common_words or w in _CALENDAR_WORDS for w in span_words)
+            ):
+                continue
+            key = " ".join(span_words)
+            votes[key] += _nearness(sentence, start, asked) / (1 + rank)
+            spelling.setdefault(key, span)
+    if not votes:
+        return None
+    return spelling[max(votes, key=votes.__getitem__)]

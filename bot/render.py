@@ -1,0 +1,30 @@
+"""Render an answer as plain text for the terminal."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Source
+
+NOT_FOUND = "I did not find an answer to that in my sources."
+
+
+def source_line(source: Source) -> str:
+    """Return "Title — Outlet, 2026-02-04" for a citation."""
+    details = [d for d in (source.outlet, source.date.date().isoformat() if source.date else None) if d]
+    return f"{source.title} — {', '.join(details)}" if details else source.title
+
+
+def render_text(answer: Answer) -> str:
+    """Return the answer as the terminal shows it."""
+    lines: list[str] = []
+    if not answer.found:
+        lines.append(NOT_FOUND)
+        if answer.sources:
+            lines += ["", "Closest articles:"]
+            lines += [f"  - {source_line(s)}\n    {s.url}" for s in answer.sources]
+        return "\n".join(lines)
+    if answer.direct:
+        lines += [answer.direct, ""]
+    lines += [f"  {quote.text} [{quote.source}]" for quote in answer.quotes]
+    lines += ["", "Sources:"]
+    lines += [f"  [{s.number}] {source_line(s)}\n      {s.url}" for s in answer.sources]
+    return "\n".join(lines)

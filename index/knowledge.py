@@ -1,0 +1,188 @@
+"""The knowledge base: the database, the embedder and the FAISS index, kept in agreement."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from sqlalchemy import func, select
+
+from index.db import create_database, session_factory
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.errors import ConfigError
+from index.models import Article, Meta, Passage, Source
+from index.settings import Settings
+from index.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+MODEL_KEY = "embedding_model"
+
+
+@dataclass(frozen=True)
+class Stats:
+    sources: int
+    articles: int
+    passages: int
+    vectors: int
+    in_sync: bool
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    removed: int
+    embedded: int
+
+
+class KnowledgeBase:
+    """Owns the engine, the embedder and the vector index of one data dir."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = create_database(url=settings.resolved_database_url)
+        self.sessions = session_factory(self.engine)
+        self._embedder = embedder
+        self._vectors_lock = threading.Lock()
+        self._vectors: VectorIndex | None = None
+
+    @property
+    def model_name(self) -> str:
+        """The name of the embedding model in use."""
+        return self._embedder.name if self._embedder else self.settings.embedding_model
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedder, created on first use (loading a model takes seconds)."""
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(
+                self.settings.embedding_model,
+                backend=self.settings.embedding_backend,
+                cache_dir=self.settings.cache_dir,
+            )
+        self._check_model(self._embedder)
+        return self._embedder
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The FAISS index, loaded and brought into agreement with the database on first use."""
+        with self._vectors_lock:
+            if self._vectors is None:
+                vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
+                vectors.load()
+                self._vectors = vectors
+                report = self.sync_vectors()
+                if report.added or report.removed:
+                    log.info(
+                        "FAISS index caught up with the database: %d added, %d removed",
+                        report.added,
+                        report.removed,
+                    )
+            return self._vectors
+
+    def _check_model(self, embedder: Embedder) -> None:
+        # Vectors from two models are not comparable: refuse to mix them.
+        with self.sessions.begin() as session:
+            stored = session.get(Meta, MODEL_KEY)
+            if stored is None:
+                session.add(Meta(key=MODEL_KEY, value=embedder.name))
+            elif stored.value != embedder.name:
+                has_passages = session.scalar(select(func.count(Passage.id))) or 0
+                if has_passages:
+                    raise ConfigError(
+                        f"this knowledge base was embedded with {stored.value!r}, not "
+                        f"{embedder.name!r}. Run `lede reindex --re-embed` to switch models, "
+                        "or set LEDE_EMBEDDING_MODEL back."
+                    )
+                stored.value = embedder.name
+
+    def passage_text_for_embedding(self, title: str, text: str) -> str:
+        """Return what is embedded for a passage: its article's title gives it context."""
+        return f"{title}\n{text}" if title else text
+
+    def sync_vectors(self, *, save: bool = True) -> SyncReport:
+        """Make the FAISS index hold exactly the database's passages; save it when it changed."""
+        vectors = self._vectors
+        assert vectors is not None
+        with self.sessions() as session:
+            db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
+        index_ids = vectors.ids()
+        extra = np.setdiff1d(index_ids, db_ids, assume_unique=True)
+        missing = np.setdiff1d(db_ids, index_ids, assume_unique=True)
+        removed = vectors.remove(extra)
+        added, embedded = self._add_from_database(missing)
+        if save and (added or removed):
+            vectors.save()
+        return SyncReport(added=added, removed=removed, embedded=embedded)
+
+    def _add_from_database(self, ids: np.ndarray, chunk: int = 2048) -> tuple[int, int]:
+        """Add the stored vectors of passages `ids`, embedding (and storing) any that lack one."""
+        added = embedded = 0
+        for start in range(0, len(ids), chunk):
+            part = [int(i) for i in ids[start : start + chunk]]
+            with self.sessions.begin() as session:
+                rows = session.execute(
+                    select(Passage, Article.title)
+                    .join(Article, Passage.article_id == Article.id)
+                    .where(Passage.id.in_(part))
+                ).all()
+                unembedded = [(p, title) for p, title in rows if p.embedding is None]
+                if unembedded:
+                    fresh = self.embedder.embed_passages(
+                        [self.passage_text_for_embedding(t, p.text) for p, t in unembedded]
+                    )
+                    for (passage, _), vector in zip(unembedded, fresh):
+                        passage.embedding = vector.tobytes()
+                    embedded += len(unembedded)
+                matrix = np.vstack(
+                    [np.frombuffer(p.embedding, dtype=np.float32) for p, _ in rows]
+                ) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
+                self._vectors.add(np.array([p.id for p, _ in rows], dtype=np.int64), matrix)
+                added += len(rows)
+        return added, embedded
+
+    def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
+        """Add freshly stored passages to the index (saved by `save_vectors`)."""
+        self.vectors.add(np.asarray(ids, dtype=np.int64), vectors)
+
+    def remove_vectors(self, ids: list[int]) -> None:
+        """Remove deleted passages from the index."""
+        self.vectors.remove(np.asarray(ids, dtype=np.int64))
+
+    def save_vectors(self) -> None:
+        """Write the index to disk atomically."""
+        self.vectors.save()
+
+    def reindex(self, *, re_embed: bool = False) -> SyncReport:
+        """Rebuild the FAISS index from the database, re-running the model when asked."""
+        if re_embed:
+            with self.sessions.begin() as session:
+                session.query(Passage).update({Passage.embedding: None})
+                session.merge(Meta(key=MODEL_KEY, value=self.model_name))
+        vectors = self.vectors
+        vectors.clear()
+        return self.sync_vectors()
+
+    def stats(self) -> Stats:
+        """Return counts of everything stored and whether FAISS agrees with the database."""
+        with self.sessions() as session:
+            sources = session.scalar(select(func.count(Source.id))) or 0
+            articles = session.scalar(select(func.count(Article.id))) or 0
+            db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
+        # A process that has not loaded the index reports the file on disk, without the model.
+        if self._vectors is not None:
+            held = self._vectors.ids()
+        else:
+            held = VectorIndex.read_ids(self.settings.faiss_path)
+        if held is None:
+            held = np.zeros(0, dtype=np.int64)
+        return Stats(
+            sources=sources,
+            articles=articles,
+            passages=len(db_ids),
+            vectors=len(held),
+            in_sync=bool(np.array_equal(np.sort(held), np.sort(db_ids))),
+        )

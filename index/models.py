@@ -1,0 +1,116 @@
+"""Typed SQLAlchemy models: sources, the articles they carry, and the passages we index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always an aware UTC datetime in Python, whatever the backend keeps
+    (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Lede stores aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """Somewhere articles come from: a local file or folder, a feed, a page, a site."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(String(512))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer, default=3600)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_fetch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    """One news article, keyed by its canonical URL (or file path)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    guid: Mapped[str | None] = mapped_column(String(2048), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(256))
+    author: Mapped[str | None] = mapped_column(String(512))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    source: Mapped[Source | None] = relationship(back_populates="articles")
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Passage.ordinal"
+    )
+
+
+class Passage(Base):
+    """A few sentences of an article: the unit we embed, search and cite."""
+
+    __tablename__ = "passages"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # float32 bytes of the normalised vector: the database, not the FAISS file, is the source of
+    # truth, so a lost or stale index is rebuilt without re-running the model.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    article: Mapped[Article] = relationship(back_populates="passages")
+
+
+class Meta(Base):
+    """Facts about the knowledge base itself, such as which model embedded it."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,78 @@
+"""Pure text helpers shared by ingest and answers: sentences, words, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Words that end in a full stop without ending a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
+    "a.m", "p.m", "d.c", "mt", "ft", "approx", "est", "fig", "rev", "hon", "pres",
+}
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*\s+""")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+
+
+def normalise_space(text: str) -> str:
+    """Return `text` with Unicode normalised (NFC) and runs of spaces and tabs collapsed."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of one paragraph, each a verbatim substring of it."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        candidate = text[start:end].strip()
+        last_word = candidate.rstrip(".!?…\"'”’)]").rsplit(maxsplit=1)[-1:] or [""]
+        word = last_word[0].lower().lstrip("(\"'“‘")
+        following = text[end : end + 1]
+        # Not a boundary: an abbreviation, an initial ("J. K."), or a lower-case continuation.
+        if following.islower() or (
+            candidate.endswith(".") and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
+        ):
+            continue
+        sentences.append(candidate)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-cased words of `text`."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_hash(text: str) -> str:
+    """Return a stable hash of text, blind to case and spacing, for deduplication."""
+    canonical = " ".join(words(text))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also said says according recently
+    new latest news""".split()
+)
+
+
+def keywords(text: str) -> list[str]:
+    """Return the content words of `text` (no stop words), in order, without repeats."""
+    seen: dict[str, None] = {}
+    for word in re.findall(r"\w+", text.lower()):
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            seen.setdefault(word, None)
+    return list(seen)

@@ -1,0 +1,132 @@
+"""The FAISS index of passage vectors, keyed by passage id and saved atomically.
+
+Inner product over normalised vectors is cosine similarity. The index is a cache of the
+`passages.embedding` column: whatever it lacks or holds in excess is fixed from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class VectorIndex:
+    """Passage vectors in memory, with load and atomic save to one file."""
+
+    def __init__(self, path: Path, dim: int) -> None:
+        self.path = path
+        self.dim = dim
+        self._lock = threading.RLock()
+        self._index = self._empty()
+
+    def _empty(self) -> faiss.IndexIDMap2:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+
+    def load(self) -> bool:
+        """Read the file into memory; return False (and start empty) when it is missing or unusable."""
+        leftover = self._temp_path()
+        if leftover.exists():  # a save that was killed half-way; the real file is intact
+            leftover.unlink()
+        if not self.path.exists():
+            return False
+        try:
+            index = faiss.read_index(str(self.path))
+        except RuntimeError as exc:
+            log.warning("FAISS file %s is unreadable (%s); it will be rebuilt", self.path, exc)
+            return False
+        if index.d != self.dim or not isinstance(index, faiss.IndexIDMap2):
+            log.warning("FAISS file %s does not fit the model (dim %d); rebuilding", self.path, index.d)
+            return False
+        with self._lock:
+            self._index = index
+        return True
+
+    @staticmethod
+    def read_ids(path: Path) -> np.ndarray | None:
+        """Return the passage ids in the file at `path`, or None when it is missing or unreadable."""
+        if not path.exists():
+            return None
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            return None
+        if not isinstance(index, faiss.IndexIDMap2):
+            return None
+        return faiss.vector_to_array(index.id_map).astype(np.int64)
+
+    def save(self) -> None:
+        """Write the index so that a crash at any moment leaves the old or the new file whole."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self._temp_path()
+        with self._lock:
+            faiss.write_index(self._index, str(temp))
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+    def _temp_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".tmp")
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def ids(self) -> np.ndarray:
+        """Return the passage ids held, as int64."""
+        with self._lock:
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors under passage ids; ids already present are replaced, never duplicated."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self._lock:
+            # IndexIDMap accepts a duplicate id silently and would then return it twice.
+            self._index.remove_ids(faiss.IDSelectorBatch(ids))
+            self._index.add_with_ids(vectors, ids)
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove passage ids; return how many were present."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return 0
+        with self._lock:
+            return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
+
+    def clear(self) -> None:
+        """Drop every vector."""
+        with self._lock:
+            self._index = self._empty()
+
+    def search(
+        self, vector: np.ndarray, k: int, *, only: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Return up to k (passage id, cosine) pairs, best first, optionally only among `only` ids."""
+        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
+        params = None
+        if only is not None:
+            if len(only) == 0:
+                return []
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(only, dtype=np.int64)))
+        with self._lock:
+            k = min(k, int(self._index.ntotal))
+            if k <= 0:
+                return []
+            scores, ids = self._index.search(query, k, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]

@@ -1,0 +1,1 @@
+"""Getting news into the knowledge base: read sources, extract articles, split, store."""

@@ -1,0 +1,32 @@
+"""Extract the article (text, title, author, date, language) from an HTML page."""
+
+from __future__ import annotations
+
+import trafilatura
+
+from index.errors import InputError
+from ingest.dates import parse_date
+from ingest.document import Document
+
+
+def extract_article(html: str, *, url: str) -> Document:
+    """Return the article in `html`, without the page's menus, ads and comments."""
+    result = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if result is None or not (result.text or "").strip():
+        raise InputError(f"{url}: no article text found in the page.")
+    # trafilatura puts one paragraph on each line.
+    paragraphs = [line.strip() for line in result.text.splitlines() if line.strip()]
+    title = result.title or paragraphs[0]
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:] or paragraphs
+    return Document(
+        url=url,
+        title=title,
+        text="\n\n".join(paragraphs),
+        outlet=result.sitename or None,
+        author=result.author or None,
+        published_at=parse_date(result.date),
+        language=result.language or None,
+    )

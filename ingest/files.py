@@ -1,0 +1,148 @@
+"""Read articles from local files and folders: .txt, .md, .html, and JSON/JSONL corpora."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.errors import InputError
+from index.text import normalise_space
+from ingest.dates import parse_date
+from ingest.document import Document
+from ingest.extract import extract_article
+from ingest.split import paragraphs_of
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+
+
+def _suffix(path: Path) -> str:
+    """Return the meaningful suffix: `.jsonl` for `corpus.jsonl.gz`."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Return the readable files under `paths` (folders searched recursively), sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and _suffix(p) in SUFFIXES
+            )
+        elif path.is_file():
+            if _suffix(path) not in SUFFIXES:
+                raise InputError(
+                    f"{path}: unsupported file type; Lede reads {', '.join(sorted(SUFFIXES))} (and .gz)."
+                )
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder.")
+    return found
+
+
+def read_file(path: Path) -> Iterator[Document]:
+    """Yield the documents in one file (one, or many for a JSON corpus)."""
+    suffix = _suffix(path)
+    try:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix.lower() == ".gz" else path.read_bytes()
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read it ({exc}).") from exc
+    text = raw.decode("utf-8", errors="replace")
+    if suffix in {".json", ".jsonl"}:
+        yield from _read_corpus(path, text, lines=suffix == ".jsonl")
+    elif suffix in {".html", ".htm"}:
+        yield extract_article(text, url=path.resolve().as_uri())
+    elif suffix in {".md", ".markdown"}:
+        yield _read_markdown(path, text)
+    else:
+        yield _read_plain(path, text)
+
+
+_BYLINE = re.compile(r"^(?:by|from)\s+\S", re.IGNORECASE)
+
+
+def _drop_trailing_chrome(paragraphs: list[str]) -> list[str]:
+    """Drop page furniture at the end ("You may also like", "Leave a Comment"): short lines
+    that end no sentence."""
+    while paragraphs and len(paragraphs[-1].split()) <= 5 and not re.search(r"[.!?\"”]$", paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    return paragraphs
+
+
+def _read_plain(path: Path, text: str) -> Document:
+    """A plain-text article: a title line, an optional byline, then the body."""
+    paragraphs = paragraphs_of(normalise_lines(text))
+    if not paragraphs:
+        raise InputError(f"{path}: the file is empty.")
+    title, body = paragraphs[0], paragraphs[1:]
+    author = None
+    if body and _BYLINE.match(body[0]) and len(body[0].split()) <= 12:
+        author = re.sub(r"^(?:by|from)\s+", "", body[0], flags=re.IGNORECASE)
+        body = body[1:]
+    body = _drop_trailing_chrome(body)
+    if not body:
+        raise InputError(f"{path}: only a title line, no article text.")
+    return Document(
+        url=path.resolve().as_uri(), title=title, text="\n\n".join(body), author=author
+    )
+
+
+def _read_markdown(path: Path, text: str) -> Document:
+    """A Markdown article: the first heading is the title; links and emphasis become plain text."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^>\s?", "", text, flags=re.MULTILINE)
+    return _read_plain(path, text)
+
+
+def normalise_lines(text: str) -> str:
+    """Return text with each line's spacing normalised, keeping line breaks."""
+    return "\n".join(normalise_space(line) for line in text.splitlines())
+
+
+def _read_corpus(path: Path, text: str, *, lines: bool) -> Iterator[Document]:
+    """Records with `url, title, text` and optionally `publish_date, source, authors, language`."""
+    if lines:
+        records = (
+            (number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()
+        )
+        parsed = ((number, _json(path, number, line)) for number, line in records)
+    else:
+        data = _json(path, 1, text)
+        parsed = enumerate(data if isinstance(data, list) else [data], 1)
+    for number, record in parsed:
+        yield _corpus_document(path, number, record)
+
+
+def _json(path: Path, number: int, text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from exc
+
+
+def _corpus_document(path: Path, number: int, record: dict) -> Document:
+    if not isinstance(record, dict) or not record.get("text") or not record.get("title"):
+        raise InputError(f"{path}:{number}: a record needs at least 'title' and 'text'.")
+    url = record.get("url") or f"{path.resolve().as_uri()}#{record.get('doc_id', number)}"
+    authors = record.get("authors") or []
+    outlet = record.get("source") or record.get("outlet")
+    if outlet:
+        outlet = outlet.removeprefix("www.")
+    return Document(
+        url=url,
+        title=record["title"],
+        text="\n\n".join(paragraphs_of(normalise_lines(record["text"]))),
+        outlet=outlet,
+        author=", ".join(authors) if isinstance(authors, list) else str(authors),
+        published_at=parse_date(record.get("publish_date") or record.get("published_at")),
+        language=record.get("language"),
+        guid=record.get("doc_id"),
+    )

@@ -1,0 +1,185 @@
+"""Store documents in the knowledge base: dedupe, split, embed what is new, keep FAISS in step."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+
+import numpy as np
+from sqlalchemy import select
+from tqdm import tqdm
+
+from index.knowledge import KnowledgeBase
+from index.models import Article, Passage
+from index.text import content_hash
+from ingest.document import Document
+from ingest.split import paragraphs_of, split_passages
+
+log = logging.getLogger(__name__)
+CHUNK = 64  # documents per transaction; also lets the model embed in full batches
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    passages_added: int = 0
+    passages_removed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Return the one-line summary printed at the end of a run."""
+        line = (
+            f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged articles; "
+            f"{self.passages_added} passages added, {self.passages_removed} removed"
+        )
+        if self.errors:
+            line += f"; {len(self.errors)} errors"
+        return line
+
+
+@dataclass
+class _Plan:
+    """What to write for one document, decided before the model runs."""
+
+    document: Document
+    digest: str
+    passages: list[str]
+    existing_id: int | None
+    keep: dict[int, int]  # ordinal in the new article -> id of an unchanged stored passage
+    drop: list[int]  # ids of stored passages no longer in the article
+
+    @property
+    def new_ordinals(self) -> list[int]:
+        return [i for i in range(len(self.passages)) if i not in self.keep]
+
+
+def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def store_documents(
+    kb: KnowledgeBase,
+    documents: Iterable[Document],
+    *,
+    source_id: int | None = None,
+    total: int | None = None,
+    progress: bool = True,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Store `documents`; return what changed (added to `report` when one is given).
+    Re-storing the same content changes nothing."""
+    report = report or IngestReport()
+    kb.vectors  # load and catch up the index first, so the new vectors are added only once
+    changed_before = report.passages_added + report.passages_removed
+    # disable=None: a bar on a terminal, silence in logs and pipes.
+    with tqdm(total=total, unit="article", disable=None if progress else True, leave=False) as bar:
+        for chunk in _chunks(documents, CHUNK):
+            _store_chunk(kb, chunk, source_id, report)
+            bar.update(len(chunk))
+    if report.passages_added + report.passages_removed > changed_before:
+        kb.save_vectors()
+    return report
+
+
+def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport) -> list[_Plan]:
+    plans: list[_Plan] = []
+    seen: set[str] = set()
+    with kb.sessions() as session:
+        for document in documents:
+            digest = content_hash(document.title + "\n" + document.text)
+            existing = session.scalar(select(Article).where(Article.url == document.url))
+            duplicate = digest in seen or (
+                existing is None
+                and session.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
+            )
+            if duplicate or (existing is not None and existing.content_hash == digest):
+                report.unchanged += 1
+                continue
+            seen.add(digest)
+            passages = split_passages(paragraphs_of(document.text))
+            if not passages:
+                report.errors.append(f"{document.url}: no text to index")
+                continue
+            keep: dict[int, int] = {}
+            drop: list[int] = []
+            if existing is not None:
+                stored = {p.content_hash: p.id for p in existing.passages}
+                for ordinal, text in enumerate(passages):
+                    passage_id = stored.pop(content_hash(text), None)
+                    if passage_id is not None:
+                        keep[ordinal] = passage_id
+                drop = list(stored.values())
+            plans.append(
+                _Plan(document, digest, passages, existing.id if existing else None, keep, drop)
+            )
+    return plans
+
+
+def _store_chunk(
+    kb: KnowledgeBase, documents: list[Document], source_id: int | None, report: IngestReport
+) -> None:
+    plans = _plan(kb, documents, report)
+    if not plans:
+        return
+    # Embed outside the transaction: the model is slow and a write lock would block readers.
+    texts = [
+        kb.passage_text_for_embedding(plan.document.title, plan.passages[i])
+        for plan in plans
+        for i in plan.new_ordinals
+    ]
+    vectors = iter(kb.embedder.embed_passages(texts))
+    now = datetime.now(UTC)
+    new_passages: list[Passage] = []
+    dropped: list[int] = []
+    with kb.sessions.begin() as session:
+        for plan in plans:
+            doc = plan.document
+            article = session.get(Article, plan.existing_id) if plan.existing_id else Article(url=doc.url)
+            article.source_id = source_id if source_id is not None else article.source_id
+            article.guid = doc.guid
+            article.title = doc.title
+            article.outlet = doc.outlet
+            article.author = doc.author
+            article.published_at = doc.published_at
+            article.language = doc.language
+            article.content_hash = plan.digest
+            article.fetched_at = now
+            if plan.existing_id is None:
+                session.add(article)
+            by_id = {p.id: p for p in article.passages}
+            for passage_id in plan.drop:
+                article.passages.remove(by_id[passage_id])
+            for ordinal, passage_id in plan.keep.items():
+                by_id[passage_id].ordinal = ordinal
+            for ordinal in plan.new_ordinals:
+                text = plan.passages[ordinal]
+                passage = Passage(
+                    ordinal=ordinal,
+                    text=text,
+                    content_hash=content_hash(text),
+                    embedding=next(vectors).tobytes(),
+                )
+                article.passages.append(passage)
+                new_passages.append(passage)
+            dropped.extend(plan.drop)
+            if plan.existing_id is None:
+                report.added += 1
+            else:
+                report.updated += 1
+        session.flush()
+        ids = [p.id for p in new_passages]
+    # Only after the commit: FAISS never holds a vector the database does not.
+    kb.remove_vectors(dropped)
+    if ids:
+        matrix = np.vstack([np.frombuffer(p.embedding, dtype=np.float32) for p in new_passages])
+        kb.add_vectors(ids, matrix)
+    report.passages_added += len(ids)
+    report.passages_removed += len(dropped)
+    log.debug("stored %d articles, %d passages", len(plans), len(ids))

@@ -1,0 +1,57 @@
+import pytest
+
+from bot.answer import answer_question
+from bot.render import NOT_FOUND, render_text
+from ingest.local import ingest_paths
+from tests.conftest import SAMPLES, SHARED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def samples_kb(real_kb):
+    ingest_paths(real_kb, [SAMPLES], progress=False)
+    return real_kb
+
+
+def test_coalition_question_gets_britain_and_france_with_a_citation(samples_kb) -> None:
+    answer = answer_question(samples_kb, "Who leads the coalition?")
+    assert answer.found and answer.direct == "Britain and France"
+    assert answer.quotes[0].source == 1 and "Britain and France" in answer.quotes[0].text
+    assert answer.sources[0].title == "Moscow Warns Against a 'Coalition of the Willing' in Ukraine"
+    text = render_text(answer)
+    assert "[1]" in text and answer.sources[0].url in text
+
+
+def test_every_quote_is_verbatim_from_the_article_it_cites(samples_kb) -> None:
+    from sqlalchemy import select
+
+    from index.models import Article, Passage
+
+    for question in ("Who won the dragon boat race?", "How much will the tram cost?", "Who leads the coalition?"):
+        answer = answer_question(samples_kb, question)
+        by_number = {s.number: s for s in answer.sources}
+        with samples_kb.sessions() as session:
+            for quote in answer.quotes:
+                passage, url = session.execute(
+                    select(Passage, Article.url).join(Article).where(Passage.id == quote.passage_id)
+                ).one()
+                assert quote.text in passage.text
+                assert by_number[quote.source].url == url
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the price of bitcoin?", "Who won the football world cup in 2018?", "How do I bake bread?"]
+)
+def test_questions_the_sources_cannot_answer_are_declined(samples_kb, question) -> None:
+    answer = answer_question(samples_kb, question)
+    assert not answer.found and not answer.quotes
+    assert render_text(answer).startswith(NOT_FOUND)
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not here")
+def test_the_seed_article_answers_the_coalition_question(real_kb) -> None:
+    ingest_paths(real_kb, [SHARED / "seeds" / "coalition-of-the-willing.txt"], progress=False)
+    answer = answer_question(real_kb, "Who leads the coalition?")
+    assert answer.direct == "Britain and France"
+    assert answer.sources[0].title == "Russia Rejects ‘Coalition of the Willing’ in Ukraine"

@@ -1,0 +1,49 @@
+import pytest
+
+from bot.extract import direct_answer, question_kind
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Who leads the coalition?", "person"),
+        ("How many people came?", "number"),
+        ("When was the declaration signed?", "date"),
+        ("In which year did it open?", "date"),
+        ("Which continent will require a common charger?", "name"),
+        ("Why did Russia object?", "description"),
+        ("What is the coalition of the willing?", "description"),
+    ],
+)
+def test_question_kind(question, kind) -> None:
+    assert question_kind(question) == kind
+
+
+def test_sentence_opening_word_is_not_taken_for_a_name() -> None:
+    sentences = ["Troops from Britain and France are expected to lead the coalition."]
+    assert direct_answer("Who leads the coalition?", sentences, common_words={"troops"}) == "Britain and France"
+
+
+def test_role_titles_are_trimmed_from_names() -> None:
+    sentences = ["The deal was signed by French President Emmanuel Macron in Paris."]
+    assert direct_answer("Who signed the deal?", sentences, common_words=set()) == "Emmanuel Macron"
+
+
+def test_numbers_and_dates_answer_their_questions() -> None:
+    sentences = ["More than 85,000 people visited the festival, which began in 1994."]
+    assert direct_answer("How many people visited the festival?", sentences, common_words=set()) == "85,000"
+    assert direct_answer("When did the festival begin?", sentences, common_words=set()) == "1994"
+
+
+def test_agreement_across_sentences_beats_a_single_mention() -> None:
+    sentences = [
+        "Officials in Geneva said Britain and France would lead.",
+        "Britain and France are expected to lead the coalition.",
+        "Zakharova named Britain and France as its leaders.",
+    ]
+    assert direct_answer("Who leads the coalition?", sentences, common_words=set()) == "Britain and France"
+
+
+def test_no_answer_when_nothing_fits_the_question() -> None:
+    assert direct_answer("How many people came?", ["Nobody counted them."], common_words=set()) is None
+    assert direct_answer("Why did it fail?", ["It failed in May."], common_words=set()) is None

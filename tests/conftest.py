@@ -1,0 +1,79 @@
+"""Shared fixtures: a knowledge base in a temporary folder, with a fast deterministic embedder for
+tests of logic and the real packaged model for tests of retrieval quality."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedder import Embedder, SentenceTransformerEmbedder, normalise
+from index.knowledge import KnowledgeBase
+from index.settings import Settings
+from index.text import words
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "ingest" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+class HashingEmbedder(Embedder):
+    """Bag of hashed words: texts sharing words are near; deterministic and instant."""
+
+    name = "test-hashing"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_embedded = 0
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in words(text):
+                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "big")
+                matrix[row, bucket % self.dim] += 1.0
+        return normalise(matrix)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep tests from reading a developer's .env or LEDE_* variables."""
+    for name in list(__import__("os").environ):
+        if name.startswith("LEDE_") or name == "TELEGRAM_TOKEN":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def kb(settings: Settings, embedder: HashingEmbedder) -> KnowledgeBase:
+    return KnowledgeBase(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def model() -> SentenceTransformerEmbedder:
+    """The real packaged model, loaded once per test run."""
+    embedder = SentenceTransformerEmbedder(Settings().embedding_model)
+    embedder.dim  # load now, not inside the first test that uses it
+    return embedder
+
+
+@pytest.fixture
+def real_kb(settings: Settings, model: SentenceTransformerEmbedder) -> KnowledgeBase:
+    return KnowledgeBase(settings, embedder=model)

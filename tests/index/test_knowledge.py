@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from index.errors import ConfigError
+from index.knowledge import KnowledgeBase
+from ingest.local import ingest_paths
+from tests.conftest import SAMPLES, HashingEmbedder
+
+
+def test_deleted_faiss_file_is_rebuilt_from_stored_vectors_without_the_model(settings, kb) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+    before = sorted(kb.vectors.ids().tolist())
+    settings.faiss_path.unlink()
+
+    fresh_embedder = HashingEmbedder()
+    restarted = KnowledgeBase(settings, embedder=fresh_embedder)
+    stats = restarted.stats()
+    assert stats.vectors == 0 and not stats.in_sync  # what `lede stats` would report
+    assert sorted(restarted.vectors.ids().tolist()) == before
+    assert fresh_embedder.texts_embedded == 0  # vectors came from the database
+    assert settings.faiss_path.exists() and restarted.stats().in_sync
+
+
+def test_index_with_extra_and_missing_ids_is_corrected_at_start(settings, kb) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+    ids = sorted(kb.vectors.ids().tolist())
+    kb.vectors.remove(np.array(ids[:2]))
+    kb.vectors.add(np.array([999_999]), np.ones((1, 64), dtype=np.float32) / 8)
+    kb.save_vectors()
+    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    assert not restarted.stats().in_sync
+    assert sorted(restarted.vectors.ids().tolist()) == ids
+
+
+def test_switching_models_is_refused_until_reindexed(settings, kb) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+
+    class OtherModel(HashingEmbedder):
+        name = "another-model"
+
+    other = KnowledgeBase(settings, embedder=OtherModel())
+    with pytest.raises(ConfigError, match="reindex --re-embed"):
+        other.vectors
+    report = KnowledgeBase(settings, embedder=OtherModel()).reindex(re_embed=True)
+    assert report.embedded == report.added == kb.stats().passages
+    assert KnowledgeBase(settings, embedder=OtherModel()).stats().in_sync
+
+
+def test_stats_of_an_empty_knowledge_base(kb) -> None:
+    stats = kb.stats()
+    assert (stats.sources, stats.articles, stats.passages, stats.vectors) == (0, 0, 0, 0)
+    assert stats.in_sync

@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import numpy as np
+
+from index.vectors import VectorIndex
+
+
+def _unit(i: int, dim: int = 8) -> np.ndarray:
+    vector = np.zeros((1, dim), dtype=np.float32)
+    vector[0, i] = 1.0
+    return vector
+
+
+def test_adding_an_existing_id_replaces_it_instead_of_duplicating(tmp_path: Path) -> None:
+    index = VectorIndex(tmp_path / "v.faiss", 8)
+    index.add(np.array([1, 2]), np.vstack([_unit(0), _unit(1)]))
+    index.add(np.array([1]), _unit(2))
+    assert len(index) == 2
+    assert index.search(_unit(2)[0], 5)[0] == (1, 1.0)
+    assert [pid for pid, _ in index.search(_unit(0)[0], 5)].count(1) == 1
+
+
+def test_search_can_be_limited_to_some_ids(tmp_path: Path) -> None:
+    index = VectorIndex(tmp_path / "v.faiss", 8)
+    index.add(np.array([10, 11, 12]), np.vstack([_unit(0), _unit(1), _unit(2)]))
+    assert {pid for pid, _ in index.search(_unit(0)[0], 3, only=np.array([11, 12]))} == {11, 12}
+    assert index.search(_unit(0)[0], 3, only=np.array([], dtype=np.int64)) == []
+
+
+def test_save_and_load_round_trip_and_leave_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "v.faiss"
+    index = VectorIndex(path, 8)
+    index.add(np.array([3, 4]), np.vstack([_unit(3), _unit(4)]))
+    index.save()
+    assert not list(tmp_path.glob("*.tmp"))
+    loaded = VectorIndex(path, 8)
+    assert loaded.load()
+    assert sorted(loaded.ids().tolist()) == [3, 4]
+
+
+def test_a_half_written_save_leaves_the_old_index_loadable(tmp_path: Path) -> None:
+    path = tmp_path / "v.faiss"
+    index = VectorIndex(path, 8)
+    index.add(np.array([1]), _unit(1))
+    index.save()
+    # What a process killed during its next save leaves behind: a truncated temp file.
+    (tmp_path / "v.faiss.tmp").write_bytes(path.read_bytes()[:20])
+    loaded = VectorIndex(path, 8)
+    assert loaded.load() and loaded.ids().tolist() == [1]
+    assert not (tmp_path / "v.faiss.tmp").exists()
+
+
+def test_a_corrupt_or_foreign_file_is_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "v.faiss"
+    path.write_bytes(b"not an index at all")
+    assert not VectorIndex(path, 8).load()
+    assert VectorIndex.read_ids(path) is None
+    other = VectorIndex(path, 4)
+    other.add(np.array([1]), np.ones((1, 4), dtype=np.float32) / 2)
+    other.save()
+    assert not VectorIndex(path, 8).load()  # another model's dimension

@@ -1,0 +1,75 @@
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from index.errors import InputError
+from ingest.files import find_files, read_file
+from tests.conftest import SAMPLES
+
+
+def test_plain_text_reads_title_byline_and_drops_trailing_chrome() -> None:
+    [doc] = read_file(SAMPLES / "coalition-of-the-willing.txt")
+    assert doc.title == "Moscow Warns Against a 'Coalition of the Willing' in Ukraine"
+    assert doc.author == "Lede sample desk"
+    assert doc.text.startswith("Russia said on Wednesday")
+    assert "Leave a Comment" not in doc.text and "You may also like" not in doc.text
+    assert doc.url == (SAMPLES / "coalition-of-the-willing.txt").resolve().as_uri()
+
+
+def test_markdown_title_is_first_heading_and_markup_is_gone() -> None:
+    [doc] = read_file(SAMPLES / "harbourton-tram.md")
+    assert doc.title == "Harbourton Council Approves a Tram Line to the Airport"
+    assert "*" not in doc.text and "#" not in doc.text
+    assert "voted 9 to 4 on Tuesday" in doc.text  # wrapped lines are joined
+
+
+def test_html_keeps_the_article_and_drops_page_chrome() -> None:
+    [doc] = read_file(SAMPLES / "river-festival.html")
+    assert doc.title == "Record crowds at the Ostvale river festival"
+    assert "dragon boat race" in doc.text
+    for chrome in ("Subscribe", "Advertisement", "Great weekend", "Cookie settings"):
+        assert chrome not in doc.text
+    assert doc.published_at is not None and doc.published_at.date().isoformat() == "2025-08-18"
+
+
+def test_corpus_jsonl_gz_reads_every_record_with_metadata(tmp_path: Path) -> None:
+    source = (SAMPLES / "briefs.jsonl").read_bytes()
+    packed = tmp_path / "corpus.jsonl.gz"
+    packed.write_bytes(gzip.compress(source))
+    docs = list(read_file(packed))
+    assert [d.guid for d in docs] == ["brief-1", "brief-2", "brief-3"]
+    assert docs[0].outlet == "example.org"
+    assert docs[0].published_at.isoformat() == "2025-06-02T00:00:00+00:00"
+    assert docs[1].text.count("\n\n") == 1  # paragraphs kept
+
+
+def test_corpus_json_list_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([{"title": "T", "text": "Body text here.", "url": "https://x.test/a"}]))
+    [doc] = read_file(path)
+    assert doc.url == "https://x.test/a"
+
+
+def test_bad_json_line_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "T", "text": "ok"}\n{not json\n')
+    with pytest.raises(InputError, match=r"bad.jsonl:2: not valid JSON"):
+        list(read_file(path))
+
+
+def test_find_files_refuses_unknown_type_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    with pytest.raises(InputError, match="unsupported file type"):
+        find_files([tmp_path / "photo.png"])
+    with pytest.raises(InputError, match="no such file"):
+        find_files([tmp_path / "missing.txt"])
+
+
+def test_find_files_walks_folders_and_skips_other_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title\n\nBody.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text("# T\n\nBody.")
+    (tmp_path / "sub" / "c.png").write_bytes(b"")
+    assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.md"]

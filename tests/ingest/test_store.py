@@ -1,0 +1,76 @@
+import numpy as np
+from sqlalchemy import select
+
+from index.models import Passage
+from ingest.document import Document
+from ingest.local import ingest_paths
+from ingest.store import store_documents
+from tests.conftest import SAMPLES
+
+
+def _paragraphs(n: int, tag: str = "") -> str:
+    return "\n\n".join(
+        f"Paragraph {i}{tag} tells of event number {i} in some detail, with enough words to stand "
+        f"alone as evidence for a reader who asks about event {i} and its many consequences."
+        for i in range(n)
+    )
+
+
+def _passage_ids(kb) -> list[int]:
+    with kb.sessions() as session:
+        return sorted(session.scalars(select(Passage.id)))
+
+
+def test_ingesting_the_same_files_twice_adds_nothing(kb) -> None:
+    first = ingest_paths(kb, [SAMPLES], progress=False)
+    assert first.added == 6 and not first.errors
+    before = kb.stats()
+    second = ingest_paths(kb, [SAMPLES], progress=False)
+    assert (second.added, second.updated, second.unchanged, second.passages_added) == (0, 0, 6, 0)
+    assert kb.stats() == before
+    assert before.in_sync and before.vectors == before.passages
+    assert before.sources == 1
+
+
+def test_same_text_under_another_url_is_not_stored_twice(kb) -> None:
+    doc = Document(url="https://a.test/1", title="Same", text=_paragraphs(2))
+    copy = Document(url="https://b.test/copy", title="Same", text=_paragraphs(2))
+    report = store_documents(kb, [doc, copy], progress=False)
+    assert (report.added, report.unchanged) == (1, 1)
+
+
+def test_changed_article_replaces_only_changed_passages(kb, embedder) -> None:
+    url = "https://news.test/story"
+    store_documents(kb, [Document(url=url, title="Story", text=_paragraphs(8))], progress=False)
+    old_ids = _passage_ids(kb)
+    assert len(old_ids) >= 3
+    embedded_before = embedder.texts_embedded
+    changed = _paragraphs(8).replace("Paragraph 7 tells", "Paragraph 7 now tells")
+    report = store_documents(kb, [Document(url=url, title="Story", text=changed)], progress=False)
+    assert (report.added, report.updated) == (0, 1)
+    new_ids = _passage_ids(kb)
+    assert report.passages_added == 1 and report.passages_removed == 1
+    assert len(set(old_ids) & set(new_ids)) == len(old_ids) - 1  # unchanged passages kept their ids
+    assert embedder.texts_embedded - embedded_before == 1  # only the changed passage re-embedded
+    stats = kb.stats()
+    assert stats.articles == 1 and stats.in_sync
+
+
+def test_faiss_holds_exactly_the_database_passages(kb) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+    assert sorted(kb.vectors.ids().tolist()) == _passage_ids(kb)
+    with kb.sessions() as session:
+        stored = {p.id: np.frombuffer(p.embedding, dtype=np.float32) for p in session.scalars(select(Passage))}
+    some_id = next(iter(stored))
+    [(found, score)] = kb.vectors.search(stored[some_id], 1)
+    assert found == some_id and score > 0.99
+
+
+def test_a_bad_file_is_reported_and_the_rest_ingested(kb, tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A Good Title\n\n" + _paragraphs(1))
+    (folder / "bad.jsonl").write_text("{broken\n")
+    report = ingest_paths(kb, [folder], progress=False)
+    assert report.added == 1
+    assert len(report.errors) == 1 and "bad.jsonl:1" in report.errors[0]
