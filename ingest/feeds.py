@@ -1,0 +1,128 @@
+"""Read RSS 0.9x/1.0/2.0, Atom and JSON Feed with feedparser; find a site's feeds in its HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import feedparser
+import lxml.html
+
+from index.errors import InputError
+from ingest.urls import canonical_url
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed: the link to its article and what the feed says of it."""
+
+    url: str
+    guid: str | None
+    title: str
+    html: str  # the fullest content the feed carries (content, else summary)
+    author: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str | None
+    entries: list[Entry]
+
+
+def parse_feed(content: bytes, *, url: str) -> Feed:
+    """Return the feed in `content`; raise InputError when it is not a feed at all.
+
+    A feed with a syntax error still yields the entries read before the error (feedparser's
+    bozo feeds); only a document with no feed in it is refused.
+    """
+    parsed = feedparser.parse(content, response_headers={"content-location": url})
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        detail = f" ({reason})" if reason else ""
+        raise InputError(f"{url}: not an RSS, Atom or JSON feed{detail}.")
+    entries = [_entry(item, url) for item in parsed.entries]
+    return Feed(
+        title=_text(parsed.feed.get("title")), entries=[e for e in entries if e is not None]
+    )
+
+
+def _entry(item, feed_url: str) -> Entry | None:
+    link = item.get("link") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
+    if not link:
+        return None
+    contents = [c.get("value", "") for c in item.get("content", [])]
+    body = max(contents + [item.get("summary", "")], key=len)
+    published = item.get("published_parsed") or item.get("updated_parsed")
+    return Entry(
+        url=canonical_url(urljoin(feed_url, link)),
+        guid=item.get("id") or None,
+        title=_text(item.get("title")) or link,
+        html=body,
+        author=_text(item.get("author")),
+        published_at=datetime(*published[:6], tzinfo=UTC) if published else None,
+    )
+
+
+def _text(value: str | None) -> str | None:
+    if not value:
+        return None
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split()) or None
+
+
+def html_to_text(fragment: str) -> str:
+    """Return the plain text of an HTML fragment, one paragraph per block element."""
+    if not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return _text(fragment) or ""
+    for tag in root.iter("script", "style"):
+        tag.drop_tree()
+    for block in root.iter("p", "div", "li", "br", "h1", "h2", "h3", "h4", "blockquote", "tr"):
+        block.tail = "\n\n" + (block.tail or "")
+    text = root.text_content()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def discover_feeds(page: bytes, *, url: str) -> list[str]:
+    """Return the feed URLs a page announces with <link rel="alternate">, best first."""
+    try:
+        root = lxml.html.fromstring(page)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES and link.get("href"):
+            found.append(urljoin(url, link.get("href")))
+    return list(dict.fromkeys(found))
+
+
+def looks_like_feed(content: bytes, content_type: str) -> bool:
+    """Return True when a response is probably a feed rather than a web page."""
+    kind = content_type.lower().split(";")[0].strip()
+    if kind in FEED_TYPES and kind != "application/json":
+        return True
+    head = content[:2048].lstrip().lower()
+    if head.startswith(b"{"):
+        return b"jsonfeed.org" in content[:4096]
+    return head.startswith(b"<?xml") and b"<html" not in head or head.startswith((b"<rss", b"<feed", b"<rdf"))

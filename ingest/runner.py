@@ -1,0 +1,178 @@
+"""Fetch sources and store what they carry: one source, or all that are due, concurrently.
+
+A failing source records why, backs off exponentially and never stops the others. Storage runs in
+a worker thread (the model, FAISS and SQL block), one batch at a time per process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+
+from index.errors import FetchError, InputError, LedeError
+from index.knowledge import KnowledgeBase
+from index.models import Article, Source
+from ingest.document import Document
+from ingest.extract import extract_article
+from ingest.feeds import Entry, html_to_text, parse_feed
+from ingest.fetch import Fetched, Fetcher
+from ingest.store import IngestReport, store_documents
+from ingest.urls import canonical_url
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(hours=24)
+FULL_TEXT_WORDS = 150  # a feed item shorter than this is a summary: fetch the article itself
+
+
+@dataclass
+class SourceResult:
+    source_id: int
+    url: str
+    report: IngestReport | None = None
+    error: str | None = None
+    not_modified: bool = False
+
+    def summary(self) -> str:
+        """Return one line saying what happened to this source."""
+        if self.error:
+            return f"#{self.source_id} {self.url}: FAILED: {self.error}"
+        if self.not_modified:
+            return f"#{self.source_id} {self.url}: not modified"
+        return f"#{self.source_id} {self.url}: {self.report.summary() if self.report else 'nothing new'}"
+
+
+Progress = Callable[[int, int, SourceResult], Awaitable[None] | None]
+
+
+class Runner:
+    """Runs sources against one knowledge base with one HTTP client."""
+
+    def __init__(self, kb: KnowledgeBase, fetcher: Fetcher, *, concurrency: int = 4) -> None:
+        self.kb = kb
+        self.fetcher = fetcher
+        self.concurrency = concurrency
+        self._store_lock = asyncio.Lock()
+
+    async def run(self, *, due_only: bool, progress: Progress | None = None) -> list[SourceResult]:
+        """Run every enabled source (or only those due now); return one result per source."""
+        now = datetime.now(UTC)
+        statement = select(Source.id).where(Source.enabled, Source.kind != "file").order_by(Source.id)
+        if due_only:
+            statement = statement.where(or_(Source.next_due_at.is_(None), Source.next_due_at <= now))
+        with self.kb.sessions() as session:
+            ids = list(session.scalars(statement))
+        gate = asyncio.Semaphore(self.concurrency)
+        results: list[SourceResult] = []
+
+        async def one(source_id: int) -> None:
+            async with gate:
+                result = await self.run_source(source_id)
+            results.append(result)
+            if progress is not None:
+                outcome = progress(len(results), len(ids), result)
+                if asyncio.iscoroutine(outcome):
+                    await outcome
+
+        await asyncio.gather(*(one(i) for i in ids))
+        return sorted(results, key=lambda r: r.source_id)
+
+    async def run_source(self, source_id: int, *, prefetched: Fetched | None = None) -> SourceResult:
+        """Fetch one source and store its articles; record success or failure on the source."""
+        with self.kb.sessions() as session:
+            source = session.get(Source, source_id)
+            assert source is not None, f"no source {source_id}"
+        result = SourceResult(source_id, source.url)
+        try:
+            fetched = prefetched or await self.fetcher.get(
+                source.url, etag=source.etag, last_modified=source.last_modified
+            )
+            if fetched.not_modified:
+                result.not_modified = True
+            else:
+                documents = await self._documents(source, fetched)
+                async with self._store_lock:
+                    result.report = await asyncio.to_thread(
+                        store_documents, self.kb, documents, source_id=source.id, progress=False
+                    )
+            self._record_success(source_id, fetched)
+        except LedeError as exc:
+            result.error = str(exc)
+            self._record_failure(source_id, str(exc))
+        log.info("%s", result.summary())
+        return result
+
+    async def _documents(self, source: Source, fetched: Fetched) -> list[Document]:
+        if source.kind == "page":
+            html = fetched.content.decode("utf-8", errors="replace")
+            document = extract_article(html, url=canonical_url(fetched.url))
+            document.outlet = document.outlet or _host(fetched.url)
+            return [document]
+        feed = parse_feed(fetched.content, url=fetched.url)
+        outlet = feed.title or _host(fetched.url)
+        return [d for entry in feed.entries if (d := await self._entry_document(entry, outlet))]
+
+    async def _entry_document(self, entry: Entry, outlet: str) -> Document | None:
+        text = html_to_text(entry.html)
+        if len(text.split()) < FULL_TEXT_WORDS:
+            with self.kb.sessions() as session:
+                stored = session.scalar(select(Article.id).where(Article.url == entry.url))
+            if stored is not None:
+                return None  # its full text is already stored; the summary would only shrink it
+            try:
+                page = await self.fetcher.get(entry.url)
+                article = extract_article(page.content.decode("utf-8", errors="replace"), url=entry.url)
+                text = article.text
+            except (FetchError, InputError) as exc:
+                log.warning("%s: using the feed's summary, the article failed: %s", entry.url, exc)
+        if not text.strip():
+            return None
+        return Document(
+            url=entry.url,
+            title=entry.title,
+            text=text,
+            outlet=outlet,
+            author=entry.author,
+            published_at=entry.published_at,
+            guid=entry.guid,
+        )
+
+    def _record_success(self, source_id: int, fetched: Fetched) -> None:
+        now = datetime.now(UTC)
+        with self.kb.sessions.begin() as session:
+            source = session.get(Source, source_id)
+            source.last_fetch_at = source.last_success_at = now
+            source.last_error = None
+            source.failures = 0
+            if not fetched.not_modified:
+                source.etag, source.last_modified = fetched.etag, fetched.last_modified
+            source.next_due_at = now + timedelta(seconds=source.interval_seconds)
+
+    def _record_failure(self, source_id: int, error: str) -> None:
+        now = datetime.now(UTC)
+        with self.kb.sessions.begin() as session:
+            source = session.get(Source, source_id)
+            source.last_fetch_at = now
+            source.last_error = error
+            source.failures += 1
+            delay = timedelta(seconds=source.interval_seconds) * 2 ** min(source.failures, 10)
+            source.next_due_at = now + min(delay, MAX_BACKOFF)
+
+    async def watch(self, *, poll_seconds: float = 60.0, stop: asyncio.Event | None = None) -> None:
+        """Run due sources until `stop` is set, checking every `poll_seconds`."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            await self.run(due_only=True)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+            except TimeoutError:
+                pass
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")

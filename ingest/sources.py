@@ -1,0 +1,182 @@
+"""The operations on sources that both the `lede sources` CLI and the bot's admin commands use."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+
+from index.errors import InputError, LedeError
+from index.knowledge import KnowledgeBase
+from index.models import Article, Passage, Source
+from ingest.feeds import discover_feeds, looks_like_feed, parse_feed
+from ingest.fetch import Fetched, Fetcher, check_url
+from ingest.opml import Outline, read_opml, write_opml
+from ingest.runner import Runner, SourceResult
+from ingest.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: int
+    kind: str
+    url: str
+    title: str | None
+    enabled: bool
+    interval_seconds: int
+    articles: int
+    last_success_at: datetime | None
+    last_error: str | None
+    failures: int
+    next_due_at: datetime | None
+
+    @property
+    def status(self) -> str:
+        if not self.enabled:
+            return "disabled"
+        if self.failures:
+            return f"failing ×{self.failures}"
+        return "ok" if self.last_success_at else "new"
+
+
+@dataclass(frozen=True)
+class Added:
+    source: SourceInfo
+    result: SourceResult
+    existed: bool
+
+
+async def _identify(fetcher: Fetcher, url: str) -> tuple[str, str, Fetched]:
+    """Return (kind, url to follow, first response): a feed, a site's discovered feed, or a page."""
+    fetched = await fetcher.get(url)
+    if looks_like_feed(fetched.content, fetched.content_type):
+        return "feed", fetched.url, fetched
+    for feed_url in discover_feeds(fetched.content, url=fetched.url):
+        try:
+            feed = await fetcher.get(feed_url)
+            parse_feed(feed.content, url=feed.url)
+        except LedeError as exc:
+            log.info("announced feed %s is unusable: %s", feed_url, exc)
+            continue
+        return "feed", feed.url, feed
+    return "page", fetched.url, fetched
+
+
+async def add_source(
+    kb: KnowledgeBase, runner: Runner, url: str, *, interval_seconds: int | None = None
+) -> Added:
+    """Add a feed, a site (its feed is discovered) or an article page, and fetch it once."""
+    url = canonical_url(check_url(url))
+    kind, follow_url, fetched = await _identify(runner.fetcher, url)
+    follow_url = canonical_url(follow_url)
+    with kb.sessions.begin() as session:
+        source = session.scalar(select(Source).where(Source.url == follow_url))
+        existed = source is not None
+        if source is None:
+            source = Source(
+                kind=kind,
+                url=follow_url,
+                interval_seconds=interval_seconds or kb.settings.source_interval,
+                created_at=datetime.now(UTC),
+                enabled=True,
+            )
+            session.add(source)
+        elif interval_seconds:
+            source.interval_seconds = interval_seconds
+        session.flush()
+        source_id = source.id
+    result = await runner.run_source(source_id, prefetched=fetched)
+    if kind == "feed" and not result.error:
+        feed = parse_feed(fetched.content, url=fetched.url)
+        with kb.sessions.begin() as session:
+            session.get(Source, source_id).title = feed.title
+    return Added(source=get_source(kb, source_id), result=result, existed=existed)
+
+
+def _info(source: Source, articles: int) -> SourceInfo:
+    return SourceInfo(
+        id=source.id,
+        kind=source.kind,
+        url=source.url,
+        title=source.title,
+        enabled=source.enabled,
+        interval_seconds=source.interval_seconds,
+        articles=articles,
+        last_success_at=source.last_success_at,
+        last_error=source.last_error,
+        failures=source.failures,
+        next_due_at=source.next_due_at,
+    )
+
+
+def list_sources(kb: KnowledgeBase) -> list[SourceInfo]:
+    """Return every source with its article count and state."""
+    counts = (
+        select(Article.source_id, func.count(Article.id).label("n")).group_by(Article.source_id).subquery()
+    )
+    with kb.sessions() as session:
+        rows = session.execute(
+            select(Source, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.source_id == Source.id)
+            .order_by(Source.id)
+        ).all()
+    return [_info(source, n) for source, n in rows]
+
+
+def get_source(kb: KnowledgeBase, source_id: int) -> SourceInfo:
+    """Return one source; raise InputError naming the id when there is none."""
+    for info in list_sources(kb):
+        if info.id == source_id:
+            return info
+    raise InputError(f"there is no source #{source_id}; `lede sources list` shows them.")
+
+
+def remove_source(kb: KnowledgeBase, source_id: int) -> tuple[SourceInfo, int]:
+    """Delete a source with its articles and their passages; return it and the article count."""
+    info = get_source(kb, source_id)
+    with kb.sessions.begin() as session:
+        passage_ids = list(
+            session.scalars(select(Passage.id).join(Article).where(Article.source_id == source_id))
+        )
+        session.execute(delete(Article).where(Article.source_id == source_id))
+        session.execute(delete(Source).where(Source.id == source_id))
+    kb.remove_vectors(passage_ids)
+    kb.save_vectors()
+    return info, info.articles
+
+
+def import_opml(kb: KnowledgeBase, content: bytes, *, name: str = "OPML file") -> tuple[int, int]:
+    """Add the feeds of an OPML file (fetched on the next run); return (added, already there)."""
+    added = existing = 0
+    with kb.sessions.begin() as session:
+        for outline in read_opml(content, name=name):
+            try:
+                url = canonical_url(check_url(outline.url))
+            except LedeError as exc:
+                log.warning("%s: skipped: %s", name, exc)
+                continue
+            if session.scalar(select(Source.id).where(Source.url == url)):
+                existing += 1
+                continue
+            session.add(
+                Source(
+                    kind="feed",
+                    url=url,
+                    title=outline.title,
+                    interval_seconds=kb.settings.source_interval,
+                    created_at=datetime.now(UTC),
+                    enabled=True,
+                )
+            )
+            session.flush()
+            added += 1
+    return added, existing
+
+
+def export_opml(kb: KnowledgeBase) -> str:
+    """Return the feed sources as an OPML document."""
+    return write_opml([Outline(s.url, s.title) for s in list_sources(kb) if s.kind == "feed"])
