@@ -9,8 +9,11 @@ from ingest.dates import parse_date
 from ingest.document import Document
 
 
-def extract_article(html: str, *, url: str) -> Document:
-    """Return the article in `html`, without the page's menus, ads and comments."""
+def extract_article(html: str | bytes, *, url: str) -> Document:
+    """Return the article in `html`, without the page's menus, ads and comments.
+
+    Give bytes when you have them: the page's own charset declaration is then respected.
+    """
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )

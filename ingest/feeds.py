@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import feedparser
 import lxml.html
 
 from index.errors import InputError
+from ingest.dates import parse_date
 from ingest.urls import canonical_url
 
 FEED_TYPES = (
@@ -49,6 +51,8 @@ def parse_feed(content: bytes, *, url: str) -> Feed:
     A feed with a syntax error still yields the entries read before the error (feedparser's
     bozo feeds); only a document with no feed in it is refused.
     """
+    if content.lstrip()[:1] == b"{":
+        return _parse_json_feed(content, url=url)
     parsed = feedparser.parse(content, response_headers={"content-location": url})
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
@@ -58,6 +62,34 @@ def parse_feed(content: bytes, *, url: str) -> Feed:
     return Feed(
         title=_text(parsed.feed.get("title")), entries=[e for e in entries if e is not None]
     )
+
+
+def _parse_json_feed(content: bytes, *, url: str) -> Feed:
+    """Read a JSON Feed (jsonfeed.org, versions 1 and 1.1), which feedparser 6 does not."""
+    try:
+        data = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{url}: not valid JSON ({exc}).") from exc
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        raise InputError(f"{url}: JSON, but not a JSON Feed (no jsonfeed.org version).")
+    entries = []
+    for item in data.get("items") or []:
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(item, dict) or not link:
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        body = item.get("content_html") or html.escape(item.get("content_text") or "") or item.get("summary") or ""
+        entries.append(
+            Entry(
+                url=canonical_url(urljoin(url, link)),
+                guid=str(item["id"]) if item.get("id") is not None else None,
+                title=_text(item.get("title")) or _text(item.get("summary")) or link,
+                html=body,
+                author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
+                published_at=parse_date(item.get("date_published") or item.get("date_modified")),
+            )
+        )
+    return Feed(title=_text(data.get("title")), entries=entries)
 
 
 def _entry(item, feed_url: str) -> Entry | None:

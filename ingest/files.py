@@ -52,11 +52,12 @@ def read_file(path: Path) -> Iterator[Document]:
         raw = gzip.decompress(path.read_bytes()) if path.suffix.lower() == ".gz" else path.read_bytes()
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read it ({exc}).") from exc
+    if suffix in {".html", ".htm"}:
+        yield extract_article(raw, url=path.resolve().as_uri())
+        return
     text = raw.decode("utf-8", errors="replace")
     if suffix in {".json", ".jsonl"}:
         yield from _read_corpus(path, text, lines=suffix == ".jsonl")
-    elif suffix in {".html", ".htm"}:
-        yield extract_article(text, url=path.resolve().as_uri())
     elif suffix in {".md", ".markdown"}:
         yield _read_markdown(path, text)
     else:

@@ -109,8 +109,7 @@ class Runner:
 
     async def _documents(self, source: Source, fetched: Fetched) -> list[Document]:
         if source.kind == "page":
-            html = fetched.content.decode("utf-8", errors="replace")
-            document = extract_article(html, url=canonical_url(fetched.url))
+            document = extract_article(fetched.content, url=canonical_url(fetched.url))
             document.outlet = document.outlet or _host(fetched.url)
             return [document]
         feed = parse_feed(fetched.content, url=fetched.url)
@@ -126,7 +125,7 @@ class Runner:
                 return None  # its full text is already stored; the summary would only shrink it
             try:
                 page = await self.fetcher.get(entry.url)
-                article = extract_article(page.content.decode("utf-8", errors="replace"), url=entry.url)
+                article = extract_article(page.content, url=entry.url)
                 text = article.text
             except (FetchError, InputError) as exc:
                 log.warning("%s: using the feed's summary, the article failed: %s", entry.url, exc)

@@ -77,3 +77,20 @@ def model() -> SentenceTransformerEmbedder:
 @pytest.fixture
 def real_kb(settings: Settings, model: SentenceTransformerEmbedder) -> KnowledgeBase:
     return KnowledgeBase(settings, embedder=model)
+
+
+@pytest.fixture
+def web():
+    """A real HTTP server on 127.0.0.1."""
+    from tests.webserver import WebServer
+
+    server = WebServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback tests must not be routed to a proxy from the environment."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,193 @@
+"""Sources end to end: a real loopback server, real feeds and pages, the real database and FAISS."""
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from index.models import Article, Source
+from ingest.fetch import FetchPolicy, Fetcher
+from ingest.runner import Runner
+from ingest.sources import add_source, export_opml, import_opml, list_sources, remove_source
+from tests.conftest import FIXTURES, SHARED
+
+OPEN = FetchPolicy(allow_private=True)
+
+
+def _serve_wire(web, *, etag=None) -> str:
+    for name in ("night-market", "ferry"):
+        web.route(f"/articles/{name}", (FIXTURES / "articles" / f"{name}.html").read_bytes())
+    return web.route(
+        "/feed.xml", (FIXTURES / "feed.xml").read_bytes(), content_type="application/rss+xml", etag=etag
+    )
+
+
+async def _add(kb, url, **kwargs):
+    async with Fetcher(OPEN) as fetcher:
+        return await add_source(kb, Runner(kb, fetcher), url, **kwargs)
+
+
+async def _run(kb, *, due_only=False, policy=OPEN):
+    async with Fetcher(policy) as fetcher:
+        return await Runner(kb, fetcher).run(due_only=due_only)
+
+
+def _articles(kb) -> dict[str, Article]:
+    with kb.sessions() as session:
+        return {a.url: a for a in session.scalars(select(Article).options(selectinload(Article.passages)))}
+
+
+async def test_summary_only_feed_gets_full_article_text(kb, web) -> None:
+    feed_url = _serve_wire(web)
+    added = await _add(kb, feed_url)
+    assert added.result.error is None and added.result.report.added == 2
+    assert added.source.kind == "feed" and added.source.title == "Lede Test Wire"
+    articles = _articles(kb)
+    market = articles[web.url("/articles/night-market")]  # tracking parameter dropped
+    assert market.title == "Harbourton opens its first night market"
+    assert market.outlet == "Lede Test Wire"
+    assert market.published_at == datetime(2025, 6, 2, 8, tzinfo=UTC)
+    assert "4,000 visitors" in " ".join(p.text for p in market.passages)
+    assert kb.stats().in_sync
+
+
+async def test_running_again_adds_nothing_and_a_304_is_not_parsed(kb, web) -> None:
+    feed_url = _serve_wire(web, etag='"v1"')
+    await _add(kb, feed_url)
+    before = kb.stats()
+    [result] = await _run(kb)
+    assert result.not_modified and result.report is None
+    assert web.hits("/articles/ferry") == 1  # stored articles are not fetched again
+    web.routes["/feed.xml"].etag = '"v2"'  # same content, new validator: parsed, nothing new
+    [result] = await _run(kb)
+    assert result.report.added == 0 and result.report.unchanged == 0
+    assert kb.stats() == before
+
+
+async def test_changed_article_is_updated_in_place(kb, web) -> None:
+    page_url = web.route("/articles/ferry", (FIXTURES / "articles" / "ferry.html").read_bytes())
+    added = await _add(kb, page_url)
+    assert added.source.kind == "page" and added.result.report.added == 1
+    changed = (FIXTURES / "articles" / "ferry.html").read_text().replace("300 passengers", "350 passengers")
+    web.route("/articles/ferry", changed)
+    [result] = await _run(kb)
+    assert (result.report.added, result.report.updated) == (0, 1)
+    [article] = _articles(kb).values()
+    assert "350 passengers" in " ".join(p.text for p in article.passages)
+    assert kb.stats().articles == 1 and kb.stats().in_sync
+
+
+async def test_site_url_finds_its_feed(kb, web) -> None:
+    feed_url = _serve_wire(web)
+    site = web.route("/", '<html><head><link rel="alternate" type="application/rss+xml" '
+                          'href="/feed.xml"></head><body>Home</body></html>')
+    added = await _add(kb, site)
+    assert added.source.kind == "feed" and added.source.url == feed_url
+    assert added.result.report.added == 2
+
+
+async def test_failing_source_backs_off_and_the_others_still_run(kb, web) -> None:
+    _serve_wire(web)
+    await _add(kb, web.url("/feed.xml"))
+    web.route("/broken.xml", b"", status=500)
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=web.url("/broken.xml"), created_at=datetime.now(UTC),
+                           interval_seconds=600))
+    web.routes["/feed.xml"].body = web.routes["/feed.xml"].body.replace(b"wire-2", b"wire-2b")
+    results = await _run(kb)
+    assert [bool(r.error) for r in results] == [False, True]
+    failing = [s for s in list_sources(kb) if s.url.endswith("/broken.xml")][0]
+    assert failing.failures == 1 and "HTTP 500" in failing.last_error
+    assert failing.status == "failing ×1"
+    assert (failing.next_due_at - datetime.now(UTC)).total_seconds() > 600  # backed off
+    await _run(kb)
+    second = [s for s in list_sources(kb) if s.url.endswith("/broken.xml")][0]
+    assert second.failures == 2 and second.next_due_at > failing.next_due_at
+    # Only the due sources run in --watch: neither is due now.
+    assert await _run(kb, due_only=True) == []
+
+
+ILLFORMED = SHARED / "fixtures" / "feeds" / "feedparser" / "tests" / "illformed"
+
+
+@pytest.mark.skipif(not ILLFORMED.is_dir(), reason="../shared/fixtures is not here")
+async def test_malformed_feeds_give_per_source_errors_not_crashes(kb, web) -> None:
+    files = sorted(p for p in ILLFORMED.rglob("*.xml"))
+    good = _serve_wire(web)
+    for i, path in enumerate(files):
+        web.route(f"/bad/{i}.xml", path.read_bytes(), content_type="application/xml")
+    with kb.sessions.begin() as session:
+        for url in [good] + [web.url(f"/bad/{i}.xml") for i in range(len(files))]:
+            session.add(Source(kind="feed", url=url, created_at=datetime.now(UTC)))
+    results = await _run(kb)
+    assert len(results) == len(files) + 1
+    assert results[0].error is None and results[0].report.added == 2
+    for result in results[1:]:
+        assert result.error or result.report is not None  # each ends in a result of its own
+
+
+async def test_sources_never_fetch_one_host_twice_at_once(kb, web) -> None:
+    _serve_wire(web)
+    with kb.sessions.begin() as session:
+        for i in range(4):
+            web.route(f"/f{i}.xml", (FIXTURES / "feed.xml").read_bytes(), content_type="application/rss+xml")
+            session.add(Source(kind="feed", url=web.url(f"/f{i}.xml"), created_at=datetime.now(UTC)))
+    active = 0
+    peak = 0
+    original = Fetcher._get
+
+    async def counting(self, *args):
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        try:
+            await asyncio.sleep(0.05)
+            return await original(self, *args)
+        finally:
+            active -= 1
+
+    Fetcher._get = counting
+    try:
+        results = await _run(kb)
+    finally:
+        Fetcher._get = original
+    assert all(r.error is None for r in results)
+    assert peak == 1
+
+
+def test_opml_import_then_export(kb) -> None:
+    opml = b"""<opml version="2.0"><body>
+      <outline text="Wire" title="Wire" xmlUrl="https://wire.example/feed.xml"/>
+      <outline text="Local" xmlUrl="file:///etc/passwd"/>
+    </body></opml>"""
+    assert import_opml(kb, opml) == (1, 0)
+    assert import_opml(kb, opml) == (0, 1)
+    exported = export_opml(kb)
+    assert 'xmlUrl="https://wire.example/feed.xml"' in exported and "passwd" not in exported
+
+
+async def test_removing_a_source_removes_its_articles_and_vectors(kb, web) -> None:
+    added = await _add(kb, _serve_wire(web))
+    info, count = remove_source(kb, added.source.id)
+    assert count == 2
+    stats = kb.stats()
+    assert (stats.sources, stats.articles, stats.passages, stats.vectors) == (0, 0, 0, 0)
+
+
+async def test_watch_fetches_due_sources_until_stopped(kb, web) -> None:
+    feed_url = _serve_wire(web)
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=feed_url, created_at=datetime.now(UTC)))
+    stop = asyncio.Event()
+    async with Fetcher(OPEN) as fetcher:
+        watching = asyncio.create_task(Runner(kb, fetcher).watch(poll_seconds=0.05, stop=stop))
+        for _ in range(200):
+            if kb.stats().articles == 2:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(watching, timeout=10)
+    assert kb.stats().articles == 2
+    assert web.hits("/feed.xml") == 1  # fetched once: not due again for an hour
