@@ -184,6 +184,15 @@ def cmd_bench_extract(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import run_bot
+
+    logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, token in the URL
+    run_bot(settings, webhook=args.webhook, run_ingest=not args.no_ingest)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lede",
@@ -248,6 +257,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
     )
     reindex.set_defaults(run=cmd_reindex)
+
+    bot = commands.add_parser(
+        "bot",
+        help="run the Telegram bot",
+        description="Run the Telegram bot (long polling, or --webhook). Needs TELEGRAM_TOKEN; "
+        "LEDE_ADMIN_IDS lists the user ids allowed to run admin commands.",
+    )
+    bot.add_argument("--webhook", action="store_true", help="receive updates at LEDE_WEBHOOK_URL")
+    bot.add_argument("--no-ingest", action="store_true", help="do not fetch sources in this process")
+    bot.set_defaults(run=cmd_bot)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     benches = bench.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")

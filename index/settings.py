@@ -46,6 +46,20 @@ class Settings(BaseSettings):
     telegram_token: str | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_TOKEN", "LEDE_TELEGRAM_TOKEN")
     )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot", description="Bot API base URL (a local server, or a test fake)."
+    )
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids allowed to run admin commands."
+    )
+    webhook_url: str | None = Field(default=None, description="Public HTTPS URL Telegram posts updates to.")
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = Field(
+        default=None, description="X-Telegram-Bot-Api-Secret-Token; generated at start-up when unset."
+    )
+    questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
+    ingest_every: int = Field(default=60, description="Seconds between checks for due sources in the bot.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -54,7 +68,7 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lede.sqlite3').resolve()}"
 
-    @field_validator("allowed_networks", mode="before")
+    @field_validator("allowed_networks", "admin_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -1,4 +1,4 @@
-"""`python -m ingest PATH...` ingests files, like `lede ingest`."""
+"""`python -m ingest [PATH... | --once | --watch]` ingests, like `lede ingest`."""
 
 import sys
 

@@ -65,8 +65,7 @@ class Runner:
         statement = select(Source.id).where(Source.enabled, Source.kind != "file").order_by(Source.id)
         if due_only:
             statement = statement.where(or_(Source.next_due_at.is_(None), Source.next_due_at <= now))
-        with self.kb.sessions() as session:
-            ids = list(session.scalars(statement))
+        ids = await asyncio.to_thread(self._scalars, statement)
         gate = asyncio.Semaphore(self.concurrency)
         results: list[SourceResult] = []
 
@@ -84,9 +83,7 @@ class Runner:
 
     async def run_source(self, source_id: int, *, prefetched: Fetched | None = None) -> SourceResult:
         """Fetch one source and store its articles; record success or failure on the source."""
-        with self.kb.sessions() as session:
-            source = session.get(Source, source_id)
-            assert source is not None, f"no source {source_id}"
+        source = await asyncio.to_thread(self._source, source_id)
         result = SourceResult(source_id, source.url)
         try:
             fetched = prefetched or await self.fetcher.get(
@@ -100,10 +97,10 @@ class Runner:
                     result.report = await asyncio.to_thread(
                         store_documents, self.kb, documents, source_id=source.id, progress=False
                     )
-            self._record_success(source_id, fetched)
+            await asyncio.to_thread(self._record_success, source_id, fetched)
         except LedeError as exc:
             result.error = str(exc)
-            self._record_failure(source_id, str(exc))
+            await asyncio.to_thread(self._record_failure, source_id, str(exc))
         log.info("%s", result.summary())
         return result
 
@@ -119,9 +116,8 @@ class Runner:
     async def _entry_document(self, entry: Entry, outlet: str) -> Document | None:
         text = html_to_text(entry.html)
         if len(text.split()) < FULL_TEXT_WORDS:
-            with self.kb.sessions() as session:
-                stored = session.scalar(select(Article.id).where(Article.url == entry.url))
-            if stored is not None:
+            stored = await asyncio.to_thread(self._scalars, select(Article.id).where(Article.url == entry.url))
+            if stored:
                 return None  # its full text is already stored; the summary would only shrink it
             try:
                 page = await self.fetcher.get(entry.url)
@@ -140,6 +136,18 @@ class Runner:
             published_at=entry.published_at,
             guid=entry.guid,
         )
+
+    # Blocking database work, run in a worker thread so the event loop stays free.
+    def _scalars(self, statement) -> list:
+        with self.kb.sessions() as session:
+            return list(session.scalars(statement))
+
+    def _source(self, source_id: int) -> Source:
+        with self.kb.sessions() as session:
+            source = session.get(Source, source_id)
+        if source is None:
+            raise InputError(f"there is no source #{source_id}.")
+        return source
 
     def _record_success(self, source_id: int, fetched: Fetched) -> None:
         now = datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -72,7 +73,26 @@ async def add_source(
     """Add a feed, a site (its feed is discovered) or an article page, and fetch it once."""
     url = canonical_url(check_url(url))
     kind, follow_url, fetched = await _identify(runner.fetcher, url)
-    follow_url = canonical_url(follow_url)
+    source_id, existed = await asyncio.to_thread(
+        _upsert_source, kb, kind, canonical_url(follow_url), interval_seconds
+    )
+    result = await runner.run_source(source_id, prefetched=fetched)
+    if kind == "feed" and not result.error:
+        title = parse_feed(fetched.content, url=fetched.url).title
+        await asyncio.to_thread(_set_title, kb, source_id, title)
+    info = await asyncio.to_thread(get_source, kb, source_id)
+    return Added(source=info, result=result, existed=existed)
+
+
+def _set_title(kb: KnowledgeBase, source_id: int, title: str | None) -> None:
+    with kb.sessions.begin() as session:
+        session.get(Source, source_id).title = title
+
+
+def _upsert_source(
+    kb: KnowledgeBase, kind: str, follow_url: str, interval_seconds: int | None
+) -> tuple[int, bool]:
+    """Return (id, existed) of the source at `follow_url`, creating it when new."""
     with kb.sessions.begin() as session:
         source = session.scalar(select(Source).where(Source.url == follow_url))
         existed = source is not None
@@ -88,13 +108,7 @@ async def add_source(
         elif interval_seconds:
             source.interval_seconds = interval_seconds
         session.flush()
-        source_id = source.id
-    result = await runner.run_source(source_id, prefetched=fetched)
-    if kind == "feed" and not result.error:
-        feed = parse_feed(fetched.content, url=fetched.url)
-        with kb.sessions.begin() as session:
-            session.get(Source, source_id).title = feed.title
-    return Added(source=get_source(kb, source_id), result=result, existed=existed)
+        return source.id, existed
 
 
 def _info(source: Source, articles: int) -> SourceInfo:

@@ -12,10 +12,13 @@ from bot.cli import main
 from tests.conftest import SAMPLES
 
 
+LEDE = Path(sys.executable).parent / "lede"  # the console script pip installed
+
+
 def lede(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LEDE_DATA_DIR": str(data_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=300
+        [str(LEDE), *args], env=env, capture_output=True, text=True, timeout=300
     )
 
 

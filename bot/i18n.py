@@ -1,0 +1,126 @@
+"""The bot's own words in English, Russian and Ukrainian, chosen by the user's language.
+Answers themselves keep the language of their sources."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "start": "Hi! I answer questions about the news, with citations you can check. "
+        "Ask me anything, e.g. <i>Who leads the coalition?</i>",
+        "help": "Ask a question in this chat. In a group, mention me, reply to me, or use /ask. "
+        "In any chat, type @{bot} and your question.\n\n"
+        "/digest HH:MM Timezone [topic] — a daily digest here (group admins)\n"
+        "/follow words — new articles about these words; /unfollow\n"
+        "Admins: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "not_found": "I did not find an answer to that in my sources.",
+        "closest": "Closest articles:",
+        "sources": "Sources",
+        "answer": "Answer",
+        "thanks": "Thanks for the feedback!",
+        "admins_only": "Sorry, only Lede's admins can do that.",
+        "chat_admins_only": "Sorry, only this chat's admins can set its digest.",
+        "quota": "You have asked a lot of questions this hour. Please try again in {minutes} min.",
+        "error": "Sorry, something went wrong. Please try again later.",
+        "ask_usage": "Ask like this: /ask Who leads the coalition?",
+        "empty": "My knowledge base is empty: an admin can add sources with /addsource URL.",
+        "cmd_ask": "Ask a question about the news",
+        "cmd_help": "How to use Lede",
+        "cmd_digest": "Daily digest in this chat",
+        "cmd_follow": "Alerts about a topic",
+        "cmd_unfollow": "Stop topic alerts",
+        "digest_set": "Digest set: every day at {time} ({tz}){topic}.",
+        "digest_off": "Digest turned off.",
+        "digest_none": "No digest is set here.",
+        "digest_empty": "Nothing new since the last digest.",
+        "digest_usage": "Use: /digest 08:00 Europe/Kyiv [topic words], /digest off or /digest now.",
+        "digest_title": "News digest",
+        "follow_set": "Following “{words}”: new articles about it will come here.",
+        "follow_usage": "Use: /follow words",
+        "unfollowed": "Stopped following {count} topic(s).",
+        "alert": "New on “{words}”:",
+    },
+    "ru": {
+        "start": "Привет! Я отвечаю на вопросы о новостях со ссылками на источники. "
+        "Спросите, например: <i>Who leads the coalition?</i>",
+        "help": "Задайте вопрос в этом чате. В группе упомяните меня, ответьте на моё сообщение или "
+        "используйте /ask. В любом чате наберите @{bot} и вопрос.\n\n"
+        "/digest ЧЧ:ММ Часовой_пояс [тема] — ежедневная сводка (админы группы)\n"
+        "/follow слова — новые статьи по теме; /unfollow\n"
+        "Админы: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "not_found": "Я не нашёл ответа на это в своих источниках.",
+        "closest": "Ближайшие статьи:",
+        "sources": "Источники",
+        "answer": "Ответ",
+        "thanks": "Спасибо за отзыв!",
+        "admins_only": "Извините, это могут делать только администраторы Lede.",
+        "chat_admins_only": "Извините, сводку настраивают только администраторы этого чата.",
+        "quota": "Вы задали много вопросов за этот час. Попробуйте через {minutes} мин.",
+        "error": "Извините, что-то пошло не так. Попробуйте позже.",
+        "ask_usage": "Спросите так: /ask Кто возглавляет коалицию?",
+        "empty": "База знаний пуста: администратор может добавить источники командой /addsource URL.",
+        "cmd_ask": "Задать вопрос о новостях",
+        "cmd_help": "Как пользоваться Lede",
+        "cmd_digest": "Ежедневная сводка в этом чате",
+        "cmd_follow": "Уведомления по теме",
+        "cmd_unfollow": "Отключить уведомления",
+        "digest_set": "Сводка настроена: каждый день в {time} ({tz}){topic}.",
+        "digest_off": "Сводка отключена.",
+        "digest_none": "Сводка здесь не настроена.",
+        "digest_empty": "Ничего нового с прошлой сводки.",
+        "digest_usage": "Формат: /digest 08:00 Europe/Kyiv [слова темы], /digest off или /digest now.",
+        "digest_title": "Сводка новостей",
+        "follow_set": "Слежу за «{words}»: новые статьи будут приходить сюда.",
+        "follow_usage": "Формат: /follow слова",
+        "unfollowed": "Отписано от тем: {count}.",
+        "alert": "Новое по теме «{words}»:",
+    },
+    "uk": {
+        "start": "Привіт! Я відповідаю на питання про новини з посиланнями на джерела. "
+        "Запитайте, наприклад: <i>Who leads the coalition?</i>",
+        "help": "Поставте питання в цьому чаті. У групі згадайте мене, дайте відповідь на моє "
+        "повідомлення або скористайтеся /ask. У будь-якому чаті наберіть @{bot} і питання.\n\n"
+        "/digest ГГ:ХХ Часовий_пояс [тема] — щоденний дайджест (адміни групи)\n"
+        "/follow слова — нові статті за темою; /unfollow\n"
+        "Адміни: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "not_found": "Я не знайшов відповіді на це у своїх джерелах.",
+        "closest": "Найближчі статті:",
+        "sources": "Джерела",
+        "answer": "Відповідь",
+        "thanks": "Дякую за відгук!",
+        "admins_only": "Вибачте, це можуть робити лише адміністратори Lede.",
+        "chat_admins_only": "Вибачте, дайджест налаштовують лише адміністратори цього чату.",
+        "quota": "Ви поставили багато питань за цю годину. Спробуйте за {minutes} хв.",
+        "error": "Вибачте, щось пішло не так. Спробуйте пізніше.",
+        "ask_usage": "Запитайте так: /ask Хто очолює коаліцію?",
+        "empty": "База знань порожня: адміністратор може додати джерела командою /addsource URL.",
+        "cmd_ask": "Поставити питання про новини",
+        "cmd_help": "Як користуватися Lede",
+        "cmd_digest": "Щоденний дайджест у цьому чаті",
+        "cmd_follow": "Сповіщення за темою",
+        "cmd_unfollow": "Вимкнути сповіщення",
+        "digest_set": "Дайджест налаштовано: щодня о {time} ({tz}){topic}.",
+        "digest_off": "Дайджест вимкнено.",
+        "digest_none": "Дайджест тут не налаштовано.",
+        "digest_empty": "Нічого нового з минулого дайджесту.",
+        "digest_usage": "Формат: /digest 08:00 Europe/Kyiv [слова теми], /digest off або /digest now.",
+        "digest_title": "Дайджест новин",
+        "follow_set": "Стежу за «{words}»: нові статті надходитимуть сюди.",
+        "follow_usage": "Формат: /follow слова",
+        "unfollowed": "Відписано від тем: {count}.",
+        "alert": "Нове за темою «{words}»:",
+    },
+}
+LANGUAGES = tuple(TEXTS)
+PUBLIC_COMMANDS = ("ask", "help", "digest", "follow", "unfollow")
+
+
+def language_of(code: str | None) -> str:
+    """Return the supported language for a Telegram language_code (English by default)."""
+    base = (code or "en").split("-")[0].lower()
+    return base if base in TEXTS else "en"
+
+
+def t(key: str, code: str | None = None, **values: object) -> str:
+    """Return the text `key` in the language of `code`, filled with `values`."""
+    text = TEXTS[language_of(code)].get(key) or TEXTS["en"][key]
+    return text.format(**values) if values else text
