@@ -7,11 +7,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from bot.extract import direct_answer
+from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
 from index.text import keywords, split_sentences, words
@@ -50,28 +51,51 @@ class Answer:
     direct: str | None = None
     quotes: list[Quote] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    # The other articles retrieved, best first: "closest articles" and evaluation use them.
+    related: list[Source] = field(default_factory=list)
     elapsed_ms: float = 0.0
+
+    @property
+    def ranked_urls(self) -> list[str]:
+        """The articles behind the answer, best first: the cited ones, then the related ones."""
+        return [s.url for s in self.sources] + [s.url for s in self.related]
 
 
 def answer_question(
     kb: KnowledgeBase,
     question: str,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    as_of: datetime | None = None,
+    exclude_articles: frozenset[int] = frozenset(),
 ) -> Answer:
-    """Return the answer to `question` from the knowledge base."""
+    """Return the answer to `question` from the knowledge base, as it stood at `as_of` (now
+    when not given): later articles are ignored, recent ones preferred, and time words in the
+    question ("yesterday", "in June") narrow the dates searched."""
     started = time.perf_counter()
-    hits = search(kb, question, k=10, since=since, until=until)
+    moment = as_of or datetime.now(UTC)
+    since, until = timeframe(question, moment)
+    if as_of is not None:
+        until = min(until or END_OF_TIME, _day_after(as_of))
+    hits = search(kb, question, k=10, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
     if not hits or max(h.similarity for h in hits) < MIN_SIMILARITY:
         answer = Answer(question, found=False, sources=_sources(hits[:3]))
     else:
         answer = _compose(kb, question, hits)
+    cited = {s.url for s in answer.sources}
+    answer.related = [s for s in _sources(hits) if s.url not in cited]
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     log.info(
         "answered in %.0f ms: found=%s, %d sources", answer.elapsed_ms, answer.found, len(answer.sources)
     )
     return answer
+
+
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def _day_after(moment: datetime) -> datetime:
+    """Return the start of the day after `moment`: a question dated a day sees all of that day."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 def _sources(hits: list[Hit]) -> list[Source]:

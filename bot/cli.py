@@ -176,6 +176,29 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+
+    from bot.evaluate import evaluate, load_questions
+    from index.knowledge import KnowledgeBase
+    from ingest.local import ingest_paths
+
+    corpus, questions_path = Path(args.corpus), Path(args.questions)
+    for path in (corpus, questions_path):
+        if not path.is_file():
+            raise LedeError(f"{path}: no such file.")
+    data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="lede-eval-"))
+    eval_settings = settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    kb = KnowledgeBase(eval_settings)
+    print(f"Indexing {corpus} into {data_dir} (reused when given with --data-dir)...", file=sys.stderr)
+    report = ingest_paths(kb, [corpus], progress=not args.json)
+    print(report.summary(), file=sys.stderr)
+    questions = load_questions(questions_path, corpus)[: args.limit]
+    result = evaluate(kb, questions, unanswerable=args.unanswerable)
+    print(json.dumps(result) if args.json else "\n".join(f"{k:>24}: {v}" for k, v in result.items()))
+    return 0
+
+
 def cmd_bench_extract(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import bench_extract
 
@@ -257,6 +280,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
     )
     reindex.set_defaults(run=cmd_reindex)
+
+    evaluation = commands.add_parser(
+        "eval",
+        help="measure answer quality on a question set",
+        description="Index a corpus (doc_id, url, title, publish_date, source, text per JSON line) "
+        "and ask its questions (qid, question, question_date, answer_text[], gold_doc_ids[]) as of "
+        "their dates; print recall@k, MRR, answer and abstention rates, and latency.",
+    )
+    evaluation.add_argument("--corpus", required=True, help="JSONL corpus, .gz allowed")
+    evaluation.add_argument("--questions", required=True, help="JSONL questions")
+    evaluation.add_argument("--limit", type=int, help="ask only the first N questions")
+    evaluation.add_argument("--data-dir", help="reuse this index instead of a throw-away one")
+    evaluation.add_argument("--unanswerable", action="store_true",
+                            help="leave each question's gold articles out and report abstention")
+    evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluation.set_defaults(run=cmd_eval)
 
     bot = commands.add_parser(
         "bot",

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from index.db import create_database, session_factory
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, create_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source
 from index.settings import Settings
@@ -58,7 +58,7 @@ class KnowledgeBase:
     def embedder(self) -> Embedder:
         """The embedder, created on first use (loading a model takes seconds)."""
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(
+            self._embedder = create_embedder(
                 self.settings.embedding_model,
                 backend=self.settings.embedding_backend,
                 cache_dir=self.settings.cache_dir,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -13,6 +13,10 @@ from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
+# News goes stale: a passage gains up to RECENCY_WEIGHT (about one first-place RRF vote) when it
+# was published on the day asked about, half of that RECENCY_HALF_LIFE days earlier.
+RECENCY_WEIGHT = 1.0 / (RRF_K + 1)
+RECENCY_HALF_LIFE = 7.0
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Hit:
     passage_id: int
     article_id: int
     text: str
+    content_hash: str
     title: str
     url: str
     outlet: str | None
@@ -39,10 +44,16 @@ def search(
     candidates: int = 50,
     since: datetime | None = None,
     until: datetime | None = None,
+    as_of: datetime | None = None,
+    exclude_articles: frozenset[int] = frozenset(),
 ) -> list[Hit]:
-    """Return up to k passages for `query`, best first, one per distinct passage text."""
+    """Return up to k passages for `query`, best first, one per distinct passage text.
+
+    Only articles published in [since, until) count when those are given; with `as_of`, newer
+    articles (up to that moment) are preferred. `exclude_articles` are left out entirely.
+    """
     query_vector = kb.embedder.embed_query(query)
-    only = _passages_between(kb, since, until) if since or until else None
+    only = _passages_between(kb, since, until, exclude_articles) if since or until or exclude_articles else None
     dense = kb.vectors.search(query_vector, candidates, only=only)
     with kb.sessions() as session:
         lexical = keyword_search(session, query, k=candidates, since=since, until=until)
@@ -50,52 +61,72 @@ def search(
     for ranking in ([pid for pid, _ in dense], lexical):
         for rank, passage_id in enumerate(ranking):
             fused[passage_id] = fused.get(passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    ordered = sorted(fused, key=fused.__getitem__, reverse=True)
-    return _load_hits(kb, ordered, fused, query_vector, k)
+    hits = _load_hits(kb, list(fused), fused, query_vector, exclude_articles)
+    if as_of is not None:
+        hits = [_with_recency(hit, as_of) for hit in hits]
+    hits.sort(key=lambda hit: hit.score, reverse=True)
+    return _distinct(hits)[:k]
 
 
-def _passages_between(kb: KnowledgeBase, since: datetime | None, until: datetime | None) -> np.ndarray:
+def _with_recency(hit: Hit, as_of: datetime) -> Hit:
+    published = hit.published_at or hit.fetched_at
+    age_days = max(0.0, (as_of - published).total_seconds() / 86400)
+    return replace(hit, score=hit.score + RECENCY_WEIGHT * 0.5 ** (age_days / RECENCY_HALF_LIFE))
+
+
+def _passages_between(
+    kb: KnowledgeBase, since: datetime | None, until: datetime | None, exclude: frozenset[int]
+) -> np.ndarray:
     statement = select(Passage.id).join(Article)
     if since is not None:
         statement = statement.where(Article.published_at >= since)
     if until is not None:
         statement = statement.where(Article.published_at < until)
+    if exclude:
+        statement = statement.where(Article.id.not_in(exclude))
     with kb.sessions() as session:
         return np.fromiter(session.scalars(statement), dtype=np.int64)
 
 
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    """Keep the first of passages with the same text (syndicated copies of one story)."""
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        if hit.content_hash not in seen:
+            seen.add(hit.content_hash)
+            kept.append(hit)
+    return kept
+
+
 def _load_hits(
-    kb: KnowledgeBase, ordered: list[int], fused: dict[int, float], query_vector: np.ndarray, k: int
+    kb: KnowledgeBase,
+    ids: list[int],
+    fused: dict[int, float],
+    query_vector: np.ndarray,
+    exclude_articles: frozenset[int],
 ) -> list[Hit]:
+    """Return the passages `ids` with their articles (a passage deleted meanwhile is skipped)."""
     with kb.sessions() as session:
-        rows = session.execute(
-            select(Passage, Article).join(Article).where(Passage.id.in_(ordered))
-        ).all()
-    by_id = {passage.id: (passage, article) for passage, article in rows}
-    hits: list[Hit] = []
-    seen_texts: set[str] = set()
-    for passage_id in ordered:
-        if passage_id not in by_id:  # deleted since the index was read
+        rows = session.execute(select(Passage, Article).join(Article).where(Passage.id.in_(ids))).all()
+    hits = []
+    for passage, article in rows:
+        if article.id in exclude_articles:
             continue
-        passage, article = by_id[passage_id]
-        if passage.content_hash in seen_texts:  # a syndicated copy of a passage already listed
-            continue
-        seen_texts.add(passage.content_hash)
         vector = np.frombuffer(passage.embedding, dtype=np.float32) if passage.embedding else None
         hits.append(
             Hit(
                 passage_id=passage.id,
                 article_id=article.id,
                 text=passage.text,
+                content_hash=passage.content_hash,
                 title=article.title,
                 url=article.url,
                 outlet=article.outlet,
                 published_at=article.published_at,
                 fetched_at=article.fetched_at,
-                score=fused[passage_id],
+                score=fused[passage.id],
                 similarity=float(vector @ query_vector) if vector is not None else 0.0,
             )
         )
-        if len(hits) == k:
-            break
     return hits

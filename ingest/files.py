@@ -45,8 +45,12 @@ def find_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_file(path: Path) -> Iterator[Document]:
-    """Yield the documents in one file (one, or many for a JSON corpus)."""
+def read_file(path: Path, errors: list[str] | None = None) -> Iterator[Document]:
+    """Yield the documents in one file (one, or many for a JSON corpus).
+
+    A bad record in a corpus is skipped and described in `errors` (raised when that is None);
+    the records after it are still read.
+    """
     suffix = _suffix(path)
     try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix.lower() == ".gz" else path.read_bytes()
@@ -57,7 +61,7 @@ def read_file(path: Path) -> Iterator[Document]:
         return
     text = raw.decode("utf-8", errors="replace")
     if suffix in {".json", ".jsonl"}:
-        yield from _read_corpus(path, text, lines=suffix == ".jsonl")
+        yield from _read_corpus(path, text, lines=suffix == ".jsonl", errors=errors)
     elif suffix in {".md", ".markdown"}:
         yield _read_markdown(path, text)
     else:
@@ -108,18 +112,20 @@ def normalise_lines(text: str) -> str:
     return "\n".join(normalise_space(line) for line in text.splitlines())
 
 
-def _read_corpus(path: Path, text: str, *, lines: bool) -> Iterator[Document]:
+def _read_corpus(path: Path, text: str, *, lines: bool, errors: list[str] | None) -> Iterator[Document]:
     """Records with `url, title, text` and optionally `publish_date, source, authors, language`."""
     if lines:
-        records = (
-            (number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()
-        )
-        parsed = ((number, _json(path, number, line)) for number, line in records)
+        records = ((number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip())
     else:
         data = _json(path, 1, text)
-        parsed = enumerate(data if isinstance(data, list) else [data], 1)
-    for number, record in parsed:
-        yield _corpus_document(path, number, record)
+        records = enumerate(data if isinstance(data, list) else [data], 1)
+    for number, record in records:
+        try:
+            yield _corpus_document(path, number, _json(path, number, record) if lines else record)
+        except InputError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
 
 
 def _json(path: Path, number: int, text: str):

@@ -49,7 +49,6 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, progress: bool = True)
 def _documents(files: list[Path], report: IngestReport) -> Iterator[Document]:
     for file in files:
         try:
-            yield from read_file(file)
+            yield from read_file(file, errors=report.errors)
         except InputError as exc:
-            log.warning("%s", exc)
             report.errors.append(str(exc))

@@ -73,3 +73,18 @@ def test_find_files_walks_folders_and_skips_other_files(tmp_path: Path) -> None:
     (tmp_path / "sub" / "b.md").write_text("# T\n\nBody.")
     (tmp_path / "sub" / "c.png").write_bytes(b"")
     assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.md"]
+
+
+def test_a_bad_record_in_a_corpus_is_skipped_and_the_rest_read(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    good = {"title": "T", "text": "Body text here.", "url": "https://x.test/"}
+    path.write_text("\n".join([
+        json.dumps({**good, "url": "https://x.test/1"}),
+        json.dumps({"title": "no text"}),
+        "{broken",
+        json.dumps({**good, "url": "https://x.test/4"}),
+    ]))
+    errors: list[str] = []
+    docs = list(read_file(path, errors=errors))
+    assert [d.url for d in docs] == ["https://x.test/1", "https://x.test/4"]
+    assert len(errors) == 2 and "corpus.jsonl:2" in errors[0] and "corpus.jsonl:3" in errors[1]
