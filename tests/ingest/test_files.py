@@ -80,7 +80,7 @@ def test_a_bad_record_in_a_corpus_is_skipped_and_the_rest_read(tmp_path: Path) -
     good = {"title": "T", "text": "Body text here.", "url": "https://x.test/"}
     path.write_text("\n".join([
         json.dumps({**good, "url": "https://x.test/1"}),
-        json.dumps({"title": "no text"}),
+        json.dumps({"title": "no text at all"}),
         "{broken",
         json.dumps({**good, "url": "https://x.test/4"}),
     ]))
@@ -88,3 +88,10 @@ def test_a_bad_record_in_a_corpus_is_skipped_and_the_rest_read(tmp_path: Path) -
     docs = list(read_file(path, errors=errors))
     assert [d.url for d in docs] == ["https://x.test/1", "https://x.test/4"]
     assert len(errors) == 2 and "corpus.jsonl:2" in errors[0] and "corpus.jsonl:3" in errors[1]
+
+
+def test_an_untitled_record_takes_its_first_line_as_title(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps({"title": None, "url": "https://x.test/a", "text": "New York CNN —\n\nBody."}))
+    [doc] = read_file(path)
+    assert doc.title == "New York CNN —"
