@@ -127,7 +127,7 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         return Answer(question, found=False, sources=_sources(hits[:3]))
     relevance = _sentence_relevance(kb, question, candidates, read)
     log.debug("best sentence evidence %.3f", relevance.max())
-    if relevance.max() < kb.embedder.evidence_threshold:
+    if relevance.max() < _threshold(kb, question, read):
         return Answer(question, found=False, sources=_sources(hits[:3]))
     order = np.argsort(-relevance)
     chosen: list[tuple[Hit, str, float]] = []
@@ -147,7 +147,8 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     number_of = {s.url: s.number for s in sources}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
     common = {w for hit in read for w in re.findall(r"\w+", hit.text) if w.islower()}
-    direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common)
+    direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common,
+                           titles=[s.title for s in sources])
     answer = Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
     settings = kb.settings
     if settings.llm_base_url and settings.llm_model:
@@ -165,6 +166,22 @@ def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, lis
             continue  # an uncited article would need a number the reader cannot see
         passages.setdefault(numbers[hit.url], []).append(hit.text)
     return passages
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) / max(1, len(letters))
+
+
+def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
+    """Return the evidence an answer needs: lower when the question is in another script than
+    the passages and the model matches across languages."""
+    embedder = kb.embedder
+    passages = " ".join(hit.text for hit in read)
+    crossing = abs(_latin_share(question) - _latin_share(passages)) > 0.5
+    if crossing and embedder.cross_lingual_threshold is not None:
+        return embedder.cross_lingual_threshold
+    return embedder.evidence_threshold
 
 
 def _stem(word: str) -> str:

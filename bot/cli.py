@@ -216,6 +216,22 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import bench_ingest
+
+    result = bench_ingest(settings, Path(args.corpus), articles=args.articles)
+    print(json.dumps(result) if args.json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+    return 0
+
+
+def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import bench_answer
+
+    result = bench_answer(settings, passages=args.passages, questions=args.questions)
+    print(json.dumps(result) if args.json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lede",
@@ -319,6 +335,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--json", action="store_true", help="print one JSON object")
     extract.set_defaults(run=cmd_bench_extract)
+    ingest_bench = benches.add_parser(
+        "ingest", help="passages/s of the whole ingest pipeline and of the embedder alone, and their ratio"
+    )
+    ingest_bench.add_argument("--corpus", default="../shared/eval/realtimeqa/corpus.jsonl.gz")
+    ingest_bench.add_argument("--articles", type=int, default=200)
+    ingest_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest_bench.set_defaults(run=cmd_bench_ingest)
+    answer_bench = benches.add_parser(
+        "answer", help="answer latency (p50/p95) and peak RSS over N synthetic passages"
+    )
+    answer_bench.add_argument("--passages", type=int, default=100_000)
+    answer_bench.add_argument("--questions", type=int, default=60)
+    answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    answer_bench.set_defaults(run=cmd_bench_answer)
     return parser
 
 

@@ -110,8 +110,13 @@ def _nearness(sentence: str, start: int, asked: set[str]) -> float:
     return 1.0 / (1.0 + distance / 4)
 
 
-def direct_answer(question: str, sentences: list[str], *, common_words: set[str]) -> str | None:
+def direct_answer(
+    question: str, sentences: list[str], *, common_words: set[str], titles: list[str] = ()
+) -> str | None:
     """Return the best short answer in `sentences` (best first), or None when none fits.
+
+    `titles` of the cited articles are read too, after the sentences: a headline often names
+    what the question asks about ("'Squid Game': Netflix green lights season 2").
 
     `common_words` holds words seen lower-case in the sources: capitalised, one of them opens a
     sentence ("Troops from ...") rather than naming something.
@@ -122,10 +127,11 @@ def direct_answer(question: str, sentences: list[str], *, common_words: set[str]
     asked = set(keywords(question))
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
-    for rank, sentence in enumerate(sentences):
+    for rank, sentence in enumerate([*sentences, *titles]):
         for span, start in _spans(sentence, kind, asked):
             span_words = words(span)
-            if not span_words or all(w in asked or w in STOPWORDS for w in span_words):
+            # Split as the question's keywords are ("covid-19" -> covid, 19) before comparing.
+            if not span_words or all(w in asked or w in STOPWORDS for w in keywords(span) or span_words):
                 continue  # the question's own words are not its answer
             if kind in ("person", "name") and (
                 all(w in common_words or w in _CALENDAR_WORDS for w in span_words)

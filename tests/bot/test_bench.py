@@ -1,0 +1,25 @@
+"""The benchmark commands run and print their figures (the figures themselves are not judged
+here: these machines are too noisy for timed tests)."""
+
+import json
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_ingest_prints_pipeline_embedder_and_ratio(capsys) -> None:
+    assert main(["bench", "ingest", "--corpus", str(SAMPLES / "briefs.jsonl"), "--articles", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["articles"] == 3 and result["passages"] >= 3
+    assert result["ratio"] == pytest.approx(result["pipeline_passages_per_s"] / result["embedder_passages_per_s"], rel=0.01)
+
+
+def test_bench_answer_prints_latency_and_memory(capsys) -> None:
+    assert main(["bench", "answer", "--passages", "2000", "--questions", "8", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["passages"] == 2000 and result["questions"] == 8
+    assert 0 < result["p50_ms"] <= result["p95_ms"] and result["peak_rss_mb"] > 0
