@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import direct_answer
+from bot.extract import _stem, direct_answer
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
@@ -182,13 +182,6 @@ def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
     if crossing and embedder.cross_lingual_threshold is not None:
         return embedder.cross_lingual_threshold
     return embedder.evidence_threshold
-
-
-def _stem(word: str) -> str:
-    """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def _sentence_relevance(

@@ -101,9 +101,14 @@ def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
     return [(span, start) for span, start in found if span]
 
 
+def _stem(word: str) -> str:
+    """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _nearness(sentence: str, start: int, asked: set[str]) -> float:
     """Return 1 for a span right next to a word of the question, less the farther it stands."""
-    positions = [m.start() for m in re.finditer(r"\w+", sentence) if m.group(0).lower() in asked]
+    positions = [m.start() for m in re.finditer(r"\w+", sentence) if _stem(m.group(0).lower()) in asked]
     if not positions:
         return 0.5
     distance = min(abs(start - p) for p in positions) / 6  # ~ words between them
@@ -124,21 +129,25 @@ def direct_answer(
     kind = question_kind(question)
     if kind == "description":
         return None
-    asked = set(keywords(question))
+    asked = {_stem(w) for w in keywords(question)}
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
-    for rank, sentence in enumerate([*sentences, *titles]):
+    # The best sentence leads; later ones and the headlines can only tip a close call.
+    weighted = [(s, 0.35**rank) for rank, s in enumerate(sentences)] + [(t, 0.1) for t in titles]
+    for sentence, weight in weighted:
         for span, start in _spans(sentence, kind, asked):
             span_words = words(span)
             # Split as the question's keywords are ("covid-19" -> covid, 19) before comparing.
-            if not span_words or all(w in asked or w in STOPWORDS for w in keywords(span) or span_words):
+            if not span_words or all(
+                _stem(w) in asked or w in STOPWORDS for w in keywords(span) or span_words
+            ):
                 continue  # the question's own words are not its answer
             if kind in ("person", "name") and (
                 all(w in common_words or w in _CALENDAR_WORDS for w in span_words)
             ):
                 continue
             key = " ".join(span_words)
-            votes[key] += _nearness(sentence, start, asked) / (1 + rank)
+            votes[key] += _nearness(sentence, start, asked) * weight
             spelling.setdefault(key, span)
     if not votes:
         return None
