@@ -105,11 +105,12 @@ class Runner:
         return result
 
     async def _documents(self, source: Source, fetched: Fetched) -> list[Document]:
+        # Parsing and extraction are CPU work: off the event loop, like the storage.
         if source.kind == "page":
-            document = extract_article(fetched.content, url=canonical_url(fetched.url))
+            document = await asyncio.to_thread(extract_article, fetched.content, url=canonical_url(fetched.url))
             document.outlet = document.outlet or _host(fetched.url)
             return [document]
-        feed = parse_feed(fetched.content, url=fetched.url)
+        feed = await asyncio.to_thread(parse_feed, fetched.content, url=fetched.url)
         outlet = feed.title or _host(fetched.url)
         return [d for entry in feed.entries if (d := await self._entry_document(entry, outlet))]
 
@@ -121,7 +122,7 @@ class Runner:
                 return None  # its full text is already stored; the summary would only shrink it
             try:
                 page = await self.fetcher.get(entry.url)
-                article = extract_article(page.content, url=entry.url)
+                article = await asyncio.to_thread(extract_article, page.content, url=entry.url)
                 text = article.text
             except (FetchError, InputError) as exc:
                 log.warning("%s: using the feed's summary, the article failed: %s", entry.url, exc)

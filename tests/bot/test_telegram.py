@@ -245,3 +245,22 @@ async def test_group_migration_keeps_the_digest(telegram) -> None:
         await asyncio.sleep(0.05)
     with telegram.kb.sessions() as session:
         assert session.scalar(select(Digest.chat_id)) == -100424242
+
+
+async def test_followed_topic_pushes_new_matching_articles_once(telegram) -> None:
+    from bot.digests import send_alerts
+
+    api = telegram.api
+    chat = api.private_chat(READER)
+    api.send(chat, READER, "/follow ferry")
+    [reply] = await telegram.wait_for(chat_id=chat["id"])
+    assert reply.result["text"].startswith("Стежу за «ferry»")
+    await asyncio.to_thread(_add_story, telegram.kb, 6, "wire", "Keld ferry fares fall")
+    await asyncio.to_thread(_add_story, telegram.kb, 7, "wire", "Harbourton opens a skate park")
+    assert await send_alerts(telegram.app) == 1
+    alert = _replies(api, chat["id"])[-1].result["text"]
+    assert "Keld ferry fares fall" in alert and "skate park" not in alert
+    assert await send_alerts(telegram.app) == 0  # nothing new: nothing sent again
+    api.send(chat, READER, "/unfollow")
+    calls = await telegram.wait_for(chat_id=chat["id"], count=3)
+    assert calls[-1].result["text"] == "Відписано від тем: 1."
