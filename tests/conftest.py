@@ -4,6 +4,8 @@ tests of logic and the real packaged model for tests of retrieval quality."""
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +16,11 @@ from index.embedder import Embedder, SentenceTransformerEmbedder, create_embedde
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from index.text import words
+
+# Set to a PostgreSQL server URL (a role that may create databases) to run the suite on
+# PostgreSQL: each test then gets a database of its own. Read here, before the fixtures below
+# clear LEDE_* variables.
+POSTGRES = os.environ.get("LEDE_TEST_DATABASE_URL")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ingest" / "samples"
@@ -45,15 +52,38 @@ class HashingEmbedder(Embedder):
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep tests from reading a developer's .env or LEDE_* variables."""
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("LEDE_") or name == "TELEGRAM_TOKEN":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def database_url(_isolated_environment, monkeypatch: pytest.MonkeyPatch):
+    """None for SQLite in the data dir; with LEDE_TEST_DATABASE_URL, a fresh PostgreSQL database,
+    also handed to `lede` processes the test starts."""
+    if not POSTGRES:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"lede_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    monkeypatch.setenv("LEDE_DATABASE_URL", url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+def settings(tmp_path: Path, database_url) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture
