@@ -63,6 +63,8 @@ class Source(Base):
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held by the worker fetching the source; a crashed worker's lease simply runs out.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     articles: Mapped[list[Article]] = relationship(back_populates="source")
 

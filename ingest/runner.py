@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from index.errors import FetchError, InputError, LedeError
 from index.knowledge import KnowledgeBase
@@ -27,6 +27,7 @@ from ingest.urls import canonical_url
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=24)
+LEASE = timedelta(minutes=10)  # longer than any fetch and store of one source takes
 FULL_TEXT_WORDS = 150  # a feed item shorter than this is a summary: fetch the article itself
 
 
@@ -71,6 +72,8 @@ class Runner:
 
         async def one(source_id: int) -> None:
             async with gate:
+                if not await asyncio.to_thread(self._claim, source_id, now, due_only):
+                    return  # another worker is fetching it, or already did during this run
                 result = await self.run_source(source_id)
             results.append(result)
             if progress is not None:
@@ -150,10 +153,27 @@ class Runner:
             raise InputError(f"there is no source #{source_id}.")
         return source
 
+    def _claim(self, source_id: int, run_started: datetime, due_only: bool) -> bool:
+        """Take the source's lease; False when another worker holds it or fetched it since this
+        run began (or, for due sources, it is no longer due). A compare-and-set in SQL, so it
+        works the same on SQLite and PostgreSQL, across processes and machines."""
+        now = datetime.now(UTC)
+        conditions = [
+            Source.id == source_id,
+            or_(Source.lease_until.is_(None), Source.lease_until < now),
+            or_(Source.last_fetch_at.is_(None), Source.last_fetch_at < run_started),
+        ]
+        if due_only:
+            conditions.append(or_(Source.next_due_at.is_(None), Source.next_due_at <= now))
+        with self.kb.sessions.begin() as session:
+            claimed = session.execute(update(Source).where(*conditions).values(lease_until=now + LEASE))
+            return claimed.rowcount == 1
+
     def _record_success(self, source_id: int, fetched: Fetched) -> None:
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
             source = session.get(Source, source_id)
+            source.lease_until = None
             source.last_fetch_at = source.last_success_at = now
             source.last_error = None
             source.failures = 0
@@ -165,6 +185,7 @@ class Runner:
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
             source = session.get(Source, source_id)
+            source.lease_until = None
             source.last_fetch_at = now
             source.last_error = error
             source.failures += 1

@@ -18,6 +18,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
+    delay: float = 0.0  # seconds to wait before answering
 
 
 class WebServer:
@@ -49,6 +50,7 @@ class WebServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                time.sleep(route.delay)
                 headers = dict(route.headers)
                 if route.etag:
                     headers["ETag"] = route.etag

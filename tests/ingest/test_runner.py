@@ -191,3 +191,23 @@ async def test_watch_fetches_due_sources_until_stopped(kb, web) -> None:
         await asyncio.wait_for(watching, timeout=10)
     assert kb.stats().articles == 2
     assert web.hits("/feed.xml") == 1  # fetched once: not due again for an hour
+
+
+async def test_two_workers_never_fetch_the_same_source_at_once(kb, web) -> None:
+    feeds = []
+    with kb.sessions.begin() as session:
+        for i in range(6):
+            feeds.append(web.route(f"/w{i}.xml", (FIXTURES / "feed.xml").read_bytes(),
+                                   content_type="application/rss+xml", delay=0.3))
+            session.add(Source(kind="feed", url=feeds[-1], created_at=datetime.now(UTC)))
+    for name in ("night-market", "ferry"):
+        web.route(f"/articles/{name}", (FIXTURES / "articles" / f"{name}.html").read_bytes())
+    async with Fetcher(OPEN) as first, Fetcher(OPEN) as second:
+        # Two workers (each with its own HTTP client) on one database, as two processes would be.
+        a, b = await asyncio.gather(Runner(kb, first).run(due_only=False), Runner(kb, second).run(due_only=False))
+    assert sorted(r.source_id for r in a + b) == list(range(1, 7))  # each source run once
+    assert a and b  # and the work was shared
+    for i in range(6):
+        assert web.hits(f"/w{i}.xml") == 1
+    with kb.sessions() as session:
+        assert all(s.lease_until is None for s in session.scalars(select(Source)))  # leases released
