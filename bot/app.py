@@ -8,6 +8,7 @@ import asyncio
 import logging
 import os
 import secrets
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -118,6 +119,6 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
     if not settings.webhook_url:
         raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
     secret = settings.webhook_secret or secrets.token_urlsafe(32)
-    path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1] if "/" in settings.webhook_url[8:] else ""
+    path = urlsplit(settings.webhook_url).path.strip("/")  # where Telegram posts, on our server
     app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
                     secret_token=secret, webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)

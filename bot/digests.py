@@ -21,7 +21,7 @@ from telegram.ext import Application, ContextTypes
 from bot import state
 from bot.context import lede_of
 from bot.i18n import t
-from bot.messages import _link
+from bot.messages import link_html
 from bot.send import send_html
 from bot.stories import digest_html, group_stories
 from index.models import Digest, Follow
@@ -176,7 +176,7 @@ async def send_alerts(app: Application) -> int:
         if items:
             language = await asyncio.to_thread(state.chat_language, kb, follow.chat_id)
             lines = [escape(t("alert", language, words=follow.words))]
-            lines += [f"• {_link(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "")
+            lines += [f"• {link_html(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "")
                       for i in items[:ALERTS_PER_POST]]
             if await send_html(app.bot, kb, follow.chat_id, "\n".join(lines)):
                 sent += 1

@@ -11,7 +11,7 @@ LIMIT = 4096
 QUOTE_LIMIT = 600
 
 
-def _link(url: str, label: str) -> str:
+def link_html(url: str, label: str) -> str:
     # Telegram only links web addresses; a local file is named, not linked.
     if url.startswith(("http://", "https://")):
         return f'<a href="{escape(url, quote=True)}">{escape(label)}</a>'
@@ -22,7 +22,7 @@ def source_line(source: Source) -> str:
     """Return "[1] Title — Outlet, 2026-02-04" with the title linked to the article."""
     details = [d for d in (source.outlet, source.date.date().isoformat() if source.date else None) if d]
     suffix = f" — {escape(', '.join(details))}" if details else ""
-    return f"[{source.number}] {_link(source.url, source.title)}{suffix}"
+    return f"[{source.number}] {link_html(source.url, source.title)}{suffix}"
 
 
 def _fit(parts: list[str], tail: list[str]) -> str:
@@ -49,7 +49,7 @@ def answer_html(answer: Answer, language: str | None) -> str:
         parts += [escape(" ".join(answer.written)), ""]
     for quote in answer.quotes:
         text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
-        parts.append(f"“{escape(text)}” {_link(url_of[quote.source], f'[{quote.source}]')}")
+        parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
     tail = [""] + [source_line(s) for s in answer.sources]
     return _fit(parts, tail)
 

@@ -8,7 +8,7 @@ from html import escape
 
 import numpy as np
 
-from bot.messages import LIMIT, _link
+from bot.messages import LIMIT, link_html
 from index.text import keywords
 
 SAME_STORY_COSINE = 0.80  # two articles' mean passage vectors above this tell the same story
@@ -74,7 +74,7 @@ def digest_html(stories: list[Story], title: str) -> str:
     for story in stories:
         head = story.items[0]
         links = " · ".join(
-            _link(item.url, item.outlet or "link") for item in story.items
+            link_html(item.url, item.outlet or "link") for item in story.items
         )
         line = f"• {escape(head.title)} — {links}"
         if len("\n".join(lines + [line])) > LIMIT:
