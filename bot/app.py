@@ -91,6 +91,9 @@ async def _on_start(app: Application) -> None:
     # Load the model and the index now, so the first question is answered at full speed.
     await asyncio.to_thread(lambda: lede.kb.vectors)
     await digests.schedule_all(app)
+    # Other processes (ingest workers, replicas) store passages too: take them in regularly.
+    app.job_queue.run_repeating(_refresh_job, interval=lede.settings.ingest_every, first=lede.settings.ingest_every,
+                                name="refresh-index")
     if app.bot_data.get("run_ingest"):
         app.job_queue.run_repeating(_ingest_job, interval=lede.settings.ingest_every, first=1, name="ingest")
     log.info("bot @%s ready", app.bot.username)
@@ -100,6 +103,13 @@ async def _on_stop(app: Application) -> None:
     lede: Lede = app.bot_data["lede"]
     if lede.runner is not None:
         await lede.runner.fetcher.aclose()
+
+
+async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    lede: Lede = context.application.bot_data["lede"]
+    report = await asyncio.to_thread(lede.kb.refresh_vectors)
+    if report.added or report.removed:
+        log.info("index took in %d new passages, dropped %d", report.added, report.removed)
 
 
 async def _ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -144,6 +144,14 @@ class KnowledgeBase:
                 added += len(rows)
         return added, embedded
 
+    def refresh_vectors(self) -> SyncReport:
+        """Take in passages other processes stored (or removed) since this one loaded its index;
+        only the difference is added, from the stored vectors. Called periodically by the bot."""
+        if self._vectors is None:
+            self.vectors  # loading syncs
+            return SyncReport(0, 0, 0)
+        return self.sync_vectors(save=False)
+
     def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
         """Add freshly stored passages to the index (saved by `save_vectors`)."""
         self.vectors.add(np.asarray(ids, dtype=np.int64), vectors)

@@ -50,3 +50,19 @@ def test_stats_of_an_empty_knowledge_base(kb) -> None:
     stats = kb.stats()
     assert (stats.sources, stats.articles, stats.passages, stats.vectors) == (0, 0, 0, 0)
     assert stats.in_sync
+
+
+def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> None:
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+    other = KnowledgeBase(settings, embedder=HashingEmbedder())  # a second process on the same data
+    other.vectors
+    report = store_documents(kb, [Document(url="https://n.example/x", title="Fresh",
+                                           text="Harbourton ferry fares fall again this spring.")], progress=False)
+    assert report.passages_added == 1
+    assert len(other.vectors) == len(kb.vectors) - 1
+    refreshed = other.refresh_vectors()
+    assert refreshed.added == 1 and refreshed.embedded == 0  # from the stored vector, no model run
+    assert sorted(other.vectors.ids().tolist()) == sorted(kb.vectors.ids().tolist())
