@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import _stem, direct_answer
+from bot.extract import stem, direct_answer
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
@@ -191,9 +191,9 @@ def _sentence_relevance(
     vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
     query = kb.embedder.embed_query(question)  # cheap next to the sentences
     cosine = vectors @ query
-    asked = {_stem(w) for w in keywords(question)}
+    asked = {stem(w) for w in keywords(question)}
     overlap = np.array(
-        [len(asked & {_stem(w) for w in keywords(s)}) / max(len(asked), 1) for _, s in candidates],
+        [len(asked & {stem(w) for w in keywords(s)}) / max(len(asked), 1) for _, s in candidates],
         dtype=np.float32,
     )
     rank = {hit.passage_id: i for i, hit in enumerate(read)}

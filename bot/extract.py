@@ -101,14 +101,14 @@ def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
     return [(span, start) for span, start in found if span]
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _nearness(sentence: str, start: int, asked: set[str]) -> float:
     """Return 1 for a span right next to a word of the question, less the farther it stands."""
-    positions = [m.start() for m in re.finditer(r"\w+", sentence) if _stem(m.group(0).lower()) in asked]
+    positions = [m.start() for m in re.finditer(r"\w+", sentence) if stem(m.group(0).lower()) in asked]
     if not positions:
         return 0.5
     distance = min(abs(start - p) for p in positions) / 6  # ~ words between them
@@ -129,7 +129,7 @@ def direct_answer(
     kind = question_kind(question)
     if kind == "description":
         return None
-    asked = {_stem(w) for w in keywords(question)}
+    asked = {stem(w) for w in keywords(question)}
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     # The best sentence leads; later ones and the headlines can only tip a close call.
@@ -139,7 +139,7 @@ def direct_answer(
             span_words = words(span)
             # Split as the question's keywords are ("covid-19" -> covid, 19) before comparing.
             if not span_words or all(
-                _stem(w) in asked or w in STOPWORDS for w in keywords(span) or span_words
+                stem(w) in asked or w in STOPWORDS for w in keywords(span) or span_words
             ):
                 continue  # the question's own words are not its answer
             if kind in ("person", "name") and (
