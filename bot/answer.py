@@ -35,6 +35,12 @@ class Source:
     date: datetime | None
     url: str
 
+    @property
+    def details(self) -> str:
+        """Return "Outlet, 2026-02-04" (either part may be missing)."""
+        parts = [self.outlet, self.date.date().isoformat() if self.date else None]
+        return ", ".join(p for p in parts if p)
+
 
 @dataclass(frozen=True)
 class Quote:

@@ -18,11 +18,11 @@ def link_html(url: str, label: str) -> str:
     return escape(label)
 
 
-def source_line(source: Source) -> str:
+def source_line(source: Source, *, numbered: bool = True) -> str:
     """Return "[1] Title — Outlet, 2026-02-04" with the title linked to the article."""
-    details = [d for d in (source.outlet, source.date.date().isoformat() if source.date else None) if d]
-    suffix = f" — {escape(', '.join(details))}" if details else ""
-    return f"[{source.number}] {link_html(source.url, source.title)}{suffix}"
+    suffix = f" — {escape(source.details)}" if source.details else ""
+    number = f"[{source.number}] " if numbered else ""
+    return f"{number}{link_html(source.url, source.title)}{suffix}"
 
 
 def _fit(parts: list[str], tail: list[str]) -> str:
@@ -41,7 +41,7 @@ def answer_html(answer: Answer, language: str | None) -> str:
         lines = [escape(t("not_found", language))]
         if answer.sources:
             lines += ["", escape(t("closest", language))]
-            lines += [f"• {source_line(s)[4:]}" for s in answer.sources]
+            lines += [f"• {source_line(s, numbered=False)}" for s in answer.sources]
         return _fit(lines, [])
     url_of = {s.number: s.url for s in answer.sources}
     parts = [f"<b>{escape(answer.direct)}</b>", ""] if answer.direct else []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.answer import Answer, Source
+from bot.i18n import t
 
-NOT_FOUND = "I did not find an answer to that in my sources."
+NOT_FOUND = t("not_found")
 
 
 def source_line(source: Source) -> str:
     """Return "Title — Outlet, 2026-02-04" for a citation."""
-    details = [d for d in (source.outlet, source.date.date().isoformat() if source.date else None) if d]
-    return f"{source.title} — {', '.join(details)}" if details else source.title
+    return f"{source.title} — {source.details}" if source.details else source.title
 
 
 def render_text(answer: Answer) -> str:
@@ -19,7 +19,7 @@ def render_text(answer: Answer) -> str:
     if not answer.found:
         lines.append(NOT_FOUND)
         if answer.sources:
-            lines += ["", "Closest articles:"]
+            lines += ["", t("closest")]
             lines += [f"  - {source_line(s)}\n    {s.url}" for s in answer.sources]
         return "\n".join(lines)
     if answer.direct:
