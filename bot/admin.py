@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.context import lede_of
+from bot.context import lede_of, user_language
 from bot.i18n import t
 from index.errors import LedeError
 from ingest.sources import add_source, list_sources, remove_source
@@ -30,7 +30,7 @@ def admin_only(handler):
         if not lede_of(context).is_admin(user.id if user else None):
             log.warning("refused %s from user %s in chat %s", handler.__name__,
                         user.id if user else None, update.effective_chat.id)
-            await update.effective_message.reply_text(t("admins_only", user.language_code if user else None))
+            await update.effective_message.reply_text(t("admins_only", user_language(update)))
             return
         try:
             await handler(update, context)

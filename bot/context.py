@@ -6,6 +6,7 @@ import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from index.knowledge import KnowledgeBase
@@ -47,6 +48,12 @@ class Lede:
         if len(self.seen_updates) > 10_000:
             self.seen_updates.popitem(last=False)
         return True
+
+
+def user_language(update: Update) -> str | None:
+    """Return the language code of whoever sent `update`, if Telegram says."""
+    user = update.effective_user
+    return user.language_code if user else None
 
 
 def lede_of(context: ContextTypes.DEFAULT_TYPE) -> Lede:

@@ -19,7 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import Application, ContextTypes
 
 from bot import state
-from bot.context import lede_of
+from bot.context import lede_of, user_language
 from bot.i18n import t
 from bot.messages import link_html
 from bot.send import send_html
@@ -98,7 +98,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/digest HH:MM Zone [topic] | off | now; from a private chat: /digest @channel ... (admins)."""
     lede = lede_of(context)
     message, user = update.effective_message, update.effective_user
-    language = user.language_code
+    language = user_language(update)
     args = list(context.args or [])
     chat_id = message.chat_id
     if args and args[0].startswith("@"):
@@ -148,7 +148,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language = update.effective_user.language_code
+    language = user_language(update)
     words = " ".join(context.args or []).strip().lower()
     if not words:
         await update.effective_message.reply_text(t("follow_usage", language))
@@ -159,7 +159,7 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     count = await asyncio.to_thread(state.unfollow, lede_of(context).kb, update.effective_chat.id)
-    await update.effective_message.reply_text(t("unfollowed", update.effective_user.language_code, count=count))
+    await update.effective_message.reply_text(t("unfollowed", user_language(update), count=count))
 
 
 async def send_alerts(app: Application) -> int:

@@ -22,7 +22,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import state
 from bot.answer import Answer, answer_question
-from bot.context import lede_of
+from bot.context import lede_of, user_language
 from bot.i18n import t
 from bot.messages import answer_html, sources_html
 from index.knowledge import KnowledgeBase
@@ -69,14 +69,14 @@ async def first_pass(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and update.effective_message is not None:
         await asyncio.to_thread(state.touch_chat, lede.kb, chat.id, chat.type,
-                                chat.title or chat.username, user.language_code if user else None)
+                                chat.title or chat.username, user_language(update))
 
 
 async def answer_in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Answer `question` in reply to the message that asked it (in its forum topic, if any)."""
     lede = lede_of(context)
     message, user = update.effective_message, update.effective_user
-    language = user.language_code if user else None
+    language = user_language(update)
     question = question.strip()
     if not question:
         await message.reply_text(t("ask_usage", language))
@@ -119,12 +119,12 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language = update.effective_user.language_code if update.effective_user else None
+    language = user_language(update)
     await update.effective_message.reply_html(t("start", language) + "\n\n" + t("help", language, bot=context.bot.username))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language = update.effective_user.language_code if update.effective_user else None
+    language = user_language(update)
     await update.effective_message.reply_html(t("help", language, bot=context.bot.username))
 
 
@@ -132,7 +132,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline mode: the answer as a result the user can send into any chat."""
     lede = lede_of(context)
     query = update.inline_query
-    language = query.from_user.language_code
+    language = user_language(update)
     if len(query.query.strip()) < 3 or lede.quota_wait(query.from_user.id):
         await query.answer([], cache_time=5)
         return
@@ -156,7 +156,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"Sources" / "Answer" switch the message's view; 👍/👎 are stored with the answer."""
     lede = lede_of(context)
     query = update.callback_query
-    language = query.from_user.language_code
+    language = user_language(update)
     kind, _, rest = (query.data or "").partition(":")
     if kind == "fb":
         answer_id, _, value = rest.partition(":")
@@ -194,7 +194,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and tell the user, without the details."""
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        language = update.effective_user.language_code if update.effective_user else None
+        language = user_language(update)
         try:
             await context.bot.send_message(update.effective_chat.id, t("error", language))
         except Exception:  # noqa: BLE001 - the chat may be gone; the log has the story
