@@ -9,8 +9,10 @@ import numpy as np
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from bot.stories import Item
+from index.embedder import normalise
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage
 
@@ -91,19 +93,18 @@ def passages_by_id(kb: KnowledgeBase, ids: list[int]) -> dict[int, str]:
 def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, limit: int = 200) -> list[Item]:
     """Return articles stored after `after_id` (about `topic` when given), with a vector each."""
     with kb.sessions() as session:
-        articles = list(session.scalars(
+        # The passages come in one query with their articles, not one query per article.
+        articles = session.scalars(
             select(Article).where(Article.id > after_id).order_by(Article.id).limit(limit)
-        ))
+            .options(selectinload(Article.passages))
+        )
         items = []
         for article in articles:
-            passages = list(session.scalars(select(Passage).where(Passage.article_id == article.id)))
+            passages = article.passages
             if topic and not _about(topic, article.title, passages):
                 continue
             vectors = [np.frombuffer(p.embedding, dtype=np.float32) for p in passages if p.embedding]
-            vector = None
-            if vectors:
-                mean = np.mean(vectors, axis=0)
-                vector = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            vector = normalise(np.mean(vectors, axis=0, keepdims=True))[0] if vectors else None
             items.append(Item(article.id, article.title, article.url, article.outlet,
                               article.published_at, vector))
         return items
