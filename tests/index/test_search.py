@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from index.keyword import keyword_search
+from index.models import Passage
 from index.search import search
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES
@@ -41,3 +42,17 @@ def test_hybrid_search_ranks_the_right_article_first(real_kb, question, title_wo
     hits = search(real_kb, question)
     assert title_word.lower() in hits[0].title.lower()
     assert hits[0].similarity > hits[-1].similarity
+
+
+def test_a_long_question_is_searched_by_its_rarest_words_that_the_sources_hold(kb) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+    # More content words than the search keeps: common ones, ones no sample holds, and "Keld".
+    question = ("According to officials and residents, what new project opened near Keld this year "
+                "that the council, the city and the national government say will power homes, "
+                "schools and shops, not zeppelins, quasars, trombones, glaciers, origami, walruses, "
+                "saxophones, volcanoes, kumquats or marmalade?")
+    with Session(kb.engine) as session:
+        titles = [session.get(Passage, pid).article.title for pid in keyword_search(session, question, k=3)]
+        assert titles[0] == "Northwind opens the country's largest solar farm"
+        nonsense = "zeppelins quasars trombones glaciers origami walruses saxophones volcanoes kumquats marmalade"
+        assert keyword_search(session, nonsense + " pianos", k=3) == []
