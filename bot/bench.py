@@ -150,4 +150,5 @@ def bench_answer(settings, *, passages: int, questions: int = 60) -> dict:
     return {"passages": passages, "questions": questions,
             "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "peak_rss_mb": round(_peak_rss_mb(), 1), "model": settings.embedding_model}
+            "peak_rss_mb": round(_peak_rss_mb(), 1), "model": settings.embedding_model,
+            "index": "compressed (IVF-SQ8)" if kb.vectors.compressed else "exact (flat)"}

@@ -74,6 +74,7 @@ class KnowledgeBase:
                 vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
                 vectors.load()
                 self._vectors = vectors
+                self._compress_if_large()
                 report = self.sync_vectors()
                 if report.added or report.removed:
                     log.info(
@@ -102,6 +103,28 @@ class KnowledgeBase:
     def passage_text_for_embedding(self, title: str, text: str) -> str:
         """Return what is embedded for a passage: its article's title gives it context."""
         return f"{title}\n{text}" if title else text
+
+    def _compress_if_large(self) -> None:
+        """Past `compress_vectors_from` stored vectors, start the index over compressed, trained on
+        a random sample of them (`sync_vectors` then adds them all back from the database)."""
+        vectors = self._vectors
+        assert vectors is not None
+        with self.sessions() as session:
+            stored = np.fromiter(
+                session.scalars(select(Passage.id).where(Passage.embedding.is_not(None))), dtype=np.int64
+            )
+        if vectors.compressed or len(stored) < max(1, self.settings.compress_vectors_from):
+            return
+        log.info("Compressing the FAISS index of %d passages (once; it takes a minute per million)", len(stored))
+        size = min(len(stored), VectorIndex.training_size(len(stored)))
+        sample_ids = np.random.default_rng(0).choice(stored, size, replace=False)
+        sample = []
+        for start in range(0, size, 2048):
+            part = [int(i) for i in sample_ids[start : start + 2048]]
+            with self.sessions() as session:
+                sample += [np.frombuffer(blob, dtype=np.float32) for blob in session.scalars(
+                    select(Passage.embedding).where(Passage.id.in_(part)))]
+        vectors.compress(np.vstack(sample), expected=len(stored))
 
     def sync_vectors(self, *, save: bool = True) -> SyncReport:
         """Make the FAISS index hold exactly the database's passages; save it when it changed."""
@@ -172,6 +195,7 @@ class KnowledgeBase:
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
         vectors = self.vectors
         vectors.clear()
+        self._compress_if_large()
         return self.sync_vectors()
 
     def stats(self) -> Stats:

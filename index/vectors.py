@@ -2,11 +2,14 @@
 
 Inner product over normalised vectors is cosine similarity. The index is a cache of the
 `passages.embedding` column: whatever it lacks or holds in excess is fixed from the database.
+Small collections are searched exactly (flat); a large one is compressed (IVF-SQ8): 8 bits per
+dimension, a quarter of the memory, in clusters of which a search reads the nearest few.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 from pathlib import Path
@@ -15,6 +18,11 @@ import faiss
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+# Measured on the news eval's 70k passages against exact search: 2·sqrt(n) clusters with 64 read
+# keep 98% of the exact top 50 (8-bit rounding costs the rest) in under a millisecond.
+PROBES = 64
+TRAINING_PER_CLUSTER = 50  # k-means wants at least 39 points per cluster
 
 
 class VectorIndex:
@@ -41,7 +49,7 @@ class VectorIndex:
         except RuntimeError as exc:
             log.warning("FAISS file %s is unreadable (%s); it will be rebuilt", self.path, exc)
             return False
-        if index.d != self.dim or not isinstance(index, faiss.IndexIDMap2):
+        if index.d != self.dim or not isinstance(index, (faiss.IndexIDMap2, faiss.IndexIVFScalarQuantizer)):
             log.warning("FAISS file %s does not fit the model (dim %d); rebuilding", self.path, index.d)
             return False
         with self._lock:
@@ -57,9 +65,9 @@ class VectorIndex:
             index = faiss.read_index(str(path))
         except RuntimeError:
             return None
-        if not isinstance(index, faiss.IndexIDMap2):
+        if not isinstance(index, (faiss.IndexIDMap2, faiss.IndexIVFScalarQuantizer)):
             return None
-        return faiss.vector_to_array(index.id_map).astype(np.int64)
+        return _held_ids(index)
 
     def save(self) -> None:
         """Write the index so that a crash at any moment leaves the old or the new file whole."""
@@ -88,7 +96,26 @@ class VectorIndex:
     def ids(self) -> np.ndarray:
         """Return the passage ids held, as int64."""
         with self._lock:
-            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            return _held_ids(self._index)
+
+    @property
+    def compressed(self) -> bool:
+        return isinstance(self._index, faiss.IndexIVF)
+
+    @staticmethod
+    def training_size(expected: int) -> int:
+        """Return how many sample vectors `compress` wants for an index of `expected` vectors."""
+        return _clusters(expected) * TRAINING_PER_CLUSTER
+
+    def compress(self, sample: np.ndarray, *, expected: int) -> None:
+        """Drop every vector and continue as a compressed index, trained on `sample` (vectors like
+        those to come) for about `expected` vectors; the caller adds them again."""
+        index = faiss.index_factory(self.dim, f"IVF{_clusters(expected)},SQ8", faiss.METRIC_INNER_PRODUCT)
+        faiss.extract_index_ivf(index).cp.spherical = True  # cluster by cosine, like the search
+        index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        index.nprobe = PROBES
+        with self._lock:
+            self._index = index
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add vectors under passage ids; ids already present are replaced, never duplicated."""
@@ -97,7 +124,7 @@ class VectorIndex:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with self._lock:
-            # IndexIDMap accepts a duplicate id silently and would then return it twice.
+            # FAISS accepts a duplicate id silently and would then return it twice.
             self._index.remove_ids(faiss.IDSelectorBatch(ids))
             self._index.add_with_ids(vectors, ids)
 
@@ -123,10 +150,31 @@ class VectorIndex:
         if only is not None:
             if len(only) == 0:
                 return []
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(only, dtype=np.int64)))
+            selector = faiss.IDSelectorBatch(np.asarray(only, dtype=np.int64))
+            if self.compressed:
+                # The passages allowed may lie in any cluster: read them all (only those are scored).
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=self._index.nlist)
+            else:
+                params = faiss.SearchParameters(sel=selector)
         with self._lock:
             k = min(k, int(self._index.ntotal))
             if k <= 0:
                 return []
             scores, ids = self._index.search(query, k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def _clusters(expected: int) -> int:
+    return max(1, int(2 * math.sqrt(expected)))
+
+
+def _held_ids(index: faiss.Index) -> np.ndarray:
+    if isinstance(index, faiss.IndexIVF):
+        lists = index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+            for i in range(index.nlist)
+            if lists.list_size(i)
+        ]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    return faiss.vector_to_array(index.id_map).astype(np.int64)

@@ -66,3 +66,25 @@ def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> Non
     refreshed = other.refresh_vectors()
     assert refreshed.added == 1 and refreshed.embedded == 0  # from the stored vector, no model run
     assert sorted(other.vectors.ids().tolist()) == sorted(kb.vectors.ids().tolist())
+
+
+def test_a_large_collection_is_compressed_at_load_and_answers_the_same(settings, kb) -> None:
+    from index.search import search
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+    exact = [hit.title for hit in search(kb, "tram line to the airport", k=3)]
+    passages = kb.stats().passages
+    large = settings.model_copy(update={"compress_vectors_from": passages})  # "large" from here on
+    embedder = HashingEmbedder()
+    restarted = KnowledgeBase(large, embedder=embedder)
+    assert restarted.vectors.compressed and restarted.stats().in_sync
+    assert embedder.texts_embedded == 0  # trained and filled from the stored vectors
+    assert [hit.title for hit in search(restarted, "tram line to the airport", k=3)][0] == exact[0]
+    # Compressed on disk too, and a rebuild stays compressed.
+    assert KnowledgeBase(large, embedder=HashingEmbedder()).vectors.compressed
+    restarted.reindex()
+    assert restarted.vectors.compressed and restarted.stats().in_sync
+    # Below the threshold the index is exact.
+    settings.faiss_path.unlink()
+    small = settings.model_copy(update={"compress_vectors_from": passages + 1})
+    assert not KnowledgeBase(small, embedder=HashingEmbedder()).vectors.compressed

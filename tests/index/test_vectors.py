@@ -59,3 +59,26 @@ def test_a_corrupt_or_foreign_file_is_not_trusted(tmp_path: Path) -> None:
     other.add(np.array([1]), np.ones((1, 4), dtype=np.float32) / 2)
     other.save()
     assert not VectorIndex(path, 8).load()  # another model's dimension
+
+
+def test_a_compressed_index_keeps_ids_unique_filters_and_survives_a_reload(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((8, 32)).astype(np.float32)
+    points = np.repeat(centres, 50, axis=0) + 0.1 * rng.standard_normal((400, 32)).astype(np.float32)
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    path = tmp_path / "v.faiss"
+    index = VectorIndex(path, 32)
+    index.compress(points, expected=len(points))
+    index.add(np.arange(400), points)
+    index.add(np.array([7]), points[399:400])  # a passage changed: replaced, not duplicated
+    assert index.compressed and len(index) == 400
+    nearest = [pid for pid, _ in index.search(points[399], 3)]
+    assert set(nearest[:2]) == {7, 399}
+    # Allowed ids far from the query, in other clusters, are still found.
+    assert {pid for pid, _ in index.search(points[0], 5, only=np.array([100, 250, 380]))} == {100, 250, 380}
+    assert index.remove(np.array([0, 1, 9999])) == 2
+    index.save()
+    loaded = VectorIndex(path, 32)
+    assert loaded.load() and loaded.compressed
+    assert sorted(loaded.ids().tolist()) == list(range(2, 400))
+    assert sorted(VectorIndex.read_ids(path).tolist()) == list(range(2, 400))
