@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from index.text import STOPWORDS, keywords, words
+from index.text import keywords, words
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -21,7 +21,7 @@ _CALENDAR_WORDS = set(words(_MONTHS.replace("|", " ") + " " + _WEEKDAYS.replace(
 _DATE = re.compile(
     rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})(?:\s+\d{{4}})?|(?:1[89]|20)\d{{2}}"
-    rf"|{_WEEKDAYS}|(?:yesterday|today|last (?:week|month|year)))\b"
+    rf"|{_WEEKDAYS}|(?:yesterday|today|tomorrow|(?:last|next|this) (?:week|month|year)))\b"
 )
 _NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent))?"
@@ -30,7 +30,8 @@ _NUMBER = re.compile(
     r"|thousands?|millions?)\b"
 )
 _CONNECTOR = r"(?:of|the|de|del|la|le|van|von|der|da|di|al|bin|el|for|and|&)"
-_CAPITALISED = re.compile(rf"[A-Z][\w'’.-]*(?:\s+(?:{_CONNECTOR}\s+)*[A-Z0-9][\w'’.-]*)*")
+# A name may open with one lower-case letter ("iPhone", "eBay"), never start inside a word.
+_CAPITALISED = re.compile(rf"(?<!\w)[a-z]?[A-Z][\w'’.-]*(?:\s+(?:{_CONNECTOR}\s+)*[A-Z0-9][\w'’.-]*)*")
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,60})[”\"]")
 # Role words that precede a name ("Prime Minister Keir Starmer") but are not the name.
 _TITLES = set(
@@ -40,6 +41,12 @@ _TITLES = set(
     mr mrs ms dr professor prof coach captain leader head chair chairman chairwoman founder""".split()
 )
 _DEMONYM = re.compile(r"(?:ian|ish|ese|ch)$")
+# A dateline opens a news story ("NEW YORK (CNN Business) —", "(AP) —", "LONDON —"): the
+# outlet and the city there name where the story was filed, never what it reports.
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][\w.,'’ ]{0,40}?\s*)?\([A-Z][\w .&-]{0,30}\)\s*[—–-]*\s*"
+    r"|^\s*[A-Z][A-Z.,'’ ]{2,40}\s*[—–]\s*"
+)
 
 
 def question_kind(question: str) -> str:
@@ -61,7 +68,7 @@ def question_kind(question: str) -> str:
         q,
     ):
         return "number"
-    if re.search(r"\bwhen\b|\b(what|which) (year|day|date|month|time)\b", q):
+    if re.search(r"\bwhen\b|\bhow soon\b|\b(what|which) (year|day|date|month|time)\b", q):
         return "date"
     if re.search(r"\bwho(m|se)?\b", q):
         return "person"
@@ -70,7 +77,7 @@ def question_kind(question: str) -> str:
 
 def _trim(span: str, asked: set[str], kind: str) -> str:
     """Drop connectors, role titles and the question's own words from a span's edges."""
-    tokens = span.rstrip(".,;:'’").split()
+    tokens = re.sub(r"['’]s$", "", span.rstrip(".,;:'’")).split()  # "Britain's" -> "Britain"
 
     def droppable(token: str, leading: bool) -> bool:
         word = token.lower().strip(".,'’")
@@ -91,6 +98,9 @@ def _trim(span: str, asked: set[str], kind: str) -> str:
 
 def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
     """Return (span, character offset) pairs of the kind the question asks for."""
+    dateline = _DATELINE.match(sentence)
+    if dateline:
+        sentence = " " * dateline.end() + sentence[dateline.end() :]  # keep the offsets
     if kind == "number":
         found = [(m.group(0).strip(), m.start()) for m in _NUMBER.finditer(sentence)]
     elif kind == "date":
@@ -99,6 +109,20 @@ def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
         found = [(m.group(1).strip(), m.start()) for m in _QUOTED.finditer(sentence)]
         found += [(_trim(m.group(0), asked, kind), m.start()) for m in _CAPITALISED.finditer(sentence)]
     return [(span, start) for span, start in found if span]
+
+
+def _restates_question(span: str, asked: set[str]) -> bool:
+    """Return True when `span` is made of the question's own words: all of them, at least half
+    of a longer name ("Primetime Emmy Awards" for a question about the Emmy Awards), or their
+    initials ("United States" for "US")."""
+    content = [stem(w) for w in keywords(span)]
+    if not content:
+        return True
+    shared = sum(w in asked for w in content)
+    if shared == len(content) or (len(content) > 1 and 2 * shared >= len(content)):
+        return True
+    capitals = [w for w in span.split() if w[:1].isupper()]
+    return len(capitals) > 1 and "".join(w[0] for w in capitals).lower() in asked
 
 
 def stem(word: str) -> str:
@@ -137,10 +161,7 @@ def direct_answer(
     for sentence, weight in weighted:
         for span, start in _spans(sentence, kind, asked):
             span_words = words(span)
-            # Split as the question's keywords are ("covid-19" -> covid, 19) before comparing.
-            if not span_words or all(
-                stem(w) in asked or w in STOPWORDS for w in keywords(span) or span_words
-            ):
+            if not span_words or _restates_question(span, asked):
                 continue  # the question's own words are not its answer
             if kind in ("person", "name") and (
                 all(w in common_words or w in _CALENDAR_WORDS for w in span_words)

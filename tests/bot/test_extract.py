@@ -60,3 +60,25 @@ def test_no_answer_when_nothing_fits_the_question() -> None:
 )
 def test_question_kind_in_russian_and_ukrainian(question, kind) -> None:
     assert question_kind(question) == kind
+
+
+def test_a_dateline_is_not_an_answer() -> None:
+    sentences = ["(CNN) Apple customers could soon get a look at the next generation of iPhones."]
+    question = "Apple will unveil a new generation of which product?"
+    assert direct_answer(question, sentences, common_words={"customers"}) == "iPhones"
+    filed = ["LONDON — Officials said the new bridge will be built by Harbourton Steel."]
+    assert direct_answer("Which company will build the bridge?", filed, common_words={"officials"}) == "Harbourton Steel"
+
+
+def test_a_name_made_of_the_questions_words_is_not_an_answer() -> None:
+    emmys = ['The nominees for the 2022 Primetime Emmy Awards were announced, and HBO’s "Succession" led the way.']
+    question = "Which show received the most nominations for the 2022 Emmy Awards?"
+    assert direct_answer(question, emmys, common_words={"nominees"}) == "Succession"
+    launch = ["NASA launched a rocket from Australia’s remote Northern Territory, its first launch outside the United States."]
+    question = "NASA made its first launch outside the US. Where did the launch occur?"
+    assert direct_answer(question, launch, common_words=set()) in {"Australia", "Northern Territory"}
+
+
+def test_how_soon_is_answered_with_a_time() -> None:
+    sentences = ["Vaccines could be available for children as young as 6 months as early as next week."]
+    assert direct_answer("How soon could vaccines be available for children?", sentences, common_words=set()) == "next week"
