@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from index.text import keywords, words
+from index.text import STOPWORDS, keywords, words
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -41,6 +41,9 @@ _TITLES = set(
     mr mrs ms dr professor prof coach captain leader head chair chairman chairwoman founder""".split()
 )
 _DEMONYM = re.compile(r"(?:ian|ish|ese|ch)$")
+# Words that open a sentence in capitals without being part of the name that follows.
+_OPENERS = set("but and or so yet however meanwhile still then now while although though as if when "
+               "after before since in on at for with by from this that these those it its".split())
 # A dateline opens a news story ("NEW YORK (CNN Business) —", "(AP) —", "LONDON —"): the
 # outlet and the city there name where the story was filed, never what it reports.
 _DATELINE = re.compile(
@@ -64,7 +67,8 @@ def question_kind(question: str) -> str:
     if re.search(r"\b(кто|кого|чей|хто|кого|чий)\b", q):
         return "person"
     if re.search(
-        r"\bhow (many|much|long|old|far|big|large|tall|high)\b|\bwhat (percentage|percent|number|amount)\b",
+        r"\bhow (many|much|long|old|far|big|large|tall|high)\b"
+        r"|\b(what|which) (\w+ )?(percentage|percent|number|amount|sum|price|rate|age)\b",
         q,
     ):
         return "number"
@@ -76,14 +80,14 @@ def question_kind(question: str) -> str:
 
 
 def _trim(span: str, asked: set[str], kind: str) -> str:
-    """Drop connectors, role titles and the question's own words from a span's edges."""
+    """Drop connectors, stop words, role titles and the question's own words from a span's edges."""
     tokens = re.sub(r"['’]s$", "", span.rstrip(".,;:'’")).split()  # "Britain's" -> "Britain"
 
     def droppable(token: str, leading: bool) -> bool:
         word = token.lower().strip(".,'’")
-        if re.fullmatch(_CONNECTOR, word):
-            return True
-        if len(tokens) > 1 and (word in asked or (leading and kind == "person" and (
+        if re.fullmatch(_CONNECTOR, word) or (leading and len(tokens) > 1 and word in _OPENERS):
+            return True  # "But the FDA" -> "FDA"
+        if len(tokens) > 1 and (stem(word) in asked or (leading and kind == "person" and (
             word in _TITLES or _DEMONYM.search(word)
         ))):
             return True
@@ -96,7 +100,7 @@ def _trim(span: str, asked: set[str], kind: str) -> str:
     return " ".join(tokens)
 
 
-def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
+def _spans(sentence: str, kind: str, asked: set[str], sought: set[str]) -> list[tuple[str, int]]:
     """Return (span, character offset) pairs of the kind the question asks for."""
     dateline = _DATELINE.match(sentence)
     if dateline:
@@ -107,22 +111,40 @@ def _spans(sentence: str, kind: str, asked: set[str]) -> list[tuple[str, int]]:
         found = [(m.group(0).strip(), m.start()) for m in _DATE.finditer(sentence)]
     else:
         found = [(m.group(1).strip(), m.start()) for m in _QUOTED.finditer(sentence)]
-        found += [(_trim(m.group(0), asked, kind), m.start()) for m in _CAPITALISED.finditer(sentence)]
+        found += [
+            (_trim(m.group(0), asked, kind), m.start())
+            for m in _CAPITALISED.finditer(sentence)
+            if not _restates_question(m.group(0), asked, sought)  # before trimming hides it
+        ]
     return [(span, start) for span, start in found if span]
 
 
-def _restates_question(span: str, asked: set[str]) -> bool:
-    """Return True when `span` is made of the question's own words: all of them, at least half
-    of a longer name ("Primetime Emmy Awards" for a question about the Emmy Awards), or their
+def _sought_words(question: str) -> set[str]:
+    """Return the stems of the words after "which"/"what" that name what is sought ("which
+    national park" -> national, park), up to the first stop word."""
+    match = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", question.lower())
+    if not match:
+        return set()
+    sought = set()
+    for word in match.group(1).split():
+        if word in STOPWORDS:
+            break
+        sought.add(stem(word))
+    return sought
+
+
+def _restates_question(span: str, asked: set[str], sought: set[str]) -> bool:
+    """Return True when `span` is made of the question's own words: only them, at least half of
+    a longer name ("Primetime Emmy Awards" for a question about the Emmy Awards), or their
     initials ("United States" for "US")."""
     content = [stem(w) for w in keywords(span)]
-    if not content:
+    if not content or all(w in asked or w in sought for w in content):
         return True
     shared = sum(w in asked for w in content)
-    if shared == len(content) or (len(content) > 1 and 2 * shared >= len(content)):
+    if len(content) > 1 and 2 * shared >= len(content):
         return True
     capitals = [w for w in span.split() if w[:1].isupper()]
-    return len(capitals) > 1 and "".join(w[0] for w in capitals).lower() in asked
+    return len(capitals) > 1 and "".join(w[0] for w in capitals).lower() in asked | sought
 
 
 def stem(word: str) -> str:
@@ -153,22 +175,25 @@ def direct_answer(
     kind = question_kind(question)
     if kind == "description":
         return None
-    asked = {stem(w) for w in keywords(question)}
+    sought = _sought_words(question)
+    # The words naming what is sought may be part of the answer ("Which airline" -> "United
+    # Airlines"); the rest of the question's words are what the answer is not.
+    asked = {stem(w) for w in keywords(question)} - sought
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     # The best sentence leads; later ones and the headlines can only tip a close call.
     weighted = [(s, 0.35**rank) for rank, s in enumerate(sentences)] + [(t, 0.1) for t in titles]
     for sentence, weight in weighted:
-        for span, start in _spans(sentence, kind, asked):
+        for span, start in _spans(sentence, kind, asked, sought):
             span_words = words(span)
-            if not span_words or _restates_question(span, asked):
+            if not span_words or _restates_question(span, asked, sought):
                 continue  # the question's own words are not its answer
             if kind in ("person", "name") and (
                 all(w in common_words or w in _CALENDAR_WORDS for w in span_words)
             ):
                 continue
             key = " ".join(span_words)
-            votes[key] += _nearness(sentence, start, asked) * weight
+            votes[key] += _nearness(sentence, start, asked | sought) * weight
             spelling.setdefault(key, span)
     if not votes:
         return None

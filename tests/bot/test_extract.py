@@ -82,3 +82,20 @@ def test_a_name_made_of_the_questions_words_is_not_an_answer() -> None:
 def test_how_soon_is_answered_with_a_time() -> None:
     sentences = ["Vaccines could be available for children as young as 6 months as early as next week."]
     assert direct_answer("How soon could vaccines be available for children?", sentences, common_words=set()) == "next week"
+
+
+def test_the_kind_of_thing_asked_for_may_be_part_of_the_answer() -> None:
+    united = ["United Airlines is halting service at New York’s JFK Airport, a note shared with CNN Business said."]
+    assert direct_answer("Which airline is halting service at JFK?", united, common_words=set()) == "United Airlines"
+    storm = ["Hurricane Fiona left a million people without power, WNBA officials said."]
+    assert direct_answer("Which hurricane cut power?", storm, common_words=set()) == "Hurricane Fiona"
+
+
+def test_an_opening_conjunction_is_not_part_of_a_name() -> None:
+    sentences = ["But the Food and Drug Administration changed its rule in August."]
+    assert direct_answer("Which agency changed the rule?", sentences, common_words=set()) == "Food and Drug Administration"
+
+
+def test_which_amount_asks_for_a_number() -> None:
+    sentences = ["The council could raise the minimum wage for fast food workers to $22 an hour."]
+    assert direct_answer("The law could raise the wage to which hourly amount?", sentences, common_words=set()) == "$22"
