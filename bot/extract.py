@@ -44,10 +44,11 @@ _DEMONYM = re.compile(r"(?:ian|ish|ese|ch)$")
 # Words that open a sentence in capitals without being part of the name that follows.
 _OPENERS = set("but and or so yet however meanwhile still then now while although though as if when "
                "after before since in on at for with by from this that these those it its".split())
-# A dateline opens a news story ("NEW YORK (CNN Business) —", "(AP) —", "LONDON —"): the
-# outlet and the city there name where the story was filed, never what it reports.
+# A dateline opens a news story ("NEW YORK (CNN Business) —", "(AP) The ...", "LONDON —"): the
+# outlet and the city there name where the story was filed, never what it reports. A dash or a
+# new sentence must follow, so "Sen. Joe Manchin (D-WV) said" keeps its name.
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][\w.,'’ ]{0,40}?\s*)?\([A-Z][\w .&-]{0,30}\)\s*[—–-]*\s*"
+    r"^\s*(?:[A-Z][\w.,'’ ]{0,40}?\s*)?\([A-Z][\w .&-]{0,30}\)\s*(?:[—–-]+\s*|(?=[A-Z“\"‘']))"
     r"|^\s*[A-Z][A-Z.,'’ ]{2,40}\s*[—–]\s*"
 )
 

@@ -110,7 +110,8 @@ class VectorIndex:
     def compress(self, sample: np.ndarray, *, expected: int) -> None:
         """Drop every vector and continue as a compressed index, trained on `sample` (vectors like
         those to come) for about `expected` vectors; the caller adds them again."""
-        index = faiss.index_factory(self.dim, f"IVF{_clusters(expected)},SQ8", faiss.METRIC_INNER_PRODUCT)
+        clusters = min(_clusters(expected), len(sample))  # k-means needs a point per cluster
+        index = faiss.index_factory(self.dim, f"IVF{clusters},SQ8", faiss.METRIC_INNER_PRODUCT)
         faiss.extract_index_ivf(index).cp.spherical = True  # cluster by cosine, like the search
         index.train(np.ascontiguousarray(sample, dtype=np.float32))
         index.nprobe = PROBES

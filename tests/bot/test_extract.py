@@ -68,6 +68,9 @@ def test_a_dateline_is_not_an_answer() -> None:
     assert direct_answer(question, sentences, common_words={"customers"}) == "iPhones"
     filed = ["LONDON — Officials said the new bridge will be built by Harbourton Steel."]
     assert direct_answer("Which company will build the bridge?", filed, common_words={"officials"}) == "Harbourton Steel"
+    # Not a dateline: no dash or new sentence follows the parenthesis.
+    ticker = ["Shares of Harbourton Mobile (HBM) rose after the phone launch."]
+    assert direct_answer("Whose shares rose after the phone launch?", ticker, common_words={"shares"}) == "Harbourton Mobile"
 
 
 def test_a_name_made_of_the_questions_words_is_not_an_answer() -> None:

@@ -82,3 +82,10 @@ def test_a_compressed_index_keeps_ids_unique_filters_and_survives_a_reload(tmp_p
     assert loaded.load() and loaded.compressed
     assert sorted(loaded.ids().tolist()) == list(range(2, 400))
     assert sorted(VectorIndex.read_ids(path).tolist()) == list(range(2, 400))
+
+
+def test_a_collection_smaller_than_its_cluster_count_still_compresses(tmp_path: Path) -> None:
+    index = VectorIndex(tmp_path / "v.faiss", 8)
+    index.compress(_unit(3), expected=1)  # one stored vector: one cluster, not two
+    index.add(np.array([5]), _unit(3))
+    assert index.search(_unit(3)[0], 3)[0][0] == 5
