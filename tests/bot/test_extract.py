@@ -102,3 +102,14 @@ def test_an_opening_conjunction_is_not_part_of_a_name() -> None:
 def test_which_amount_asks_for_a_number() -> None:
     sentences = ["The council could raise the minimum wage for fast food workers to $22 an hour."]
     assert direct_answer("The law could raise the wage to which hourly amount?", sentences, common_words=set()) == "$22"
+
+
+def test_the_storys_subject_in_every_sentence_does_not_outvote_the_best_sentences_answer() -> None:
+    sentences = [
+        "Britain and France are expected to lead the coalition.",
+        "The coalition of the willing brings together dozens of countries that give Ukraine military aid.",
+        'Russia said troops sent to Ukraine by a "coalition of the willing" would be treated as targets.',
+    ]
+    titles = ["Moscow Warns Against a 'Coalition of the Willing' in Ukraine"]
+    answer = direct_answer("Who leads the coalition?", sentences, common_words=set(), titles=titles)
+    assert answer == "Britain and France"
