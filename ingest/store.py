@@ -10,6 +10,7 @@ from itertools import islice
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from index.knowledge import KnowledgeBase
@@ -20,6 +21,7 @@ from ingest.split import paragraphs_of, split_passages
 
 log = logging.getLogger(__name__)
 CHUNK = 64  # documents per transaction; also lets the model embed in full batches
+ATTEMPTS = 3
 
 
 @dataclass
@@ -30,6 +32,15 @@ class IngestReport:
     passages_added: int = 0
     passages_removed: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: IngestReport) -> None:
+        """Add the counts and errors of `other` to this report."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.passages_added += other.passages_added
+        self.passages_removed += other.passages_removed
+        self.errors += other.errors
 
     def summary(self) -> str:
         """Return the one-line summary printed at the end of a run."""
@@ -123,6 +134,26 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport) ->
 
 
 def _store_chunk(
+    kb: KnowledgeBase, documents: list[Document], source_id: int | None, report: IngestReport
+) -> None:
+    # Planning reads, then the model runs outside any transaction: meanwhile another worker may
+    # store one of these URLs, and the database refuses the second insert. Plan again against
+    # what is stored now (the article is then unchanged or an update); count only what commits.
+    for attempt in range(1, ATTEMPTS + 1):
+        attempt_report = IngestReport()
+        try:
+            _write_chunk(kb, documents, source_id, attempt_report)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+            log.info("another worker stored some of these articles meanwhile; planning again")
+            kb.refresh_vectors()  # take in that worker's passages too
+            continue
+        report.merge(attempt_report)
+        return
+
+
+def _write_chunk(
     kb: KnowledgeBase, documents: list[Document], source_id: int | None, report: IngestReport
 ) -> None:
     plans = _plan(kb, documents, report)

@@ -1,11 +1,12 @@
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from index.models import Passage
+from index.knowledge import KnowledgeBase
+from index.models import Article, Passage
 from ingest.document import Document
 from ingest.local import ingest_paths
 from ingest.store import store_documents
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, HashingEmbedder
 
 
 def _paragraphs(n: int, tag: str = "") -> str:
@@ -74,3 +75,28 @@ def test_a_bad_file_is_reported_and_the_rest_ingested(kb, tmp_path) -> None:
     report = ingest_paths(kb, [folder], progress=False)
     assert report.added == 1
     assert len(report.errors) == 1 and "bad.jsonl:1" in report.errors[0]
+
+
+def test_an_article_another_worker_stores_meanwhile_is_taken_as_stored(settings, kb) -> None:
+    story = Document(url="https://n.example/ferry", title="Keld votes to keep its ferry",
+                     text="Keld voted on Tuesday to keep its ferry running through the winter.")
+    other_worker = KnowledgeBase(settings, embedder=HashingEmbedder())
+
+    class SlowModel(HashingEmbedder):
+        """While this worker embeds, the other one stores the same article and commits."""
+
+        raced = False
+
+        def embed_batch(self, texts):
+            if not SlowModel.raced:
+                SlowModel.raced = True
+                store_documents(other_worker, [story], progress=False)
+            return super().embed_batch(texts)
+
+    this_worker = KnowledgeBase(settings, embedder=SlowModel())
+    report = store_documents(this_worker, [story], progress=False)
+    assert (report.added, report.unchanged, report.errors) == (0, 1, [])
+    with kb.sessions() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+        assert session.scalar(select(func.count(Passage.id))) == 1
+    assert this_worker.stats().in_sync
