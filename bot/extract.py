@@ -81,7 +81,7 @@ def question_kind(question: str) -> str:
 
 
 def _trim(span: str, asked: set[str], kind: str) -> str:
-    """Drop connectors, stop words, role titles and the question's own words from a span's edges."""
+    """Drop connectors, sentence openers, role titles and the question's own words from a span's edges."""
     tokens = re.sub(r"['’]s$", "", span.rstrip(".,;:'’")).split()  # "Britain's" -> "Britain"
 
     def droppable(token: str, leading: bool) -> bool:
