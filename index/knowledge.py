@@ -109,12 +109,15 @@ class KnowledgeBase:
         a random sample of them (`sync_vectors` then adds them all back from the database)."""
         vectors = self._vectors
         assert vectors is not None
-        with self.sessions() as session:
-            stored = np.fromiter(
-                session.scalars(select(Passage.id).where(Passage.embedding.is_not(None))), dtype=np.int64
-            )
-        if vectors.compressed or len(stored) < max(1, self.settings.compress_vectors_from):
+        if vectors.compressed:
             return
+        embedded = Passage.embedding.is_not(None)
+        with self.sessions() as session:
+            # Count first: listing every id is only worth it when the index is to be compressed.
+            count = session.scalar(select(func.count(Passage.id)).where(embedded)) or 0
+            if count < max(1, self.settings.compress_vectors_from):
+                return
+            stored = np.fromiter(session.scalars(select(Passage.id).where(embedded)), dtype=np.int64)
         log.info("Compressing the FAISS index of %d passages (once; it takes a minute per million)", len(stored))
         size = min(len(stored), VectorIndex.training_size(len(stored)))
         sample_ids = np.random.default_rng(0).choice(stored, size, replace=False)

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # keep 98% of the exact top 50 (8-bit rounding costs the rest) in under a millisecond.
 PROBES = 64
 TRAINING_PER_CLUSTER = 50  # k-means wants at least 39 points per cluster
+KINDS = (faiss.IndexIDMap2, faiss.IndexIVFScalarQuantizer)  # exact, compressed
 
 
 class VectorIndex:
@@ -49,7 +50,7 @@ class VectorIndex:
         except RuntimeError as exc:
             log.warning("FAISS file %s is unreadable (%s); it will be rebuilt", self.path, exc)
             return False
-        if index.d != self.dim or not isinstance(index, (faiss.IndexIDMap2, faiss.IndexIVFScalarQuantizer)):
+        if index.d != self.dim or not isinstance(index, KINDS):
             log.warning("FAISS file %s does not fit the model (dim %d); rebuilding", self.path, index.d)
             return False
         with self._lock:
@@ -65,7 +66,7 @@ class VectorIndex:
             index = faiss.read_index(str(path))
         except RuntimeError:
             return None
-        if not isinstance(index, (faiss.IndexIDMap2, faiss.IndexIVFScalarQuantizer)):
+        if not isinstance(index, KINDS):
             return None
         return _held_ids(index)
 
