@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import stem, direct_answer
+from bot.extract import Similarity, direct_answer, stem
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
@@ -154,13 +155,20 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
     common = {w for hit in read for w in re.findall(r"\w+", hit.text) if w.islower()}
     direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common,
-                           titles=[s.title for s in sources])
+                           titles=[s.title for s in sources], similarity=_similarity(kb))
     answer = Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
     settings = kb.settings
     if settings.llm_base_url and settings.llm_model:
         config = LLMConfig(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
         answer.written = generate(config, question, _passages_by_source(sources, read))
     return answer
+
+
+def _similarity(kb: KnowledgeBase) -> Similarity:
+    def similarity(spans: Sequence[str], phrase: str) -> np.ndarray:
+        return kb.embedder.embed_passages(spans) @ kb.embedder.embed_query(phrase)
+
+    return similarity
 
 
 def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, list[str]]:

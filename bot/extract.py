@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
 
 from index.text import STOPWORDS, keywords, words
+
+# similarity(spans, phrase): how close in meaning each span is to `phrase` (cosine).
+Similarity = Callable[[Sequence[str], str], np.ndarray]
+# A plain word answers "which condiment" only when it is plainly of that kind ("mustard" 0.59);
+# below this, verbs and other words near the question's own win too often. 0.45 and 0.5 answered
+# the news eval's dev questions alike, 0.4 worse (README, "Answer quality").
+PLAIN_WORD_FIT = 0.45
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -81,13 +91,16 @@ def question_kind(question: str) -> str:
 
 
 def _trim(span: str, asked: set[str], kind: str) -> str:
-    """Drop connectors, sentence openers, role titles and the question's own words from a span's edges."""
+    """Drop connectors, sentence openers, role titles, days and months (unless a date is asked
+    for) and the question's own words from a span's edges."""
     tokens = re.sub(r"['’]s$", "", span.rstrip(".,;:'’")).split()  # "Britain's" -> "Britain"
 
     def droppable(token: str, leading: bool) -> bool:
         word = token.lower().strip(".,'’")
         if re.fullmatch(_CONNECTOR, word) or (leading and len(tokens) > 1 and word in _OPENERS):
             return True  # "But the FDA" -> "FDA"
+        if kind != "date" and len(tokens) > 1 and word in _CALENDAR_WORDS:
+            return True  # "the Denver Broncos Tuesday" -> "Denver Broncos"
         if len(tokens) > 1 and (stem(word) in asked or (leading and kind == "person" and (
             word in _TITLES or _DEMONYM.search(word)
         ))):
@@ -120,18 +133,59 @@ def _spans(sentence: str, kind: str, asked: set[str], sought: set[str]) -> list[
     return [(span, start) for span, start in found if span]
 
 
-def _sought_words(question: str) -> set[str]:
-    """Return the stems of the words after "which"/"what" that name what is sought ("which
-    national park" -> national, park), up to the first stop word."""
-    match = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", question.lower())
+def _sought_phrase(question: str) -> str:
+    """Return the words after "which"/"what" that name what is sought ("which national park" ->
+    "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word."""
+    match = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,3}[\w-]+)", question.lower())
     if not match:
-        return set()
-    sought = set()
+        return ""
+    sought = []
     for word in match.group(1).split():
-        if word in STOPWORDS:
+        if word in STOPWORDS and not (word == "of" and sought):
             break
-        sought.add(stem(word))
-    return sought
+        sought.append(word)
+    return " ".join(sought).removesuffix(" of")
+
+
+def _sought_words(question: str) -> set[str]:
+    """Return the stems of the content words of the sought phrase."""
+    return {stem(w) for w in _sought_phrase(question).split() if w not in STOPWORDS}
+
+
+def _common_nouns(sentence: str, asked: set[str], sought: set[str]) -> list[tuple[str, int]]:
+    """Return lower-case runs of one or two content words that are not the question's own
+    ("mustard", "dry shampoo"): the answer to "which condiment" is often no name at all."""
+    found = []
+    run: list[re.Match] = []
+    for match in [*re.finditer(r"[\w'’-]+", sentence), None]:
+        word = match.group(0) if match else ""
+        if (
+            word.islower() and word.isalpha() and word not in STOPWORDS
+            and not _NOT_A_NOUN.search(word) and not _shares_stem(word, asked | sought)
+        ):
+            run.append(match)
+            continue
+        for size in (1, 2):
+            for i in range(len(run) - size + 1):
+                first, last = run[i], run[i + size - 1]
+                found.append((sentence[first.start() : last.end()], first.start()))
+        run = []
+    return found
+
+
+# Endings of most past and -ing verb forms, adverbs and superlatives ("announced", "driving",
+# "quickly", "largest"): with no part-of-speech tagger offline, they are told by their ending.
+_NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
+
+
+def _shares_stem(word: str, stems: set[str]) -> bool:
+    """Return True when `word` is one of `stems` or one grows from the other ("musicians" from
+    "music", "recalled" from "recall")."""
+    word = stem(word)
+    return any(
+        s == word or (min(len(s), len(word)) >= 4 and (word.startswith(s) or s.startswith(word)))
+        for s in stems
+    )
 
 
 def _restates_question(span: str, asked: set[str], sought: set[str]) -> bool:
@@ -163,7 +217,12 @@ def _nearness(sentence: str, start: int, asked: set[str]) -> float:
 
 
 def direct_answer(
-    question: str, sentences: list[str], *, common_words: set[str], titles: list[str] = ()
+    question: str,
+    sentences: list[str],
+    *,
+    common_words: set[str],
+    titles: list[str] = (),
+    similarity: Similarity | None = None,
 ) -> str | None:
     """Return the best short answer in `sentences` (best first), or None when none fits.
 
@@ -172,11 +231,16 @@ def direct_answer(
 
     `common_words` holds words seen lower-case in the sources: capitalised, one of them opens a
     sentence ("Troops from ...") rather than naming something.
+
+    With `similarity`, a question that names what it seeks ("which condiment") weighs each span
+    by how close it is in meaning to that ("mustard" over "France"), and plain words count too.
     """
     kind = question_kind(question)
     if kind == "description":
         return None
+    sought_phrase = _sought_phrase(question)
     sought = _sought_words(question)
+    typed = similarity is not None and kind == "name" and bool(sought)
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.
     asked = {stem(w) for w in keywords(question)} - sought
@@ -187,11 +251,14 @@ def direct_answer(
     # sentence ("Ukraine"), outvote the answer the best sentence gives ("Britain and France").
     weighted = [(s, 0.35**rank) for rank, s in enumerate(sentences)] + [(t, 0.1) for t in titles]
     for sentence, weight in weighted:
-        for span, start in _spans(sentence, kind, asked, sought):
+        spans = _spans(sentence, kind, asked, sought)
+        if typed:
+            spans += _common_nouns(sentence, asked, sought)
+        for span, start in spans:
             span_words = words(span)
             if not span_words or _restates_question(span, asked, sought):
                 continue  # the question's own words are not its answer
-            if kind in ("person", "name") and (
+            if kind in ("person", "name") and not span.islower() and (
                 all(w in common_words or w in _CALENDAR_WORDS for w in span_words)
             ):
                 continue
@@ -200,4 +267,15 @@ def direct_answer(
             spelling.setdefault(key, span)
     if not votes:
         return None
+    if typed:
+        keys = list(votes)
+        fit = similarity([spelling[k] for k in keys], sought_phrase)
+        for key, closeness in zip(keys, fit):
+            if spelling[key].islower() and closeness < PLAIN_WORD_FIT:
+                del votes[key]
+            else:
+                votes[key] *= max(float(closeness), 0.01)
+        if not votes:
+            return None
     return spelling[max(votes, key=votes.__getitem__)]
+

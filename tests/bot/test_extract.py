@@ -113,3 +113,41 @@ def test_the_storys_subject_in_every_sentence_does_not_outvote_the_best_sentence
     titles = ["Moscow Warns Against a 'Coalition of the Willing' in Ukraine"]
     answer = direct_answer("Who leads the coalition?", sentences, common_words=set(), titles=titles)
     assert answer == "Britain and France"
+
+
+def _similarity(model):
+    return lambda spans, phrase: model.embed_passages(spans) @ model.embed_query(phrase)
+
+
+def test_a_plain_word_of_the_kind_sought_is_an_answer(model) -> None:
+    sentences = [
+        "France’s most famous condiment is running out, and there is no sign of its return to the shelves.",
+        "But the real reason for France’s mustard shortage stretches far beyond the country’s borders.",
+    ]
+    question = "Supermarkets in France are struggling to stock which condiment?"
+    assert direct_answer(question, sentences, common_words={"shelves"}, similarity=_similarity(model)) == "mustard"
+
+
+def test_verbs_next_to_the_questions_words_are_not_answers(model) -> None:
+    sentences = ["Ford Motor Co. announced a major recall of 2.9 million vehicles on Wednesday."]
+    question = "Which automaker recalled 2.9 million vehicles this week?"
+    assert direct_answer(question, sentences, common_words={"major"}, similarity=_similarity(model)) == "Ford Motor Co"
+    # "announced" is as close to "show" as "Succession" is, and nearer the question's words.
+    sentences = ["The nominations announced on Tuesday put Succession in the lead with 25."]
+    question = "Which show received the most nominations?"
+    assert direct_answer(question, sentences, common_words=set(), similarity=_similarity(model)) == "Succession"
+
+
+def test_names_are_weighed_by_how_well_they_fit_the_kind_sought(model) -> None:
+    sentences = [
+        "JetBlue Airways on Thursday announced it would purchase Spirit Airlines, a combination "
+        "that would create America’s fifth-largest airline."
+    ]
+    question = "Which airline announced a deal this week to buy Spirit Airlines?"
+    assert direct_answer(question, sentences, common_words=set(), similarity=_similarity(model)) == "JetBlue Airways"
+
+
+def test_a_day_after_a_name_is_not_part_of_it() -> None:
+    sentences = ["NFL owners approved the sale of the Denver Broncos Tuesday to a group led by Rob Walton."]
+    question = "NFL owners approved the sale of which football team?"
+    assert direct_answer(question, sentences, common_words=set()) == "Denver Broncos"
