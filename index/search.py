@@ -21,6 +21,12 @@ KEYWORD_WEIGHT = 1.5
 RECENT_DAYS = 7.0
 STALE_HALF_LIFE = 5.0
 STALE_FLOOR = 0.5
+# A roundup ("5 things to know for June 16") may hold the answer in a line, but the story devoted
+# to it is the better citation: a roundup's passages keep ROUNDUP_WEIGHT of their score, rising
+# to all of it over FOCUS_SPAN above the embedder's roundup_focus. On the news eval this took
+# recall@1 from 0.627 to 0.647 (answers in citations 0.775 to 0.765: roundups do quote answers).
+ROUNDUP_WEIGHT = 0.5
+FOCUS_SPAN = 0.1
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ def search(
         hits = [hit for hit in hits if hit.published_at is not None and hit.published_at < until]
     if as_of is not None:
         hits = [_with_recency(hit, as_of) for hit in hits]
+    if kb.embedder.roundup_focus is not None:
+        hits = _roundups_lowered(kb, hits, kb.embedder.roundup_focus)
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)[:k]
 
@@ -85,6 +93,34 @@ def _with_recency(hit: Hit, as_of: datetime) -> Hit:
     age_days = max(0.0, (as_of - published).total_seconds() / 86400)
     decay = 0.5 ** (max(0.0, age_days - RECENT_DAYS) / STALE_HALF_LIFE)
     return replace(hit, score=hit.score * max(STALE_FLOOR, decay))
+
+
+def _roundups_lowered(kb: KnowledgeBase, hits: list[Hit], roundup_focus: float) -> list[Hit]:
+    focus = _focus(kb, {hit.article_id for hit in hits})
+    lowered = []
+    for hit in hits:
+        weight = (focus.get(hit.article_id, 1.0) - roundup_focus) / FOCUS_SPAN
+        lowered.append(replace(hit, score=hit.score * min(1.0, max(ROUNDUP_WEIGHT, weight))))
+    return lowered
+
+
+def _focus(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, float]:
+    """Return each article's focus: the mean cosine of its passages with their centroid (1 for
+    one passage; low when the passages tell different stories)."""
+    vectors: dict[int, list[np.ndarray]] = {}
+    with kb.sessions() as session:
+        rows = session.execute(
+            select(Passage.article_id, Passage.embedding).where(Passage.article_id.in_(article_ids))
+        )
+        for article_id, embedding in rows:
+            if embedding:
+                vectors.setdefault(article_id, []).append(np.frombuffer(embedding, dtype=np.float32))
+    focus = {}
+    for article_id, rows in vectors.items():
+        matrix = np.stack(rows)
+        centre = matrix.mean(axis=0)
+        focus[article_id] = float((matrix @ centre).mean() / max(np.linalg.norm(centre), 1e-9))
+    return focus
 
 
 def _passages_between(

@@ -56,3 +56,58 @@ def test_a_long_question_is_searched_by_its_rarest_words_that_the_sources_hold(k
         assert titles[0] == "Northwind opens the country's largest solar farm"
         nonsense = "zeppelins quasars trombones glaciers origami walruses saxophones volcanoes kumquats marmalade"
         assert keyword_search(session, nonsense + " pianos", k=3) == []
+
+
+ROUNDUP = """# Five things to know for Tuesday: dam, rates, comet, tennis, noodles
+
+Officials closed the Harlow Dam this week after engineers found cracks in its spillway. The road
+across the dam is shut, and the water authority says repairs could take months while it lowers
+the reservoir. Boats are barred from the lake until further notice, and anglers were told to stay
+away from the shore below the dam, which is fenced off. More in our full report on the closure.
+
+The central bank raised its main interest rate by half a point, the fourth rise this year, and
+signalled more to come as inflation runs at its highest in decades. Mortgage lenders moved within
+hours to pass the increase on, share prices slipped and the currency climbed against the dollar.
+Economists now expect the slowdown in hiring to deepen before prices settle in the spring.
+
+Astronomers using a telescope in the Atacama desert have spotted a comet that will pass close
+enough to be seen with binoculars in March. It last visited the inner solar system about 50,000
+years ago. Its icy nucleus is thought to be a few kilometres across, and amateur stargazers are
+being asked to photograph its tail and share their pictures with the observatory's project.
+
+In tennis, the world number three came back from two sets down to win the final in Melbourne,
+her first major title, after four hours and twelve minutes on court. She saved a match point in
+the fourth set with a backhand down the line and dedicated the trophy to her late grandmother,
+who taught her to play on a clay court behind the family's farmhouse when she was six.
+
+And finally: instant noodles are having a moment. Sales of premium ramen kits rose by a third
+last year as home cooks traded recipes for chilli oil, soft-boiled eggs and crispy garlic online.
+Chefs say the trend began in student kitchens, and supermarkets now stock a dozen brands that
+sell for several times the price of the plain packets most of us remember from university.
+"""
+
+STORY = """# Cracks found in Harlow Dam spillway; road and lake closed
+
+Engineers inspecting the Harlow Dam found cracks running through the concrete of its spillway,
+and the regional water authority shut the structure to traffic on Monday. The authority said the
+dam itself is not at risk of failing, but that the damaged spillway could not safely carry a
+flood, so it will draw the reservoir down by three metres over the coming weeks.
+
+The cracks were spotted during a routine survey with a drone, the authority's chief engineer
+said. Divers will examine the foundations next week. Until the repairs are finished, the road over
+the dam stays shut, and drivers face a detour of about twenty kilometres through the valley.
+
+Repairing the spillway will take months and cost several million, according to the authority's
+first estimate. Boating on the lake is suspended. Residents downstream were told there is no
+need to leave their homes, and the authority will publish water levels daily on its website.
+"""
+
+
+@pytest.mark.slow
+def test_a_story_about_the_question_outranks_a_roundup_that_mentions_it(real_kb, tmp_path) -> None:
+    (tmp_path / "roundup.md").write_text(ROUNDUP)
+    (tmp_path / "story.md").write_text(STORY)
+    ingest_paths(real_kb, [tmp_path], progress=False)
+    hits = search(real_kb, "Why did officials close the Harlow Dam this week?")
+    assert hits[0].title == "Cracks found in Harlow Dam spillway; road and lake closed"
+    assert any("Five things to know" in hit.title for hit in hits)  # still found, just lower
