@@ -4,7 +4,6 @@ the numbered sources. When the evidence is too weak, say so and list the closest
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import Similarity, direct_answer, stem
+from bot.extract import Similarity, direct_answer, stem, word_casing
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
@@ -153,9 +152,9 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     sources = _sources([hit for hit in hits if hit.article_id in cited_articles])
     number_of = {s.url: s.number for s in sources}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
-    common = {w for hit in read for w in re.findall(r"\w+", hit.text) if w.islower()}
+    common, named = word_casing([hit.text for hit in read])
     direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common,
-                           titles=[s.title for s in sources], similarity=_similarity(kb))
+                           names_seen=named, titles=[s.title for s in sources], similarity=_similarity(kb))
     answer = Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
     settings = kb.settings
     if settings.llm_base_url and settings.llm_model:

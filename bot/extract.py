@@ -135,13 +135,15 @@ def _spans(sentence: str, kind: str, asked: set[str], sought: set[str]) -> list[
 
 def _sought_phrase(question: str) -> str:
     """Return the words after "which"/"what" that name what is sought ("which national park" ->
-    "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word."""
+    "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word
+    or verb ("which animals slipped loose" -> "animals")."""
     match = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,3}[\w-]+)", question.lower())
     if not match:
         return ""
     sought = []
     for word in match.group(1).split():
-        if word in STOPWORDS and not (word == "of" and sought):
+        verb = sought and (_NOT_A_NOUN.search(word) or word in _IRREGULAR_PAST)
+        if verb or (word in STOPWORDS and not (word == "of" and sought)):
             break
         sought.append(word)
     return " ".join(sought).removesuffix(" of")
@@ -178,6 +180,13 @@ def _common_nouns(sentence: str, asked: set[str], sought: set[str]) -> list[tupl
 _NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
 
 
+# Past forms that no ending gives away ("which team won").
+_IRREGULAR_PAST = set(
+    """won lost hit made became began led sold bought took gave got left met paid ran saw sent set
+    told wrote broke chose drew fell flew grew held kept rose shot spent struck threw""".split()
+)
+
+
 def _shares_stem(word: str, stems: set[str]) -> bool:
     """Return True when `word` is one of `stems` or one grows from the other ("musicians" from
     "music", "recalled" from "recall")."""
@@ -202,6 +211,27 @@ def _restates_question(span: str, asked: set[str], sought: set[str]) -> bool:
     return len(capitals) > 1 and "".join(w[0] for w in capitals).lower() in asked | sought
 
 
+def word_casing(texts: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Return the words seen lower-case in `texts`, and those seen capitalised inside a sentence
+    (after another word): the `common_words` and `names_seen` of direct_answer."""
+    common, named = set(), set()
+    for text in texts:
+        common.update(w for w in re.findall(r"\w+", text) if w.islower())
+        named.update(re.findall(r"(?<=[\w,;:’'\"”)] )[A-Z][\w'’-]*", text))
+    return common, named
+
+
+def _may_answer(span: str, kind: str, asked: set[str], sought: set[str], common_words: set[str]) -> bool:
+    """Return False for a span that cannot answer: the question's own words, or (for a name) only
+    words seen in lower case or calendar words: "Troops" opening a sentence, "Monday"."""
+    span_words = words(span)
+    if not span_words or _restates_question(span, asked, sought):
+        return False
+    return kind not in ("person", "name") or not all(
+        w in common_words or w in _CALENDAR_WORDS for w in span_words
+    )
+
+
 def stem(word: str) -> str:
     """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
@@ -223,6 +253,7 @@ def direct_answer(
     common_words: set[str],
     titles: list[str] = (),
     similarity: Similarity | None = None,
+    names_seen: set[str] | None = None,
 ) -> str | None:
     """Return the best short answer in `sentences` (best first), or None when none fits.
 
@@ -230,7 +261,9 @@ def direct_answer(
     what the question asks about ("'Squid Game': Netflix green lights season 2").
 
     `common_words` holds words seen lower-case in the sources: capitalised, one of them opens a
-    sentence ("Troops from ...") rather than naming something.
+    sentence ("Troops from ...") rather than naming something. `names_seen` holds words seen
+    capitalised inside a sentence: a lone capitalised word opening a sentence ("Energy company
+    Northwind opened ...") names something only if it is among them.
 
     With `similarity`, a question that names what it seeks ("which condiment") weighs each span
     by how close it is in meaning to that ("mustard" over "France"), and plain words count too.
@@ -251,18 +284,16 @@ def direct_answer(
     # sentence ("Ukraine"), outvote the answer the best sentence gives ("Britain and France").
     weighted = [(s, 0.35**rank) for rank, s in enumerate(sentences)] + [(t, 0.1) for t in titles]
     for sentence, weight in weighted:
-        spans = _spans(sentence, kind, asked, sought)
-        if typed:
-            spans += _common_nouns(sentence, asked, sought)
-        for span, start in spans:
-            span_words = words(span)
-            if not span_words or _restates_question(span, asked, sought):
-                continue  # the question's own words are not its answer
-            if kind in ("person", "name") and not span.islower() and (
-                all(w in common_words or w in _CALENDAR_WORDS for w in span_words)
-            ):
-                continue
-            key = " ".join(span_words)
+        names = [
+            (span, start) for span, start in _spans(sentence, kind, asked, sought)
+            if _may_answer(span, kind, asked, sought, common_words)
+            and (names_seen is None or " " in span or span in names_seen or re.search(r"\w", sentence[:start]))
+        ]
+        # A name in the sentence is likelier the answer than a plain word next to it ("the team
+        # from Ostvale, champions ..."): plain words answer from sentences that name nothing else.
+        plain = _common_nouns(sentence, asked, sought) if typed and not names else []
+        for span, start in names + plain:
+            key = " ".join(words(span))
             votes[key] += _nearness(sentence, start, asked | sought) * weight
             spelling.setdefault(key, span)
     if not votes:
@@ -270,11 +301,14 @@ def direct_answer(
     if typed:
         keys = list(votes)
         fit = similarity([spelling[k] for k in keys], sought_phrase)
+        best_name = max([f for k, f in zip(keys, fit) if not spelling[k].islower()], default=1.0)
         for key, closeness in zip(keys, fit):
-            if spelling[key].islower() and closeness < PLAIN_WORD_FIT:
+            if not spelling[key].islower():
+                votes[key] *= max(float(closeness), 0.01) / max(best_name, 0.01)
+            elif closeness < PLAIN_WORD_FIT:
                 del votes[key]
             else:
-                votes[key] *= max(float(closeness), 0.01)
+                votes[key] *= float(closeness)
         if not votes:
             return None
     return spelling[max(votes, key=votes.__getitem__)]

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.extract import direct_answer, question_kind
+from bot.extract import direct_answer, question_kind, word_casing
 
 
 @pytest.mark.parametrize(
@@ -151,3 +151,21 @@ def test_a_day_after_a_name_is_not_part_of_it() -> None:
     sentences = ["NFL owners approved the sale of the Denver Broncos Tuesday to a group led by Rob Walton."]
     question = "NFL owners approved the sale of which football team?"
     assert direct_answer(question, sentences, common_words=set()) == "Denver Broncos"
+
+
+def test_a_name_beats_a_plain_word_of_the_kind_sought_from_another_sentence(model) -> None:
+    sentences = [
+        "The dragon boat race was won by the team from the Ostvale fire brigade, who beat last "
+        "year's champions from the university rowing club by two seconds.",
+        "She is the youngest winner in the tournament's history.",
+    ]
+    answer = direct_answer("Which team won the boat race?", sentences, common_words={"team"}, similarity=_similarity(model))
+    assert answer == "Ostvale"
+
+
+def test_a_capitalised_word_opening_a_sentence_is_a_name_only_if_seen_inside_one() -> None:
+    sentences = ["Energy company Northwind opened a 400-megawatt solar farm near the town of Keld on Monday."]
+    common, named = word_casing(sentences + ["The farm cost 310 million euros to build, Northwind said."])
+    assert "Northwind" in named and "Energy" not in named
+    answer = direct_answer("Which company opened the solar farm?", sentences, common_words=common, names_seen=named)
+    assert answer == "Northwind"
