@@ -16,7 +16,7 @@ from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
-from index.text import keywords, split_sentences, words
+from index.text import keywords, latin_share, split_sentences, words
 
 log = logging.getLogger(__name__)
 
@@ -181,17 +181,12 @@ def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, lis
     return passages
 
 
-def _latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() for c in letters) / max(1, len(letters))
-
-
 def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
     """Return the evidence an answer needs: lower when the question is in another script than
     the passages and the model matches across languages."""
     embedder = kb.embedder
     passages = " ".join(hit.text for hit in read)
-    crossing = abs(_latin_share(question) - _latin_share(passages)) > 0.5
+    crossing = abs(latin_share(question) - latin_share(passages)) > 0.5
     if crossing and embedder.cross_lingual_threshold is not None:
         return embedder.cross_lingual_threshold
     return embedder.evidence_threshold

