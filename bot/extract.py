@@ -18,8 +18,8 @@ from index.text import STOPWORDS, keywords, words
 # similarity(spans, phrase): how close in meaning each span is to `phrase` (cosine).
 Similarity = Callable[[Sequence[str], str], np.ndarray]
 # A plain word answers "which condiment" only when it is plainly of that kind ("mustard" 0.59);
-# below this, verbs and other words near the question's own win too often. 0.45 and 0.5 answered
-# the news eval's dev questions alike, 0.4 worse (README, "Answer quality").
+# below this, verbs and other words near the question's own win too often. From 0.4 to 0.5 the
+# news eval's dev questions were answered within one of each other (README, "Answer quality").
 PLAIN_WORD_FIT = 0.45
 
 _MONTHS = (
@@ -133,6 +133,17 @@ def _spans(sentence: str, kind: str, asked: set[str], sought: set[str]) -> list[
     return [(span, start) for span, start in found if span]
 
 
+# Endings of most past and -ing verb forms, adverbs and superlatives ("announced", "driving",
+# "quickly", "largest"): with no part-of-speech tagger offline, they are told by their ending.
+_NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
+
+# Past forms that no ending gives away ("which team won").
+_IRREGULAR_PAST = set(
+    """won lost hit made became began led sold bought took gave got left met paid ran saw sent set
+    told wrote broke chose drew fell flew grew held kept rose shot spent struck threw""".split()
+)
+
+
 def _sought_phrase(question: str) -> str:
     """Return the words after "which"/"what" that name what is sought ("which national park" ->
     "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word
@@ -173,18 +184,6 @@ def _common_nouns(sentence: str, asked: set[str], sought: set[str]) -> list[tupl
                 found.append((sentence[first.start() : last.end()], first.start()))
         run = []
     return found
-
-
-# Endings of most past and -ing verb forms, adverbs and superlatives ("announced", "driving",
-# "quickly", "largest"): with no part-of-speech tagger offline, they are told by their ending.
-_NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
-
-
-# Past forms that no ending gives away ("which team won").
-_IRREGULAR_PAST = set(
-    """won lost hit made became began led sold bought took gave got left met paid ran saw sent set
-    told wrote broke chose drew fell flew grew held kept rose shot spent struck threw""".split()
-)
 
 
 def _shares_stem(word: str, stems: set[str]) -> bool:
@@ -230,6 +229,12 @@ def _may_answer(span: str, kind: str, asked: set[str], sought: set[str], common_
     return kind not in ("person", "name") or not all(
         w in common_words or w in _CALENDAR_WORDS for w in span_words
     )
+
+
+def _opens_unseen(sentence: str, span: str, start: int, names_seen: set[str]) -> bool:
+    """Return True for one capitalised word opening `sentence` that was never seen capitalised
+    inside one: "Energy" in "Energy company Northwind opened ..."."""
+    return " " not in span and span not in names_seen and not re.search(r"\w", sentence[:start])
 
 
 def stem(word: str) -> str:
@@ -287,7 +292,7 @@ def direct_answer(
         names = [
             (span, start) for span, start in _spans(sentence, kind, asked, sought)
             if _may_answer(span, kind, asked, sought, common_words)
-            and (names_seen is None or " " in span or span in names_seen or re.search(r"\w", sentence[:start]))
+            and (names_seen is None or not _opens_unseen(sentence, span, start, names_seen))
         ]
         # A name in the sentence is likelier the answer than a plain word next to it ("the team
         # from Ostvale, champions ..."): plain words answer from sentences that name nothing else.
@@ -312,4 +317,3 @@ def direct_answer(
         if not votes:
             return None
     return spelling[max(votes, key=votes.__getitem__)]
-

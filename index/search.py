@@ -117,8 +117,8 @@ def _focus(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, float]:
             if embedding:
                 vectors.setdefault(article_id, []).append(np.frombuffer(embedding, dtype=np.float32))
     focus = {}
-    for article_id, rows in vectors.items():
-        matrix = np.stack(rows)
+    for article_id, passage_vectors in vectors.items():
+        matrix = np.stack(passage_vectors)
         centre = matrix.mean(axis=0)
         focus[article_id] = float((matrix @ centre).mean() / max(np.linalg.norm(centre), 1e-9))
     return focus
