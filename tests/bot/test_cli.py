@@ -50,6 +50,15 @@ def test_ingest_ask_stats_and_rebuild_end_to_end(tmp_path: Path) -> None:
     assert lede("ask", "Who leads the coalition?", data_dir=data).stdout == asked.stdout
     assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
 
+    # A reader that stops reading (`lede ask ... | head -c 0`) gets no traceback.
+    piped = subprocess.Popen(
+        [str(LEDE), "ask", "Who leads the coalition?"], env={**os.environ, "LEDE_DATA_DIR": str(data)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    piped.stdout.close()
+    assert piped.wait(timeout=300) == 0
+    assert "Traceback" not in piped.stderr.read().decode()
+
 
 def test_help_lists_every_command(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
