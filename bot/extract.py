@@ -160,11 +160,6 @@ def _sought_phrase(question: str) -> str:
     return " ".join(sought).removesuffix(" of")
 
 
-def _sought_words(question: str) -> set[str]:
-    """Return the stems of the content words of the sought phrase."""
-    return {stem(w) for w in _sought_phrase(question).split() if w not in STOPWORDS}
-
-
 def _common_nouns(sentence: str, asked: set[str], sought: set[str]) -> list[tuple[str, int]]:
     """Return lower-case runs of one or two content words that are not the question's own
     ("mustard", "dry shampoo"): the answer to "which condiment" is often no name at all."""
@@ -277,7 +272,7 @@ def direct_answer(
     if kind == "description":
         return None
     sought_phrase = _sought_phrase(question)
-    sought = _sought_words(question)
+    sought = {stem(w) for w in sought_phrase.split() if w not in STOPWORDS}
     typed = similarity is not None and kind == "name" and bool(sought)
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.

