@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import Similarity, direct_answer, stem, word_casing
+from bot.extract import Similarity, direct_answer, holds_measure_asked, stem, word_casing
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.knowledge import KnowledgeBase
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 # question: a short question matches a sentence far better than a long passage.
 MAX_QUOTES = 3
 PASSAGES_READ = 5
+# A sentence giving a number in the measure asked for ("14 kilometres" for "how long is the
+# route") is quoted before others of nearly the same evidence; it adds no evidence itself.
+MEASURE_BONUS = 0.1
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     log.debug("best sentence evidence %.3f", relevance.max())
     if relevance.max() < _threshold(kb, question, read):
         return Answer(question, found=False, sources=_sources(hits[:3]))
-    order = np.argsort(-relevance)
+    measured = np.array([holds_measure_asked(question, sentence) for _, sentence in candidates], dtype=np.float32)
+    order = np.argsort(-(relevance + MEASURE_BONUS * measured))
     chosen: list[tuple[Hit, str, float]] = []
     seen: set[str] = set()
     for i in order:
@@ -195,13 +199,19 @@ def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
 def _sentence_relevance(
     kb: KnowledgeBase, question: str, candidates: list[tuple[Hit, str]], read: list[Hit]
 ) -> np.ndarray:
-    """Score each sentence by meaning (cosine) and by shared content words, favouring top passages."""
+    """Score each sentence by meaning (cosine) and by the question's content words it shares,
+    favouring top passages. A sentence is read with its headline: "The project will cost 620
+    million euros" shares "tram" and "line" with "How much will the tram line cost?" through its
+    headline, "Harbourton Council Approves a Tram Line to the Airport"."""
     vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
     query = kb.embedder.embed_query(question)  # cheap next to the sentences
     cosine = vectors @ query
     asked = {stem(w) for w in keywords(question)}
     overlap = np.array(
-        [len(asked & {stem(w) for w in keywords(s)}) / max(len(asked), 1) for _, s in candidates],
+        [
+            len(asked & {stem(w) for w in keywords(f"{hit.title} {sentence}")}) / max(len(asked), 1)
+            for hit, sentence in candidates
+        ],
         dtype=np.float32,
     )
     rank = {hit.passage_id: i for i, hit in enumerate(read)}

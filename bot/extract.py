@@ -36,7 +36,7 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent))?"
     r"(?:\s(?:million|billion|trillion|thousand|hundred))?"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
     r"|thousands?|millions?)\b"
 )
 _CONNECTOR = r"(?:of|the|de|del|la|le|van|von|der|da|di|al|bin|el|for|and|&)"
@@ -120,7 +120,7 @@ def _spans(sentence: str, kind: str, asked: set[str], sought: set[str]) -> list[
     if dateline:
         sentence = " " * dateline.end() + sentence[dateline.end() :]  # keep the offsets
     if kind == "number":
-        found = [(m.group(0).strip(), m.start()) for m in _NUMBER.finditer(sentence)]
+        found = [(m.group(0).strip().rstrip(","), m.start()) for m in _NUMBER.finditer(sentence)]  # "16, won"
     elif kind == "date":
         found = [(m.group(0).strip(), m.start()) for m in _DATE.finditer(sentence)]
     else:
@@ -140,19 +140,104 @@ _NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
 # Past forms that no ending gives away ("which team won").
 _IRREGULAR_PAST = set(
     """won lost hit made became began led sold bought took gave got left met paid ran saw sent set
-    told wrote broke chose drew fell flew grew held kept rose shot spent struck threw""".split()
+    told wrote broke chose drew fell flew grew held kept rose shot spent struck threw brought
+    caught fought found heard sought taught thought""".split()
 )
+
+
+# What a number measures, told by its sign ("$22", "13%") or the word after it ("14 kilometres").
+_UNITS = {
+    "money": set("dollars dollar euros euro pounds pound yen yuan rubles roubles rupees francs cents".split()),
+    "length": set("km kilometres kilometers kilometre kilometer miles mile metres meters metre meter feet foot yards".split()),
+    "duration": set("years year months month weeks week days day hours hour minutes minute decades".split()),
+}
+# A number of the measure asked for counts twice; one of another measure ("14 kilometres" for
+# "how much will it cost") counts a third; a bare number counts once.
+MEASURE_FIT, MEASURE_MISFIT = 2.0, 0.3
+
+
+# The measure a number question asks for, by the first pattern its words match.
+_MEASURES_ASKED = [
+    ("money", re.compile(
+        r"\bhow much\b.*\b(costs?|pay|paid|spend|spent|price|worth|fund\w*|raised?|money|budget|fined?|charged?)\b"
+        r"|\b(what|which) (\w+ )?(price|amount|sum)\b"
+    )),
+    ("length", re.compile(
+        r"\bhow (far|tall|high)\b|\bhow long\b.*\b(route|line|road|bridge|tunnel|river|track|trail|wall|border)\b"
+    )),
+    ("duration", re.compile(r"\bhow long\b")),
+    ("percent", re.compile(r"\b(percentage|percent|share)\b")),
+]
+
+
+def _asked_measure(question: str) -> str | None:
+    """Return the measure a number question asks for: "money", "length", "duration", "percent",
+    or None (a count, an age, or not told)."""
+    q = question.lower()
+    return next((measure for measure, pattern in _MEASURES_ASKED if pattern.search(q)), None)
+
+
+def _counted(question: str) -> set[str]:
+    """Return the stems of what "how many" counts ("how many people visited" -> {"people"})."""
+    match = re.search(r"\bhow many\s+((?:[\w-]+\s+){0,2}[\w-]+)", question.lower())
+    counted: set[str] = set()
+    for word in match.group(1).split() if match else ():
+        if word in STOPWORDS or _NOT_A_NOUN.search(word) or word in _IRREGULAR_PAST:
+            break
+        counted.add(stem(word))
+    return counted
+
+
+def _measure_of(sentence: str, span: str, start: int) -> tuple[str | None, str]:
+    """Return what the number `span` at `start` measures (None when not told) and its unit word."""
+    unit = re.match(r"\s+([a-z]+)", sentence[start + len(span) :])
+    unit_word = unit.group(1) if unit else ""
+    if span[:1] in "$€£¥":
+        return "money", unit_word
+    if "%" in span or "percent" in span or "per cent" in span:
+        return "percent", unit_word
+    return next((m for m, units in _UNITS.items() if unit_word in units), None), unit_word
+
+
+def _measured(sentence: str, span: str, start: int, measure: str | None, counted: set[str]) -> tuple[str, float]:
+    """Return the number `span` with the unit it is given in when that is the measure asked for
+    ("620 million euros"), and how well it fits the question."""
+    own, unit_word = _measure_of(sentence, span, start)
+    if measure is not None and own == measure:
+        return (f"{span} {unit_word}" if unit_word in _UNITS.get(own, ()) else span), MEASURE_FIT
+    if measure is not None and own is not None:
+        return span, MEASURE_MISFIT
+    following = re.findall(r"[\w'’-]+", sentence[start + len(span) :])[:3]
+    if counted and any(_shares_stem(w.lower(), counted) for w in following):
+        return span, MEASURE_FIT
+    return span, 1.0
+
+
+def holds_measure_asked(question: str, sentence: str) -> bool:
+    """Return True when `question` asks for a measure ("how long is the route") and `sentence`
+    gives a number in it ("14 kilometres")."""
+    measure = _asked_measure(question)
+    return measure is not None and any(
+        _measure_of(sentence, m.group(0).strip(), m.start())[0] == measure for m in _NUMBER.finditer(sentence)
+    )
+
+
+# Stop words that may open a sought phrase without ending it ("which new product").
+_LEADING_MODIFIERS = {"new", "latest", "other", "most"}
 
 
 def _sought_phrase(question: str) -> str:
     """Return the words after "which"/"what" that name what is sought ("which national park" ->
     "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word
     or verb ("which animals slipped loose" -> "animals")."""
-    match = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,3}[\w-]+)", question.lower())
+    match = re.search(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)", question.lower())
     if not match:
         return ""
     sought = []
     for word in match.group(1).split():
+        word = re.sub(r"['’]s$", "", word)  # "which women's sport" -> "women sport"
+        if not sought and (word in _LEADING_MODIFIERS or word.endswith("ly")):
+            continue  # "which new product" -> "product", "which highly rated show" -> "rated show"
         verb = sought and (_NOT_A_NOUN.search(word) or word in _IRREGULAR_PAST)
         if verb or (word in STOPWORDS and not (word == "of" and sought)):
             break
@@ -277,6 +362,7 @@ def direct_answer(
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.
     asked = {stem(w) for w in keywords(question)} - sought
+    measure, counted = _asked_measure(question), _counted(question)
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     # The best sentence leads; later ones and the headlines can only tip a close call. Flatter
@@ -293,8 +379,11 @@ def direct_answer(
         # from Ostvale, champions ..."): plain words answer from sentences that name nothing else.
         plain = _common_nouns(sentence, asked, sought) if typed and not names else []
         for span, start in names + plain:
+            fit = 1.0
+            if kind == "number":
+                span, fit = _measured(sentence, span, start, measure, counted)
             key = " ".join(words(span))
-            votes[key] += _nearness(sentence, start, asked | sought) * weight
+            votes[key] += _nearness(sentence, start, asked | sought) * weight * fit
             spelling.setdefault(key, span)
     if not votes:
         return None

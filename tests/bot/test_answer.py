@@ -23,6 +23,21 @@ def test_coalition_question_gets_britain_and_france_with_a_citation(samples_kb) 
     assert "[1]" in text and answer.sources[0].url in text
 
 
+def test_a_sentence_is_read_with_its_headline(samples_kb) -> None:
+    # "The project will cost 620 million euros." names no tram: its headline does.
+    answer = answer_question(samples_kb, "How much will the tram line cost?")
+    assert answer.found and answer.direct == "620 million euros"
+    assert any("620 million euros" in quote.text for quote in answer.quotes)
+    assert answer.sources[0].title == "Harbourton Council Approves a Tram Line to the Airport"
+
+
+def test_the_sentence_giving_the_measure_asked_for_is_quoted(samples_kb) -> None:
+    # "voted 9 to 4" shares more words with the question; "14 kilometres" is a length.
+    answer = answer_question(samples_kb, "How long is the new tram route to the airport?")
+    assert answer.direct == "14 kilometres"
+    assert "14 kilometres" in answer.quotes[0].text
+
+
 def test_every_quote_is_verbatim_from_the_article_it_cites(samples_kb) -> None:
     from sqlalchemy import select
 

@@ -35,6 +35,20 @@ def test_numbers_and_dates_answer_their_questions() -> None:
     assert direct_answer("When did the festival begin?", sentences, common_words=set()) == "1994"
 
 
+def test_a_number_in_the_unit_asked_for_wins_and_keeps_its_unit() -> None:
+    sentences = ["The line will run for 14 kilometres.", "The project will cost 620 million euros."]
+    assert direct_answer("How much will the line cost?", sentences, common_words=set()) == "620 million euros"
+    sentences = ["The project will cost 620 million euros and the line will run for 14 kilometres."]
+    assert direct_answer("How long is the route?", sentences, common_words=set()) == "14 kilometres"
+    sentences = ["Ada Marlow, 16, won the title after a 3-hour final."]
+    assert direct_answer("How old is Ada Marlow?", sentences, common_words=set()) == "16"
+
+
+def test_a_count_is_read_next_to_what_is_counted() -> None:
+    for sentence in ("The line's 9 trams will run between eleven new stations.", "Eleven new stations will see the line's 9 trams."):
+        assert direct_answer("How many stations will the line have?", [sentence], common_words=set()).lower() == "eleven"
+
+
 def test_agreement_across_sentences_beats_a_single_mention() -> None:
     sentences = [
         "Officials in Geneva said Britain and France would lead.",
@@ -145,6 +159,22 @@ def test_names_are_weighed_by_how_well_they_fit_the_kind_sought(model) -> None:
     ]
     question = "Which airline announced a deal this week to buy Spirit Airlines?"
     assert direct_answer(question, sentences, common_words=set(), similarity=_similarity(model)) == "JetBlue Airways"
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answer",
+    [
+        # "new" opens what is sought without being it
+        ("Which new vehicle did Tesla show at its event?",
+         "At the event in Austin, Elon Musk showed the Cybertruck to investors.", "Cybertruck"),
+        # so does an adverb
+        ("Which highly rated airline did Alaska buy?",
+         "In Seattle, Alaska Air Group agreed to buy Hawaiian Airlines, its chief Ben Minicucci said.",
+         "Hawaiian Airlines"),
+    ],
+)
+def test_what_is_sought_is_read_past_its_modifiers(model, question, sentence, answer) -> None:
+    assert direct_answer(question, [sentence], common_words=set(), similarity=_similarity(model)) == answer
 
 
 def test_a_day_after_a_name_is_not_part_of_it() -> None:
