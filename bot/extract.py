@@ -339,6 +339,7 @@ def direct_answer(
     titles: list[str] = (),
     similarity: Similarity | None = None,
     names_seen: set[str] | None = None,
+    translated: set[str] = frozenset(),
 ) -> str | None:
     """Return the best short answer in `sentences` (best first), or None when none fits.
 
@@ -349,6 +350,9 @@ def direct_answer(
     sentence ("Troops from ...") rather than naming something. `names_seen` holds words seen
     capitalised inside a sentence: a lone capitalised word opening a sentence ("Energy company
     Northwind opened ...") names something only if it is among them.
+
+    `translated` holds the stems of source words that translate the question's own (a Russian
+    question over English sources): they are the question's words too.
 
     With `similarity`, a question that names what it seeks ("which condiment") weighs each span
     by how close it is in meaning to that ("mustard" over "France"), and plain words count too.
@@ -361,7 +365,7 @@ def direct_answer(
     typed = similarity is not None and kind == "name" and bool(sought)
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.
-    asked = {stem(w) for w in keywords(question)} - sought
+    asked = ({stem(w) for w in keywords(question)} | translated) - sought
     measure, counted = _asked_measure(question), _counted(question)
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}

@@ -38,6 +38,21 @@ def test_the_sentence_giving_the_measure_asked_for_is_quoted(samples_kb) -> None
     assert "14 kilometres" in answer.quotes[0].text
 
 
+@pytest.mark.parametrize(
+    "question, direct",
+    [
+        # Without "Марлоу" read as "Marlow", the question's own name was the answer.
+        ("Кого обыграла Ада Марлоу в финале?", "Tomas Quell"),
+        # Without "станций" read as "stations", the first number ("14 kilometres") was.
+        ("Сколько станций будет у трамвайной линии?", "eleven"),
+    ],
+)
+def test_a_russian_questions_words_are_read_in_english(samples_kb, question, direct) -> None:
+    answer = answer_question(samples_kb, question)
+    assert answer.found and answer.direct == direct
+    assert any(direct in quote.text for quote in answer.quotes)
+
+
 def test_every_quote_is_verbatim_from_the_article_it_cites(samples_kb) -> None:
     from sqlalchemy import select
 
