@@ -149,10 +149,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import answer_question
     from bot.render import render_text
 
+    question = " ".join(args.question).strip()
+    if not question:
+        raise LedeError('the question is empty. Ask one: lede ask "Who leads the coalition?"')
     kb = _knowledge_base(settings)
     if kb.stats().passages == 0:
         raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
-    answer = answer_question(kb, " ".join(args.question))
+    answer = answer_question(kb, question)
     print(render_text(answer))
     return 0
 

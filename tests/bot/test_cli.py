@@ -83,6 +83,12 @@ def test_asking_an_empty_knowledge_base_says_what_to_do(tmp_path: Path, monkeypa
     assert "lede ingest PATH" in capsys.readouterr().err
 
 
+def test_an_empty_question_is_a_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ask", "  "]) == 2
+    assert "the question is empty" in capsys.readouterr().err
+
+
 def test_unknown_embedding_model_names_the_setting(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LEDE_EMBEDDING_MODEL", "no-such-model-package")
