@@ -233,11 +233,14 @@ def _sought_phrase(question: str) -> str:
     match = re.search(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)", question.lower())
     if not match:
         return ""
-    sought = []
-    for word in match.group(1).split():
-        word = re.sub(r"['’]s$", "", word)  # "which women's sport" -> "women sport"
-        if not sought and (word in _LEADING_MODIFIERS or word.endswith("ly")):
-            continue  # "which new product" -> "product", "which highly rated show" -> "rated show"
+    sought: list[str] = []
+    found = [re.sub(r"['’]s$", "", w) for w in match.group(1).split()]  # "women's sport" -> "women sport"
+    for word, following in zip(found, [*found[1:], ""]):
+        # "which new product" -> "product"; "which highly rated show" -> "rated show" (but
+        # "which family" stays: an adverb is told by the participle after it).
+        adverb = word.endswith("ly") and re.search(r"(?:ed|ing)$", following)
+        if not sought and (word in _LEADING_MODIFIERS or adverb):
+            continue
         verb = sought and (_NOT_A_NOUN.search(word) or word in _IRREGULAR_PAST)
         if verb or (word in STOPWORDS and not (word == "of" and sought)):
             break
