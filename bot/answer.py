@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.extract import Similarity, direct_answer, holds_measure_asked, stem, word_casing
+from bot.extract import Similarity, asked_measure, direct_answer, gives_measure, stem, word_casing
 from bot.generate import LLMConfig, generate
 from bot.timeframe import timeframe
 from index.embedder import Embedder
@@ -144,13 +144,16 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     ]
     if not candidates:
         return Answer(question, found=False, sources=_sources(hits[:3]))
-    relevance = _sentence_relevance(kb, question, candidates, read)
+    # Each candidate's content words, read with its headline's (see _sentence_relevance).
+    held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
+    relevance = _sentence_relevance(kb, question, candidates, held, read)
     log.debug("best sentence evidence %.3f", relevance.max())
     if relevance.max() < _threshold(kb, question, read):
         return Answer(question, found=False, sources=_sources(hits[:3]))
-    measured = np.array([holds_measure_asked(question, sentence) for _, sentence in candidates], dtype=np.float32)
-    translations = _translations(kb.embedder, question, candidates)
-    translated = _shared_words(translations, question, candidates)
+    measure = asked_measure(question)
+    measured = np.array([gives_measure(sentence, measure) for _, sentence in candidates], dtype=np.float32)
+    translations = _translations(kb.embedder, question, held)
+    translated = _shared_words(translations, question, held)
     order = np.argsort(-(relevance + SHARED_WORDS_WEIGHT * translated + MEASURE_BONUS * measured))
     chosen: list[tuple[Hit, str, float]] = []
     seen: set[str] = set()
@@ -210,7 +213,7 @@ def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
 
 
 def _sentence_relevance(
-    kb: KnowledgeBase, question: str, candidates: list[tuple[Hit, str]], read: list[Hit]
+    kb: KnowledgeBase, question: str, candidates: list[tuple[Hit, str]], held: list[list[str]], read: list[Hit]
 ) -> np.ndarray:
     """Score each sentence by meaning (cosine) and by the question's content words it shares,
     favouring top passages. A sentence is read with its headline: "The project will cost 620
@@ -219,35 +222,30 @@ def _sentence_relevance(
     vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
     query = kb.embedder.embed_query(question)  # cheap next to the sentences
     cosine = vectors @ query
-    overlap = _shared_words({stem(w) for w in keywords(question)}, question, candidates)
+    overlap = _shared_words({stem(w) for w in keywords(question)}, question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
     prior = np.array([1.0 / (1 + rank[hit.passage_id]) for hit, _ in candidates], dtype=np.float32)
     return cosine + SHARED_WORDS_WEIGHT * overlap + 0.1 * prior
 
 
-def _shared_words(stems: set[str], question: str, candidates: list[tuple[Hit, str]]) -> np.ndarray:
-    """Return the share of the question's content words each candidate holds as `stems`."""
+def _shared_words(stems: set[str], question: str, held: list[list[str]]) -> np.ndarray:
+    """Return, for each candidate's content words in `held`, the share of the question's content
+    words it holds as `stems`."""
     if not stems:
-        return np.zeros(len(candidates), dtype=np.float32)
+        return np.zeros(len(held), dtype=np.float32)
     share = max(len({stem(w) for w in keywords(question)}), 1)
-    return np.array(
-        [len(stems & {stem(w) for w in keywords(f"{hit.title} {sentence}")}) / share for hit, sentence in candidates],
-        dtype=np.float32,
-    )
+    return np.array([len(stems & {stem(w) for w in content}) / share for content in held], dtype=np.float32)
 
 
-def _translations(embedder: Embedder, question: str, candidates: list[tuple[Hit, str]]) -> set[str]:
-    """Return the stems of the candidates' words that translate the question's words outside
-    the Latin script ("коалицию" -> "coalition"): for each, the nearest word in meaning, when
-    near enough, so a Russian question's quotes are chosen by the words they share as an English
-    one's are. Only for models that match across languages."""
+def _translations(embedder: Embedder, question: str, held: list[list[str]]) -> set[str]:
+    """Return the stems of the candidates' words (`held`) that translate the question's words
+    outside the Latin script ("коалицию" -> "coalition"): for each, the nearest word in meaning,
+    when near enough, so a Russian question's quotes are chosen by the words they share as an
+    English one's are. Only for models that match across languages."""
     foreign = [w for w in keywords(question) if latin_share(w) < 0.5 and not w.isdigit()]
     if not foreign or embedder.cross_lingual_threshold is None:
         return set()
-    source = sorted({
-        w for hit, sentence in candidates for w in keywords(f"{hit.title} {sentence}")
-        if w.isascii() and w.isalpha() and len(w) > 2
-    })
+    source = sorted({w for content in held for w in content if w.isascii() and w.isalpha() and len(w) > 2})
     if not source:
         return set()
     similarity = embedder.embed_words(foreign) @ embedder.embed_words(source).T

@@ -170,7 +170,7 @@ _MEASURES_ASKED = [
 ]
 
 
-def _asked_measure(question: str) -> str | None:
+def asked_measure(question: str) -> str | None:
     """Return the measure a number question asks for: "money", "length", "duration", "percent",
     or None (a count, an age, or not told)."""
     q = question.lower()
@@ -213,10 +213,9 @@ def _measured(sentence: str, span: str, start: int, measure: str | None, counted
     return span, 1.0
 
 
-def holds_measure_asked(question: str, sentence: str) -> bool:
-    """Return True when `question` asks for a measure ("how long is the route") and `sentence`
-    gives a number in it ("14 kilometres")."""
-    measure = _asked_measure(question)
+def gives_measure(sentence: str, measure: str | None) -> bool:
+    """Return True when `sentence` gives a number in `measure`, the one a question asks for
+    (asked_measure): "14 kilometres" for "how long is the route"."""
     return measure is not None and any(
         _measure_of(sentence, m.group(0).strip(), m.start())[0] == measure for m in _NUMBER.finditer(sentence)
     )
@@ -369,7 +368,7 @@ def direct_answer(
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.
     asked = ({stem(w) for w in keywords(question)} | translated) - sought
-    measure, counted = _asked_measure(question), _counted(question)
+    measure, counted = asked_measure(question), _counted(question)
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     # The best sentence leads; later ones and the headlines can only tip a close call. Flatter
