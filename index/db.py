@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from alembic import command
@@ -27,7 +28,7 @@ def create_database(*, url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ModuleNotFoundError) as exc:
         raise ConfigError(
-            f"cannot use database URL {url!r}: {exc}. Use sqlite:///path or "
+            f"cannot use database URL {redacted(url)!r}: {redacted(str(exc))}. Use sqlite:///path or "
             "postgresql://user:pass@host/db (pip install 'lede[postgres]')."
         ) from exc
     if engine.dialect.name == "sqlite":
@@ -35,6 +36,11 @@ def create_database(*, url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     migrate(engine)
     return engine
+
+
+def redacted(text: str) -> str:
+    """Return `text` with the password of any URL in it replaced: "postgresql://lede:***@host"."""
+    return re.sub(r"(\w+://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

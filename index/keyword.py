@@ -48,7 +48,7 @@ def keyword_search(
         # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in
         # the title counts twice (tuned on the news eval: README, "Answer quality").
         match = " OR ".join(f'"{t}"' for t in terms)
-        ranked = f"""
+        ranked = """
             SELECT rowid AS id, bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts
             WHERE passages_fts MATCH :match ORDER BY score"""
         if since is None:

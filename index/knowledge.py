@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from sqlalchemy import func, select
 
 from index.db import create_database, session_factory
-from index.embedder import Embedder, create_embedder
+from index.embedders import Embedder, create_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source
 from index.settings import Settings
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, stored_vector
 
 log = logging.getLogger(__name__)
 MODEL_KEY = "embedding_model"
@@ -45,32 +44,25 @@ class KnowledgeBase:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = create_database(url=settings.resolved_database_url)
         self.sessions = session_factory(self.engine)
-        self._embedder = embedder
-        self._vectors_lock = threading.Lock()
+        # Creating an embedder loads nothing: its model loads on its first use.
+        self.embedder: Embedder = embedder or create_embedder(
+            settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir
+        )
+        self._open_lock = threading.Lock()
         self._vectors: VectorIndex | None = None
 
     @property
     def model_name(self) -> str:
         """The name of the embedding model in use."""
-        return self._embedder.name if self._embedder else self.settings.embedding_model
+        return self.embedder.name
 
-    @cached_property
-    def embedder(self) -> Embedder:
-        """The embedder, created on first use (loading a model takes seconds)."""
-        if self._embedder is None:
-            self._embedder = create_embedder(
-                self.settings.embedding_model,
-                backend=self.settings.embedding_backend,
-                cache_dir=self.settings.cache_dir,
-            )
-        self._check_model(self._embedder)
-        return self._embedder
-
-    @property
-    def vectors(self) -> VectorIndex:
-        """The FAISS index, loaded and brought into agreement with the database on first use."""
-        with self._vectors_lock:
+    def open(self) -> KnowledgeBase:
+        """Check the model against the stored vectors, then load the FAISS index and bring it into
+        agreement with the database (compressing it when large: minutes at a million passages).
+        Once per process; later calls return at once. Returns the knowledge base itself."""
+        with self._open_lock:
             if self._vectors is None:
+                self._check_model(self.embedder)
                 vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
                 vectors.load()
                 self._vectors = vectors
@@ -82,7 +74,14 @@ class KnowledgeBase:
                         report.added,
                         report.removed,
                     )
-            return self._vectors
+        return self
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The FAISS index of an opened knowledge base (see `open`)."""
+        if self._vectors is None:
+            raise RuntimeError("the knowledge base is not open: call kb.open() first")
+        return self._vectors
 
     def _check_model(self, embedder: Embedder) -> None:
         # Vectors from two models are not comparable: refuse to mix them.
@@ -125,7 +124,7 @@ class KnowledgeBase:
         for start in range(0, size, 2048):
             part = [int(i) for i in sample_ids[start : start + 2048]]
             with self.sessions() as session:
-                sample += [np.frombuffer(blob, dtype=np.float32) for blob in session.scalars(
+                sample += [stored_vector(blob) for blob in session.scalars(
                     select(Passage.embedding).where(Passage.id.in_(part)))]
         vectors.compress(np.vstack(sample), expected=len(stored))
 
@@ -160,13 +159,13 @@ class KnowledgeBase:
                     fresh = self.embedder.embed_passages(
                         [self.passage_text_for_embedding(t, p.text) for p, t in unembedded]
                     )
-                    for (passage, _), vector in zip(unembedded, fresh):
+                    for (passage, _), vector in zip(unembedded, fresh, strict=False):
                         passage.embedding = vector.tobytes()
                     embedded += len(unembedded)
                 matrix = np.vstack(
-                    [np.frombuffer(p.embedding, dtype=np.float32) for p, _ in rows]
+                    [stored_vector(p.embedding) for p, _ in rows]
                 ) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
-                self._vectors.add(np.array([p.id for p, _ in rows], dtype=np.int64), matrix)
+                self.vectors.add(np.array([p.id for p, _ in rows], dtype=np.int64), matrix)
                 added += len(rows)
         return added, embedded
 
@@ -174,21 +173,21 @@ class KnowledgeBase:
         """Take in passages other processes stored (or removed) since this one loaded its index;
         only the difference is added, from the stored vectors. Called periodically by the bot."""
         if self._vectors is None:
-            self.vectors  # loading syncs
+            self.open()  # opening syncs
             return SyncReport(0, 0, 0)
         return self.sync_vectors(save=False)
 
     def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
         """Add freshly stored passages to the index (saved by `save_vectors`)."""
-        self.vectors.add(np.asarray(ids, dtype=np.int64), vectors)
+        self.open().vectors.add(np.asarray(ids, dtype=np.int64), vectors)
 
     def remove_vectors(self, ids: list[int]) -> None:
         """Remove deleted passages from the index."""
-        self.vectors.remove(np.asarray(ids, dtype=np.int64))
+        self.open().vectors.remove(np.asarray(ids, dtype=np.int64))
 
     def save_vectors(self) -> None:
         """Write the index to disk atomically."""
-        self.vectors.save()
+        self.open().vectors.save()
 
     def reindex(self, *, re_embed: bool = False) -> SyncReport:
         """Rebuild the FAISS index from the database, re-running the model when asked."""
@@ -196,7 +195,7 @@ class KnowledgeBase:
             with self.sessions.begin() as session:
                 session.query(Passage).update({Passage.embedding: None})
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
-        vectors = self.vectors
+        vectors = self.open().vectors
         vectors.clear()
         self._compress_if_large()
         return self.sync_vectors()
@@ -208,6 +207,7 @@ class KnowledgeBase:
             articles = session.scalar(select(func.count(Article.id))) or 0
             db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
         # A process that has not loaded the index reports the file on disk, without the model.
+        held: np.ndarray | None
         if self._vectors is not None:
             held = self._vectors.ids()
         else:

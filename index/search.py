@@ -62,16 +62,17 @@ def search(
     Only articles published in [since, until) count when those are given; with `as_of`, newer
     articles (up to that moment) are preferred. `exclude_articles` are left out entirely.
     """
+    vectors = kb.open().vectors
     query_vector = kb.embedder.embed_query(query)
     if since is not None:
         # A narrow range: search only inside it, or its passages may all fall below the top.
         only = _passages_between(kb, since, until, exclude_articles)
-        dense = kb.vectors.search(query_vector, candidates, only=only)
+        dense = vectors.search(query_vector, candidates, only=only)
     else:
         # Only an upper bound ("as of") or a few articles left out: most passages qualify, so
         # listing them all costs more than searching wider and dropping the others below.
         wider = until is not None or bool(exclude_articles)
-        dense = kb.vectors.search(query_vector, candidates * (4 if wider else 1))
+        dense = vectors.search(query_vector, candidates * (4 if wider else 1))
     with kb.sessions() as session:
         lexical = keyword_search(session, query, k=candidates, since=since, until=until)
     fused: dict[int, float] = {}

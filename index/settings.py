@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Multilingual (a Russian or Ukrainian question finds English articles) and fast on a CPU; the
@@ -19,8 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEDE_", env_file=".env", extra="ignore")
 
     data_dir: Path = Path("data")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; SQLite in the data dir when unset."
+    # Secrets are SecretStr: a repr, a log line or an error shows "**********", never the value.
+    database_url: SecretStr | None = Field(
+        default=None, description="SQLAlchemy URL (it may hold a password); SQLite in the data dir when unset."
     )
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
@@ -46,7 +47,7 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=60.0, description="Seconds a whole fetch may take.")
     ingest_concurrency: int = Field(default=4, description="Sources fetched at the same time.")
     source_interval: int = Field(default=3600, description="Seconds between fetches of a source.")
-    telegram_token: str | None = Field(
+    telegram_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_TOKEN", "LEDE_TELEGRAM_TOKEN")
     )
     telegram_api_url: str = Field(
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL Telegram posts updates to.")
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    webhook_secret: str | None = Field(
+    webhook_secret: SecretStr | None = Field(
         default=None, description="X-Telegram-Bot-Api-Secret-Token; generated at start-up when unset."
     )
     questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
         default=None, description="An OpenAI-compatible API (e.g. http://localhost:11434/v1) for written answers."
     )
     llm_model: str | None = None
-    llm_api_key: str | None = None
+    llm_api_key: SecretStr | None = None
     ingest_every: int = Field(default=60, description="Seconds between checks for due sources in the bot.")
     compress_vectors_from: int = Field(
         default=50_000,
@@ -77,8 +78,8 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         """The database URL in use: the configured one, or SQLite inside the data dir."""
-        if self.database_url:
-            return self.database_url
+        if self.database_url and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'lede.sqlite3').resolve()}"
 
     @field_validator("allowed_networks", "admin_ids", mode="before")

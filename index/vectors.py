@@ -163,7 +163,14 @@ class VectorIndex:
             if k <= 0:
                 return []
             scores, ids = self._index.search(query, k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
+
+
+def stored_vector(blob: bytes | None) -> np.ndarray:
+    """Return the float32 vector stored as `blob` in a passage row."""
+    if blob is None:
+        raise ValueError("this passage has no stored vector yet")
+    return np.frombuffer(blob, dtype=np.float32)
 
 
 def _clusters(expected: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import trafilatura
 
 from index.errors import InputError
@@ -14,7 +16,8 @@ def extract_article(html: str | bytes, *, url: str) -> Document:
 
     Give bytes when you have them: the page's own charset declaration is then respected.
     """
-    result = trafilatura.bare_extraction(
+    # A trafilatura Document (typed as Document | dict: the dict only with as_dict=True).
+    result: Any = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     if result is None or not (result.text or "").strip():

@@ -97,7 +97,7 @@ def _entry(item, feed_url: str) -> Entry | None:
     if not link:
         return None
     contents = [c.get("value", "") for c in item.get("content", [])]
-    body = max(contents + [item.get("summary", "")], key=len)
+    body = max([*contents, item.get("summary", "")], key=len)
     published = item.get("published_parsed") or item.get("updated_parsed")
     return Entry(
         url=canonical_url(urljoin(feed_url, link)),
@@ -105,7 +105,7 @@ def _entry(item, feed_url: str) -> Entry | None:
         title=_text(item.get("title")) or link,
         html=body,
         author=_text(item.get("author")),
-        published_at=datetime(*published[:6], tzinfo=UTC) if published else None,
+        published_at=datetime(*published[:6]).replace(tzinfo=UTC) if published else None,
     )
 
 
@@ -157,4 +157,4 @@ def looks_like_feed(content: bytes, content_type: str) -> bool:
     head = content[:2048].lstrip().lower()
     if head.startswith(b"{"):
         return b"jsonfeed.org" in content[:4096]
-    return head.startswith(b"<?xml") and b"<html" not in head or head.startswith((b"<rss", b"<feed", b"<rdf"))
+    return (head.startswith(b"<?xml") and b"<html" not in head) or head.startswith((b"<rss", b"<feed", b"<rdf"))

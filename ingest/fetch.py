@@ -118,8 +118,8 @@ class AddressGuard:
             raise FetchError(f"cannot resolve {host}: no addresses")
         if self.policy.allow_private:
             return [str(ip) for ip in found]
-        reasons = []
-        usable = []
+        reasons: list[str] = []
+        usable: list[str] = []
         for ip in found:
             reason = None if any(ip in net for net in self.allowed) else refusal(ip)
             (reasons if reason else usable).append(reason or str(ip))
@@ -133,7 +133,7 @@ class AddressGuard:
 
 async def _system_resolver(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):

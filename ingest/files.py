@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from index.errors import InputError
 from index.text import normalise_space
@@ -114,6 +115,7 @@ def normalise_lines(text: str) -> str:
 
 def _read_corpus(path: Path, text: str, *, lines: bool, errors: list[str] | None) -> Iterator[Document]:
     """Records with `url, title, text` and optionally `publish_date, source, authors, language`."""
+    records: Iterable[tuple[int, Any]]
     if lines:
         records = ((number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip())
     else:

@@ -7,13 +7,15 @@ a worker thread (the model, FAISS and SQL block), one batch at a time per proces
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from index.errors import FetchError, InputError, LedeError
 from index.knowledge import KnowledgeBase
@@ -148,7 +150,7 @@ class Runner:
 
     def _source(self, source_id: int) -> Source:
         with self.kb.sessions() as session:
-            source = session.get(Source, source_id)
+            source = session.get_one(Source, source_id)
         if source is None:
             raise InputError(f"there is no source #{source_id}.")
         return source
@@ -166,13 +168,14 @@ class Runner:
         if due_only:
             conditions.append(or_(Source.next_due_at.is_(None), Source.next_due_at <= now))
         with self.kb.sessions.begin() as session:
-            claimed = session.execute(update(Source).where(*conditions).values(lease_until=now + LEASE))
+            claimed = cast(CursorResult[Any], session.execute(
+                update(Source).where(*conditions).values(lease_until=now + LEASE)))
             return claimed.rowcount == 1
 
     def _record_success(self, source_id: int, fetched: Fetched) -> None:
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
-            source = session.get(Source, source_id)
+            source = session.get_one(Source, source_id)
             source.lease_until = None
             source.last_fetch_at = source.last_success_at = now
             source.last_error = None
@@ -184,7 +187,7 @@ class Runner:
     def _record_failure(self, source_id: int, error: str) -> None:
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
-            source = session.get(Source, source_id)
+            source = session.get_one(Source, source_id)
             source.lease_until = None
             source.last_fetch_at = now
             source.last_error = error
@@ -197,10 +200,8 @@ class Runner:
         stop = stop or asyncio.Event()
         while not stop.is_set():
             await self.run(due_only=True)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
 
 
 def _host(url: str) -> str:

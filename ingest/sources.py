@@ -86,7 +86,7 @@ async def add_source(
 
 def _set_title(kb: KnowledgeBase, source_id: int, title: str | None) -> None:
     with kb.sessions.begin() as session:
-        session.get(Source, source_id).title = title
+        session.get_one(Source, source_id).title = title
 
 
 def _upsert_source(

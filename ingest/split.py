@@ -38,7 +38,7 @@ def _pieces(paragraph: str) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     for sentence in split_sentences(paragraph):
-        if current and _word_count(" ".join(current + [sentence])) > TARGET_WORDS:
+        if current and _word_count(" ".join([*current, sentence])) > TARGET_WORDS:
             pieces.append(" ".join(current))
             current = []
         current.append(sentence)

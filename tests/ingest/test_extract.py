@@ -1,6 +1,6 @@
 import pytest
 
-from bot.bench import bench_extract
+from bot.evaluation.bench import bench_extract
 from tests.conftest import SHARED
 
 NEWS_HTML = SHARED / "fixtures" / "news-html"

@@ -95,7 +95,7 @@ def test_json_feed_items_keep_their_content() -> None:
     "content", [b"", b"<html><body><p>A web page</p></body></html>", b'{"not": "a feed"}', b"\x00\xff"]
 )
 def test_things_that_are_not_feeds_are_refused_clearly(content) -> None:
-    with pytest.raises(InputError, match="http://x.test/feed"):
+    with pytest.raises(InputError, match=r"http://x\.test/feed"):
         parse_feed(content, url="http://x.test/feed")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from index.models import Article, Source
-from ingest.fetch import FetchPolicy, Fetcher
+from ingest.fetch import Fetcher, FetchPolicy
 from ingest.runner import Runner
 from ingest.sources import add_source, export_opml, import_opml, list_sources, remove_source
 from tests.conftest import FIXTURES, SHARED
@@ -98,12 +98,12 @@ async def test_failing_source_backs_off_and_the_others_still_run(kb, web) -> Non
     web.routes["/feed.xml"].body = web.routes["/feed.xml"].body.replace(b"wire-2", b"wire-2b")
     results = await _run(kb)
     assert [bool(r.error) for r in results] == [False, True]
-    failing = [s for s in list_sources(kb) if s.url.endswith("/broken.xml")][0]
+    failing = next(s for s in list_sources(kb) if s.url.endswith("/broken.xml"))
     assert failing.failures == 1 and "HTTP 500" in failing.last_error
     assert failing.status == "failing ×1"
     assert (failing.next_due_at - datetime.now(UTC)).total_seconds() > 600  # backed off
     await _run(kb)
-    second = [s for s in list_sources(kb) if s.url.endswith("/broken.xml")][0]
+    second = next(s for s in list_sources(kb) if s.url.endswith("/broken.xml"))
     assert second.failures == 2 and second.next_due_at > failing.next_due_at
     # Only the due sources run in --watch: neither is due now.
     assert await _run(kb, due_only=True) == []
@@ -170,7 +170,7 @@ def test_opml_import_then_export(kb) -> None:
 
 async def test_removing_a_source_removes_its_articles_and_vectors(kb, web) -> None:
     added = await _add(kb, _serve_wire(web))
-    info, count = remove_source(kb, added.source.id)
+    _info, count = remove_source(kb, added.source.id)
     assert count == 2
     stats = kb.stats()
     assert (stats.sources, stats.articles, stats.passages, stats.vectors) == (0, 0, 0, 0)

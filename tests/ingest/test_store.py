@@ -6,7 +6,8 @@ from index.models import Article, Passage
 from ingest.document import Document
 from ingest.local import ingest_paths
 from ingest.store import store_documents
-from tests.conftest import SAMPLES, HashingEmbedder
+from tests.conftest import SAMPLES
+from tests.fakes.embedder import HashingEmbedder
 
 
 def _paragraphs(n: int, tag: str = "") -> str:
@@ -59,11 +60,11 @@ def test_changed_article_replaces_only_changed_passages(kb, embedder) -> None:
 
 def test_faiss_holds_exactly_the_database_passages(kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
-    assert sorted(kb.vectors.ids().tolist()) == _passage_ids(kb)
+    assert sorted(kb.open().vectors.ids().tolist()) == _passage_ids(kb)
     with kb.sessions() as session:
         stored = {p.id: np.frombuffer(p.embedding, dtype=np.float32) for p in session.scalars(select(Passage))}
     some_id = next(iter(stored))
-    [(found, score)] = kb.vectors.search(stored[some_id], 1)
+    [(found, score)] = kb.open().vectors.search(stored[some_id], 1)
     assert found == some_id and score > 0.99
 
 

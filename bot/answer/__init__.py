@@ -1,0 +1,11 @@
+"""The answer engine: a question in, an `Answer` out (a short direct answer, sentences quoted
+verbatim with [n], the numbered sources), or "not found" with the closest articles.
+
+`question` reads the question, `timeframe` its time words, `compose` retrieves and quotes,
+`direct` picks the short answer, `generate` asks an optional LLM, `stories` groups articles
+that tell the same story. Must not import `telegram`, `bot.chat`, `bot.cli` or argparse.
+"""
+
+from bot.answer.compose import Answer, Quote, Source, answer_question
+
+__all__ = ["Answer", "Quote", "Source", "answer_question"]

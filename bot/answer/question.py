@@ -1,0 +1,104 @@
+"""Read a question: what kind of answer it asks for (a person, a number, a date, a name), the
+measure a number question wants, what "how many" counts and what "which X" seeks."""
+
+from __future__ import annotations
+
+import re
+
+from index.text import STOPWORDS
+
+
+def question_kind(question: str) -> str:
+    """Return what the question asks for: "person", "number", "date", "name", or "description"
+    (why, how, what is: no short span answers those)."""
+    q = question.lower()
+    if re.match(r"\s*(why|how (do|does|did|is|are|was|were|can|could|will|would)|what (is|are|was|were) (a|an|the)\b|explain|describe)", q):
+        return "description"
+    if re.search(r"\b(почему|зачем|чому|навіщо|как|як)\b", q) and not re.search(r"\b(сколько|скільки)\b", q):
+        return "description"
+    if re.search(r"\b(сколько|скільки)\b", q):
+        return "number"
+    if re.search(r"\b(когда|коли|в каком году|в якому році)\b", q):
+        return "date"
+    if re.search(r"\b(кто|кого|чей|хто|кого|чий)\b", q):
+        return "person"
+    if re.search(
+        r"\bhow (many|much|long|old|far|big|large|tall|high)\b"
+        r"|\b(what|which) (\w+ )?(percentage|percent|number|amount|sum|price|rate|age)\b",
+        q,
+    ):
+        return "number"
+    if re.search(r"\bwhen\b|\bhow soon\b|\b(what|which) (year|day|date|month|time)\b", q):
+        return "date"
+    if re.search(r"\bwho(m|se)?\b", q):
+        return "person"
+    return "name"
+
+
+
+# Endings of most past and -ing verb forms, adverbs and superlatives ("announced", "driving",
+# "quickly", "largest"): with no part-of-speech tagger offline, they are told by their ending.
+NOT_A_NOUN = re.compile(r"(?:ed|ing|ly|est)$")
+
+# Past forms that no ending gives away ("which team won").
+IRREGULAR_PAST = set(
+    """won lost hit made became began led sold bought took gave got left met paid ran saw sent
+        set told wrote broke chose drew fell flew grew held kept rose shot spent struck threw
+        brought caught fought found heard sought taught thought""".split()
+)
+
+
+
+
+def what_is_counted(question: str) -> set[str]:
+    """Return the stems of what "how many" counts ("how many people visited" -> {"people"})."""
+    match = re.search(r"\bhow many\s+((?:[\w-]+\s+){0,2}[\w-]+)", question.lower())
+    counted: set[str] = set()
+    for word in match.group(1).split() if match else ():
+        if word in STOPWORDS or NOT_A_NOUN.search(word) or word in IRREGULAR_PAST:
+            break
+        counted.add(stem(word))
+    return counted
+
+
+
+# Stop words that may open a sought phrase without ending it ("which new product").
+_LEADING_MODIFIERS = {"new", "latest", "other", "most"}
+
+
+def what_is_sought(question: str) -> str:
+    """Return the words after "which"/"what" that name what is sought ("which national park" ->
+    "national park", "what kind of animal" -> "kind of animal"), up to the first other stop word
+    or verb ("which animals slipped loose" -> "animals")."""
+    match = re.search(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)", question.lower())
+    if not match:
+        return ""
+    sought: list[str] = []
+    found = [re.sub(r"['’]s$", "", w) for w in match.group(1).split()]  # "women's sport" -> "women sport"
+    for word, following in zip(found, [*found[1:], ""], strict=False):
+        # "which new product" -> "product"; "which highly rated show" -> "rated show" (but
+        # "which family" stays: an adverb is told by the participle after it).
+        adverb = word.endswith("ly") and re.search(r"(?:ed|ing)$", following)
+        if not sought and (word in _LEADING_MODIFIERS or adverb):
+            continue
+        verb = sought and (NOT_A_NOUN.search(word) or word in IRREGULAR_PAST)
+        if verb or (word in STOPWORDS and not (word == "of" and sought)):
+            break
+        sought.append(word)
+    return " ".join(sought).removesuffix(" of")
+
+
+
+def stem(word: str) -> str:
+    """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def shares_stem(word: str, stems: set[str]) -> bool:
+    """Return True when `word` is one of `stems` or one grows from the other ("musicians" from
+    "music", "recalled" from "recall")."""
+    word = stem(word)
+    return any(
+        s == word or (min(len(s), len(word)) >= 4 and (word.startswith(s) or s.startswith(word)))
+        for s in stems
+    )

@@ -1,0 +1,8 @@
+"""The Telegram bot: `app` wires python-telegram-bot's Application, `handlers` answers questions,
+`admin` manages sources, `digests` posts digests and alerts, `render` writes all the HTML,
+`send` delivers to chats, `state` keeps chats, answers and digests in SQL, `context` is the
+typed context every handler gets.
+
+The only package that imports `telegram`. Must not import `bot.cli`; answers come from
+`bot.answer`.
+"""

@@ -1,0 +1,160 @@
+"""Wire the Telegram Application: handlers, command menus, jobs, and how it runs (polling or
+webhook). python-telegram-bot talks to `LEDE_TELEGRAM_API_URL`: Telegram, a local Bot API server,
+or the tests' fake."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.chat import admin, digests, handlers
+from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
+from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
+from index.errors import ConfigError
+from index.knowledge import KnowledgeBase
+from index.settings import Settings
+from ingest.fetch import Fetcher, FetchPolicy
+from ingest.runner import Runner
+
+log = logging.getLogger(__name__)
+# PTB 22.2+ returns durations as timedelta when asked; the old floats are deprecated.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def build_application(settings: Settings, kb: KnowledgeBase, *, run_ingest: bool = True) -> LedeApplication:
+    """Return the bot's Application, not yet started."""
+    if not settings.telegram_token:
+        raise ConfigError("set TELEGRAM_TOKEN to the token BotFather gave you.")
+    api = settings.telegram_api_url.rstrip("/")
+    builder = (
+        ApplicationBuilder()
+        .application_class(LedeApplication, kwargs={"lede": Lede(settings, kb, run_ingest=run_ingest)})
+        .context_types(ContextTypes(context=LedeContext))
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(api)
+        .base_file_url(api.removesuffix("/bot") + "/file/bot")
+        # Retries a 429 after its retry_after, pausing all sends meanwhile.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        # One slow answer must not hold up every other chat.
+        .concurrent_updates(8)
+        .post_init(_on_start)
+        .post_shutdown(_on_stop)
+    )
+    application = as_lede_application(builder.build())
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(app: LedeApplication) -> None:
+    app.add_handler(TypeHandler(Update, handlers.first_pass), group=-1)
+    app.add_handler(CommandHandler("start", handlers.on_start))
+    app.add_handler(CommandHandler("help", handlers.on_help))
+    app.add_handler(CommandHandler("ask", handlers.on_ask))
+    for name in ("addsource", "sources", "removesource", "ingest", "stats"):
+        app.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
+    app.add_handler(CommandHandler("digest", digests.on_digest))
+    app.add_handler(CommandHandler("follow", digests.on_follow))
+    app.add_handler(CommandHandler("unfollow", digests.on_unfollow))
+    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, handlers.on_private_text))
+    app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, handlers.on_group_text))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
+    app.add_handler(InlineQueryHandler(handlers.on_inline))
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_error_handler(handlers.on_error)
+
+
+async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app = as_lede_application(application)
+    lede = app.lede
+    fetcher = Fetcher(FetchPolicy.from_settings(lede.settings))
+    lede.runner = Runner(lede.kb, fetcher, concurrency=lede.settings.ingest_concurrency)
+    for language in LANGUAGES:
+        commands = [BotCommand(name, t(f"cmd_{name}", language)) for name in PUBLIC_COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=language)
+    await app.bot.set_my_commands([BotCommand(n, t(f"cmd_{n}", "en")) for n in PUBLIC_COMMANDS])
+    # Load the model and the index now, so the first question is answered at full speed.
+    await asyncio.to_thread(lede.kb.open)
+    await digests.schedule_all(app)
+    # Other processes (ingest workers, replicas) store passages too: take them in regularly.
+    app.jobs.run_repeating(_refresh_job, interval=lede.settings.ingest_every, first=lede.settings.ingest_every,
+                                name="refresh-index")
+    if lede.run_ingest:
+        app.jobs.run_repeating(_ingest_job, interval=lede.settings.ingest_every, first=1, name="ingest")
+    log.info("bot @%s ready", app.bot.username)
+
+
+async def _on_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await as_lede_application(application).lede.close()
+
+
+async def _refresh_job(context: LedeContext) -> None:
+    lede = context.lede
+    report = await asyncio.to_thread(lede.kb.refresh_vectors)
+    if report.added or report.removed:
+        log.info("index took in %d new passages, dropped %d", report.added, report.removed)
+
+
+async def _ingest_job(context: LedeContext) -> None:
+    """Fetch the sources that are due, then tell followers about what arrived."""
+    lede = context.lede
+    await lede.runner.run(due_only=True)
+    await digests.send_alerts(context.app)
+
+
+class RedactSecrets(logging.Filter):
+    """Replace the bot token (in every Bot API URL httpx logs) and other secrets in log records."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[secret]")
+            record.msg, record.args = message, None
+        return True
+
+
+def redact_logs(settings: Settings) -> None:
+    """Keep the settings' secrets out of every log line this process writes."""
+    secrets_ = [s.get_secret_value() for s in (settings.telegram_token, settings.webhook_secret,
+                                                settings.llm_api_key) if s is not None]
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets(secrets_))
+
+
+def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:
+    """Run the bot until interrupted: long polling, or a webhook server with a secret token."""
+    redact_logs(settings)
+    kb = KnowledgeBase(settings)
+    app = build_application(settings, kb, run_ingest=run_ingest)
+    if not webhook:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    if not settings.webhook_url:
+        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    path = urlsplit(settings.webhook_url).path.strip("/")  # where Telegram posts, on our server
+    app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
+                    secret_token=secret, webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,184 @@
+"""Scheduled digests for groups and channels, and topic alerts.
+
+A digest posts the stories that arrived since the last one, near-duplicates grouped. Schedules live
+in the database and are re-created at start-up (JobQueue jobs do not survive a restart). Advancing
+a cursor is a compare-and-set in SQL, so with several bot processes a post happens once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import time as day_time
+from html import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+
+from bot.answer.stories import group_stories
+from bot.chat import state
+from bot.chat.context import LedeApplication, LedeContext, chat_of, message_of, user_id_of, user_language
+from bot.chat.render import digest_html, link_html
+from bot.chat.send import send_html
+from bot.i18n import t
+from index.models import Digest, Follow
+
+log = logging.getLogger(__name__)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+ALERTS_PER_POST = 5
+
+
+def schedule(app: LedeApplication, digest: Digest) -> None:
+    """(Re)create the daily job of a digest."""
+    name = f"digest:{digest.chat_id}"
+    for job in app.jobs.get_jobs_by_name(name):
+        job.schedule_removal()
+    hour, minute = (int(x) for x in digest.time_of_day.split(":"))
+    app.jobs.run_daily(digest_job, day_time(hour, minute, tzinfo=ZoneInfo(digest.timezone)),
+                            name=name, data=digest.id)
+
+
+def unschedule(app: LedeApplication, chat_id: int) -> None:
+    for job in app.jobs.get_jobs_by_name(f"digest:{chat_id}"):
+        job.schedule_removal()
+
+
+async def schedule_all(app: LedeApplication) -> None:
+    """Re-create every digest's job at start-up."""
+    digests = await asyncio.to_thread(state.all_digests, app.lede.kb)
+    for digest in digests:
+        schedule(app, digest)
+    log.info("scheduled %d digests", len(digests))
+
+
+async def digest_job(context: LedeContext) -> None:
+    if context.job is not None and isinstance(context.job.data, int):
+        await post_digest(context.app, context.job.data)
+
+
+async def post_digest(app: LedeApplication, digest_id: int, *, preview_chat: int | None = None) -> bool:
+    """Post the stories new since the digest's cursor; return whether anything was sent.
+
+    A preview goes to `preview_chat` and leaves the cursor where it was.
+    """
+    kb = app.lede.kb
+    digest = await asyncio.to_thread(state.get_digest, kb, digest_id)
+    if digest is None:
+        return False
+    items = await asyncio.to_thread(state.articles_after, kb, digest.last_article_id, digest.topic)
+    if preview_chat is None:
+        newest = await asyncio.to_thread(state.last_article_id, kb)
+        claimed = await asyncio.to_thread(state.claim_cursor, kb, Digest, digest.id, digest.last_article_id, newest)
+        if not claimed:  # another bot process posted this digest
+            return False
+    if not items:
+        return False
+    chat = await asyncio.to_thread(state.chat_language, kb, digest.chat_id)
+    html = digest_html(group_stories(items), t("digest_title", chat))
+    sent = await send_html(app.bot, kb, preview_chat or digest.chat_id, html)
+    if sent is not None and preview_chat is None:
+        await asyncio.to_thread(state.mark_digest_sent, kb, digest.id)
+    return sent is not None
+
+
+async def _may_configure(update: Update, context: LedeContext, chat_id: int) -> bool:
+    lede = context.lede
+    user_id = user_id_of(update)
+    if lede.is_admin(user_id):
+        return True
+    if user_id is None or chat_of(update).type == ChatType.PRIVATE:
+        return False
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def on_digest(update: Update, context: LedeContext) -> None:
+    """/digest HH:MM Zone [topic] | off | now; from a private chat: /digest @channel ... (admins)."""
+    lede = context.lede
+    message, user_id = message_of(update), user_id_of(update)
+    language = user_language(update)
+    args = list(context.args or [])
+    chat_id = message.chat_id
+    if args and args[0].startswith("@"):
+        if not lede.is_admin(user_id):
+            log.warning("refused /digest for %s from user %s", args[0], user_id)
+            await message.reply_text(t("admins_only", language))
+            return
+        chat_id = (await context.bot.get_chat(args.pop(0))).id
+    elif chat_of(update).type == ChatType.PRIVATE and not lede.is_admin(user_id):
+        await message.reply_text(t("digest_usage", language))
+        return
+    if not await _may_configure(update, context, chat_id):
+        log.warning("refused /digest in chat %s from user %s", chat_id, user_id)
+        await message.reply_text(t("chat_admins_only", language))
+        return
+    if not args:
+        await message.reply_text(t("digest_usage", language))
+        return
+    if args[0].lower() == "off":
+        removed = await asyncio.to_thread(state.remove_digest, lede.kb, chat_id)
+        unschedule(context.app, chat_id)
+        await message.reply_text(t("digest_off" if removed else "digest_none", language))
+        return
+    if args[0].lower() == "now":
+        digest = await asyncio.to_thread(state.digest_of_chat, lede.kb, chat_id)
+        if digest is None:
+            await message.reply_text(t("digest_none", language))
+        elif not await post_digest(context.app, digest.id, preview_chat=message.chat_id):
+            await message.reply_text(t("digest_empty", language))
+        return
+    clock = _TIME.match(args[0]) if len(args) >= 2 else None
+    if clock is None:
+        await message.reply_text(t("digest_usage", language))
+        return
+    try:
+        ZoneInfo(args[1])
+    except (ZoneInfoNotFoundError, ValueError):
+        await message.reply_text(t("digest_usage", language))
+        return
+    hour, minute = clock.groups()
+    topic = " ".join(args[2:]) or None
+    saved = await asyncio.to_thread(state.set_digest, lede.kb, chat_id=chat_id,
+                                     time_of_day=f"{int(hour):02d}:{minute}", timezone=args[1],
+                                     topic=topic, created_by=user_id)
+    schedule(context.app, saved)
+    await message.reply_text(t("digest_set", language, time=saved.time_of_day, tz=saved.timezone,
+                               topic=f" — {topic}" if topic else ""))
+
+
+async def on_follow(update: Update, context: LedeContext) -> None:
+    language = user_language(update)
+    words = " ".join(context.args or []).strip().lower()
+    if not words:
+        await message_of(update).reply_text(t("follow_usage", language))
+        return
+    await asyncio.to_thread(state.follow, context.lede.kb, chat_of(update).id, words)
+    await message_of(update).reply_text(t("follow_set", language, words=words))
+
+
+async def on_unfollow(update: Update, context: LedeContext) -> None:
+    count = await asyncio.to_thread(state.unfollow, context.lede.kb, chat_of(update).id)
+    await message_of(update).reply_text(t("unfollowed", user_language(update), count=count))
+
+
+async def send_alerts(app: LedeApplication) -> int:
+    """Push new articles that match followed words; return how many posts were sent."""
+    kb = app.lede.kb
+    sent = 0
+    for follow in await asyncio.to_thread(state.all_follows, kb):
+        items = await asyncio.to_thread(state.articles_after, kb, follow.last_article_id, follow.words)
+        newest = await asyncio.to_thread(state.last_article_id, kb)
+        if newest == follow.last_article_id:
+            continue
+        if not await asyncio.to_thread(state.claim_cursor, kb, Follow, follow.id, follow.last_article_id, newest):
+            continue
+        if items:
+            language = await asyncio.to_thread(state.chat_language, kb, follow.chat_id)
+            lines = [escape(t("alert", language, words=follow.words))]
+            lines += [f"• {link_html(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "")
+                      for i in items[:ALERTS_PER_POST]]
+            if await send_html(app.bot, kb, follow.chat_id, "\n".join(lines)):
+                sent += 1
+    return sent

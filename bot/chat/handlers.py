@@ -1,0 +1,205 @@
+"""Questions and answers: private chats, groups (mention, reply, /ask), inline mode, and the
+buttons under an answer. Model, FAISS and SQL work runs in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
+
+from bot.answer import Answer, answer_question
+from bot.chat import state
+from bot.chat.context import LedeContext, chat_of, message_of, user_language
+from bot.chat.render import answer_html, sources_html
+from bot.i18n import t
+from index.knowledge import KnowledgeBase
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    answer_id: int
+    html: str
+
+
+def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user_id: int | None,
+                  language: str | None) -> Reply:
+    """Answer `question` and keep the answer for its buttons (blocking)."""
+    answer = answer_question(kb, question)
+    html = answer_html(answer, language)
+    passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
+    answer_id = state.save_answer(
+        kb, chat_id=chat_id, user_id=user_id, question=question, answer_html=html,
+        sources_html=sources_html(answer, passages, language), found=answer.found,
+    )
+    return Reply(answer, answer_id, html)
+
+
+def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False) -> InlineKeyboardMarkup:
+    toggle = (InlineKeyboardButton(t("answer", language), callback_data=f"ans:{answer_id}") if showing_sources
+              else InlineKeyboardButton(t("sources", language), callback_data=f"src:{answer_id}"))
+    return InlineKeyboardMarkup([
+        [toggle],
+        [InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1"),
+         InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1")],
+    ])
+
+
+async def first_pass(update: Update, context: LedeContext) -> None:
+    """Runs before every handler: drop repeated updates, remember the chat."""
+    lede = context.lede
+    if not lede.first_time(update.update_id):
+        raise ApplicationHandlerStop
+    chat, _user = update.effective_chat, update.effective_user
+    if chat is not None and update.effective_message is not None:
+        await asyncio.to_thread(state.touch_chat, lede.kb, chat.id, chat.type,
+                                chat.title or chat.username, user_language(update))
+
+
+async def answer_in_chat(update: Update, context: LedeContext, question: str) -> None:
+    """Answer `question` in reply to the message that asked it (in its forum topic, if any)."""
+    lede = context.lede
+    message, user = message_of(update), update.effective_user
+    language = user_language(update)
+    question = question.strip()
+    if not question:
+        await message.reply_text(t("ask_usage", language))
+        return
+    wait = lede.quota_wait(user.id) if user else 0
+    if wait:
+        await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))))
+        return
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+    log.debug("question from %s: %s", user.id if user else None, question)
+    reply = await asyncio.to_thread(compose_reply, lede.kb, question, chat_id=message.chat_id,
+                                    user_id=user.id if user else None, language=language)
+    await message.reply_html(reply.html, reply_markup=keyboard(reply.answer_id, language),
+                             link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+
+
+async def on_private_text(update: Update, context: LedeContext) -> None:
+    await answer_in_chat(update, context, message_of(update).text or "")
+
+
+async def on_group_text(update: Update, context: LedeContext) -> None:
+    """In groups, answer only when mentioned or replied to."""
+    message = message_of(update)
+    handle = f"@{context.bot.username}".lower()
+    mentions = [text for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
+                if text.lower() == handle]
+    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None \
+        and message.reply_to_message.from_user.id == context.bot.id
+    if not mentions and not replied:
+        return
+    question = message.text or ""
+    for mention in mentions:
+        question = question.replace(mention, " ")
+    await answer_in_chat(update, context, " ".join(question.split()))
+
+
+async def on_ask(update: Update, context: LedeContext) -> None:
+    await answer_in_chat(update, context, " ".join(context.args or []))
+
+
+async def on_start(update: Update, context: LedeContext) -> None:
+    language = user_language(update)
+    await message_of(update).reply_html(t("start", language) + "\n\n" + t("help", language, bot=context.bot.username))
+
+
+async def on_help(update: Update, context: LedeContext) -> None:
+    language = user_language(update)
+    await message_of(update).reply_html(t("help", language, bot=context.bot.username))
+
+
+async def on_inline(update: Update, context: LedeContext) -> None:
+    """Inline mode: the answer as a result the user can send into any chat."""
+    lede = context.lede
+    query = update.inline_query
+    if query is None:
+        return
+    language = user_language(update)
+    if len(query.query.strip()) < 3 or lede.quota_wait(query.from_user.id):
+        await query.answer([], cache_time=5)
+        return
+    reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None,
+                                    user_id=query.from_user.id, language=language)
+    answer = reply.answer
+    title = answer.direct or (answer.quotes[0].text if answer.quotes else t("not_found", language))
+    description = answer.quotes[0].text if answer.quotes and answer.direct else query.query
+    result = InlineQueryResultArticle(
+        id=str(reply.answer_id),
+        title=title[:100],
+        description=description[:200],
+        input_message_content=InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML,
+                                                      link_preview_options=NO_PREVIEW),
+        reply_markup=keyboard(reply.answer_id, language),
+    )
+    await query.answer([result], cache_time=30)
+
+
+async def on_button(update: Update, context: LedeContext) -> None:
+    """"Sources" / "Answer" switch the message's view; 👍/👎 are stored with the answer."""
+    lede = context.lede
+    query = update.callback_query
+    if query is None:
+        return
+    language = user_language(update)
+    kind, _, rest = (query.data or "").partition(":")
+    if kind == "fb":
+        answer_id, _, value = rest.partition(":")
+        await asyncio.to_thread(state.vote, lede.kb, int(answer_id), 1 if value == "1" else -1)
+        await query.answer(t("thanks", language))
+        return
+    if kind not in ("src", "ans") or not rest.isdigit():
+        await query.answer()
+        return
+    record = await asyncio.to_thread(state.get_answer, lede.kb, int(rest))
+    if record is None:
+        await query.answer()
+        return
+    showing_sources = kind == "src"
+    try:
+        await query.edit_message_text(
+            record.sources_html if showing_sources else record.answer_html, parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(record.id, language, showing_sources=showing_sources),
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():  # a double press changes nothing
+            raise
+    await query.answer()
+
+
+async def on_migrate(update: Update, context: LedeContext) -> None:
+    """A group became a supergroup: its digest and follows move to the new id."""
+    message = message_of(update)
+    if message.migrate_to_chat_id:
+        await asyncio.to_thread(state.migrate_chat, context.lede.kb, message.chat_id, message.migrate_to_chat_id)
+
+
+async def on_error(update: object, context: LedeContext) -> None:
+    """Log the failure and tell the user, without the details."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        language = user_language(update)
+        try:
+            await context.bot.send_message(chat_of(update).id, t("error", language))
+        except Exception:
+            log.warning("could not tell chat %s about the error", chat_of(update).id)

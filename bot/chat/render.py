@@ -1,0 +1,82 @@
+"""All of the bot's Telegram HTML: answers, sources and digests that fits one message (4096 characters)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.answer import Answer, Source
+from bot.answer.stories import Story
+from bot.i18n import t
+
+LIMIT = 4096
+QUOTE_LIMIT = 600
+
+
+def link_html(url: str, label: str) -> str:
+    # Telegram only links web addresses; a local file is named, not linked.
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{escape(url, quote=True)}">{escape(label)}</a>'
+    return escape(label)
+
+
+def source_line(source: Source, *, numbered: bool = True) -> str:
+    """Return "[1] Title — Outlet, 2026-02-04" with the title linked to the article."""
+    suffix = f" — {escape(source.details)}" if source.details else ""
+    number = f"[{source.number}] " if numbered else ""
+    return f"{number}{link_html(source.url, source.title)}{suffix}"
+
+
+def _fit(parts: list[str], tail: list[str]) -> str:
+    """Join `parts` then `tail`, dropping parts from the end until the whole fits."""
+    while parts:
+        text = "\n".join(parts + tail)
+        if len(text) <= LIMIT:
+            return text
+        parts = parts[:-1]
+    return "\n".join(tail)[:LIMIT]
+
+
+def answer_html(answer: Answer, language: str | None) -> str:
+    """Return the answer message: direct answer, quotes with linked [n], numbered sources."""
+    if not answer.found:
+        lines = [escape(t("not_found", language))]
+        if answer.sources:
+            lines += ["", escape(t("closest", language))]
+            lines += [f"• {source_line(s, numbered=False)}" for s in answer.sources]
+        return _fit(lines, [])
+    url_of = {s.number: s.url for s in answer.sources}
+    parts = [f"<b>{escape(answer.direct)}</b>", ""] if answer.direct else []
+    if answer.written:
+        parts += [escape(" ".join(answer.written)), ""]
+    for quote in answer.quotes:
+        text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
+        parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
+    tail = [""] + [source_line(s) for s in answer.sources]
+    return _fit(parts, tail)
+
+
+def sources_html(answer: Answer, passages: dict[int, str], language: str | None) -> str:
+    """Return the "Sources" view: each cited passage in full under its source line."""
+    by_number = {s.number: s for s in answer.sources}
+    blocks = []
+    for quote in answer.quotes:
+        passage = passages.get(quote.passage_id, quote.text)
+        blocks.append(f"{source_line(by_number[quote.source])}\n<blockquote>{escape(passage[:1200])}</blockquote>")
+    if not blocks:
+        blocks = [source_line(s) for s in answer.sources] or [escape(t("not_found", language))]
+    return _fit(list(dict.fromkeys(blocks)), [])
+
+
+def digest_html(stories: list[Story], title: str) -> str:
+    """Return the digest message: one line per story with links to each outlet's article."""
+    lines = [f"<b>{escape(title)}</b>", ""]
+    for story in stories:
+        head = story.items[0]
+        links = " · ".join(
+            link_html(item.url, item.outlet or "link") for item in story.items
+        )
+        line = f"• {escape(head.title)} — {links}"
+        if len("\n".join([*lines, line])) > LIMIT:
+            break
+        lines.append(line)
+    return "\n".join(lines)

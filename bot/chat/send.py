@@ -1,0 +1,32 @@
+"""Sending to chats the bot was not asked in (digests, alerts): a chat that blocked the bot is
+marked inactive and skipped; a group that became a supergroup is followed to its new id."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import ChatMigrated, Forbidden
+
+from bot.chat import state
+from index.knowledge import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+async def send_html(bot: Bot, kb: KnowledgeBase, chat_id: int, html: str) -> Message | None:
+    """Send `html` to `chat_id`; return None when the chat can no longer be reached."""
+    if not await asyncio.to_thread(state.is_active, kb, chat_id):
+        return None
+    try:
+        return await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML,
+                                      link_preview_options=LinkPreviewOptions(is_disabled=True))
+    except ChatMigrated as exc:
+        await asyncio.to_thread(state.migrate_chat, kb, chat_id, exc.new_chat_id)
+        return await send_html(bot, kb, exc.new_chat_id, html)
+    except Forbidden as exc:
+        log.warning("chat %s cannot be reached (%s); it is now inactive", chat_id, exc.message)
+        await asyncio.to_thread(state.deactivate_chat, kb, chat_id)
+        return None

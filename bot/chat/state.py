@@ -1,0 +1,196 @@
+"""The bot's own records in the database: chats, answers, digests, follows. Blocking: call these
+from a worker thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from bot.answer.stories import Item
+from index.embedders import normalise
+from index.knowledge import KnowledgeBase
+from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage
+
+
+def touch_chat(kb: KnowledgeBase, chat_id: int, kind: str, title: str | None, language: str | None) -> None:
+    """Remember a chat we heard from; hearing from it makes it active again."""
+    values = {"id": chat_id, "type": str(kind), "title": title, "active": True,
+              "updated_at": datetime.now(UTC)}
+    if language:
+        values["language"] = language
+    # An upsert: two updates from one chat may arrive at the same moment.
+    insert = sqlite_insert if kb.engine.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(Chat).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Chat.id], set_={k: statement.excluded[k] for k in values if k != "id"}
+    )
+    with kb.sessions.begin() as session:
+        session.execute(statement)
+
+
+def deactivate_chat(kb: KnowledgeBase, chat_id: int) -> None:
+    """Stop sending to a chat that blocked the bot or removed it."""
+    with kb.sessions.begin() as session:
+        chat = session.get(Chat, chat_id)
+        if chat is None:
+            session.add(Chat(id=chat_id, type="unknown", active=False, updated_at=datetime.now(UTC)))
+        else:
+            chat.active = False
+
+
+def is_active(kb: KnowledgeBase, chat_id: int) -> bool:
+    with kb.sessions() as session:
+        chat = session.get(Chat, chat_id)
+        return chat is None or chat.active
+
+
+def migrate_chat(kb: KnowledgeBase, old_id: int, new_id: int) -> None:
+    """Move a group's settings to the id of the supergroup it became."""
+    with kb.sessions.begin() as session:
+        for model in (Digest, Follow, AnswerRecord):
+            session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
+        chat = session.get(Chat, old_id)
+        if chat is not None and session.get(Chat, new_id) is None:
+            session.add(Chat(id=new_id, type="supergroup", title=chat.title, language=chat.language,
+                             active=True, updated_at=datetime.now(UTC)))
+            session.delete(chat)
+
+
+def save_answer(kb: KnowledgeBase, *, chat_id: int | None, user_id: int | None, question: str,
+                answer_html: str, sources_html: str, found: bool) -> int:
+    with kb.sessions.begin() as session:
+        record = AnswerRecord(chat_id=chat_id, user_id=user_id, question=question, answer_html=answer_html,
+                              sources_html=sources_html, found=found, created_at=datetime.now(UTC))
+        session.add(record)
+        session.flush()
+        return record.id
+
+
+def get_answer(kb: KnowledgeBase, answer_id: int) -> AnswerRecord | None:
+    with kb.sessions() as session:
+        return session.get(AnswerRecord, answer_id)
+
+
+def vote(kb: KnowledgeBase, answer_id: int, value: int) -> bool:
+    with kb.sessions.begin() as session:
+        record = session.get(AnswerRecord, answer_id)
+        if record is None:
+            return False
+        record.vote = value
+        return True
+
+
+def passages_by_id(kb: KnowledgeBase, ids: list[int]) -> dict[int, str]:
+    with kb.sessions() as session:
+        return dict(session.execute(select(Passage.id, Passage.text).where(Passage.id.in_(ids))).all())
+
+
+def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, limit: int = 200) -> list[Item]:
+    """Return articles stored after `after_id` (about `topic` when given), with a vector each."""
+    with kb.sessions() as session:
+        # The passages come in one query with their articles, not one query per article.
+        articles = session.scalars(
+            select(Article).where(Article.id > after_id).order_by(Article.id).limit(limit)
+            .options(selectinload(Article.passages))
+        )
+        items = []
+        for article in articles:
+            passages = article.passages
+            if topic and not _about(topic, article.title, passages):
+                continue
+            vectors = [np.frombuffer(p.embedding, dtype=np.float32) for p in passages if p.embedding]
+            vector = normalise(np.mean(vectors, axis=0, keepdims=True))[0] if vectors else None
+            items.append(Item(article.id, article.title, article.url, article.outlet,
+                              article.published_at, vector))
+        return items
+
+
+def last_article_id(kb: KnowledgeBase) -> int:
+    with kb.sessions() as session:
+        return session.scalar(select(Article.id).order_by(Article.id.desc()).limit(1)) or 0
+
+
+def _about(topic: str, title: str, passages: list[Passage]) -> bool:
+    words = topic.lower().split()
+    text = (title + " " + " ".join(p.text for p in passages)).lower()
+    return any(word in text for word in words)
+
+
+def claim_cursor(kb: KnowledgeBase, model, row_id: int, old: int, new: int) -> bool:
+    """Advance a digest's or follow's cursor from `old` to `new`; False if another process did.
+    The compare-and-set makes a post happen once even with several bot processes."""
+    with kb.sessions.begin() as session:
+        result = cast(CursorResult[Any], session.execute(
+            update(model).where(model.id == row_id, model.last_article_id == old).values(last_article_id=new)
+        ))
+        return result.rowcount == 1
+
+
+def set_digest(kb: KnowledgeBase, *, chat_id: int, time_of_day: str, timezone: str, topic: str | None,
+               created_by: int | None) -> Digest:
+    with kb.sessions.begin() as session:
+        digest = session.scalar(select(Digest).where(Digest.chat_id == chat_id))
+        if digest is None:
+            # Start from now: the first digest has the stories that arrive after it was set.
+            digest = Digest(chat_id=chat_id, last_article_id=last_article_id(kb))
+            session.add(digest)
+        digest.time_of_day, digest.timezone, digest.topic, digest.created_by = time_of_day, timezone, topic, created_by
+        session.flush()
+        return digest
+
+
+def remove_digest(kb: KnowledgeBase, chat_id: int) -> Digest | None:
+    with kb.sessions.begin() as session:
+        digest = session.scalar(select(Digest).where(Digest.chat_id == chat_id))
+        if digest is not None:
+            session.delete(digest)
+        return digest
+
+
+def all_digests(kb: KnowledgeBase) -> list[Digest]:
+    with kb.sessions() as session:
+        return list(session.scalars(select(Digest)))
+
+
+def get_digest(kb: KnowledgeBase, digest_id: int) -> Digest | None:
+    with kb.sessions() as session:
+        return session.get(Digest, digest_id)
+
+
+def digest_of_chat(kb: KnowledgeBase, chat_id: int) -> Digest | None:
+    with kb.sessions() as session:
+        return session.scalar(select(Digest).where(Digest.chat_id == chat_id))
+
+
+def mark_digest_sent(kb: KnowledgeBase, digest_id: int) -> None:
+    with kb.sessions.begin() as session:
+        session.execute(update(Digest).where(Digest.id == digest_id).values(last_sent_at=datetime.now(UTC)))
+
+
+def follow(kb: KnowledgeBase, chat_id: int, words: str) -> None:
+    with kb.sessions.begin() as session:
+        if session.scalar(select(Follow.id).where(Follow.chat_id == chat_id, Follow.words == words)) is None:
+            session.add(Follow(chat_id=chat_id, words=words, last_article_id=last_article_id(kb)))
+
+
+def unfollow(kb: KnowledgeBase, chat_id: int) -> int:
+    with kb.sessions.begin() as session:
+        result = cast(CursorResult[Any], session.execute(delete(Follow).where(Follow.chat_id == chat_id)))
+        return result.rowcount
+
+
+def all_follows(kb: KnowledgeBase) -> list[Follow]:
+    with kb.sessions() as session:
+        return list(session.scalars(select(Follow)))
+
+
+def chat_language(kb: KnowledgeBase, chat_id: int) -> str | None:
+    with kb.sessions() as session:
+        chat = session.get(Chat, chat_id)
+        return chat.language if chat else None

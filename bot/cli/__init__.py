@@ -1,0 +1,53 @@
+"""The `lede` command line: one module per command group, each adding its commands to the parser.
+
+Heavy modules (the model, FAISS, python-telegram-bot) are imported inside the commands, so
+`lede --help` is instant. This package parses arguments and prints; the work is done by
+`bot.answer`, `bot.evaluation`, `bot.chat`, `ingest` and `index`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.cli import ask, chat, evaluation, ingest
+from index.errors import LedeError
+from index.settings import Settings
+
+log = logging.getLogger("lede")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lede",
+        description="Lede answers questions about the news with citations you can check.",
+        epilog="Configuration comes from LEDE_* environment variables or a .env file (see README).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens in detail")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for group in (ingest, ask, evaluation, chat):
+        group.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.run(args, Settings())
+    except LedeError as exc:
+        print(f"lede: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`lede ask ... | head`): not an error, and nothing more to
+        # say. Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -1,0 +1,73 @@
+"""`lede ask`, `lede stats` and `lede reindex`: the knowledge base from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from bot.cli.common import Commands, open_knowledge_base
+from index.errors import LedeError
+from index.settings import Settings
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answer import answer_question
+    from bot.cli.text import render_text
+
+    question = " ".join(args.question).strip()
+    if not question:
+        raise LedeError('the question is empty. Ask one: lede ask "Who leads the coalition?"')
+    kb = open_knowledge_base(settings)
+    if kb.stats().passages == 0:
+        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
+    answer = answer_question(kb, question)
+    print(render_text(answer))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    stats = open_knowledge_base(settings).stats()
+    if args.json:
+        print(json.dumps(asdict(stats)))
+    else:
+        for key, value in asdict(stats).items():
+            print(f"{key:>9}: {value}")
+        if not stats.in_sync:
+            print("The FAISS index differs from the database; `lede reindex` rebuilds it "
+                  "(the next question does that too).")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    kb = open_knowledge_base(settings)
+    report = kb.reindex(re_embed=args.re_embed)
+    print(f"FAISS index rebuilt: {report.added} vectors ({report.embedded} embedded by the model)")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add these commands to `lede`."""
+    ask = commands.add_parser(
+        "ask", help="answer a question from the articles", description="Answer a question with citations."
+    )
+    ask.add_argument("question", nargs="+", metavar="QUESTION")
+    ask.set_defaults(run=cmd_ask)
+
+    stats = commands.add_parser(
+        "stats",
+        help="count sources, articles, passages and vectors",
+        description="Counts, and whether the FAISS index agrees with the database.",
+    )
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(run=cmd_stats)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="rebuild the FAISS index from the database",
+        description="Rebuild the FAISS index from the vectors stored in the database.",
+    )
+    reindex.add_argument(
+        "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
+    )
+    reindex.set_defaults(run=cmd_reindex)

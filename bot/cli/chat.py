@@ -1,0 +1,31 @@
+"""`lede bot`: run the Telegram bot."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from bot.cli.common import Commands
+from index.settings import Settings
+
+
+def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.chat.app import run_bot
+
+    logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, token in the URL
+    run_bot(settings, webhook=args.webhook, run_ingest=not args.no_ingest)
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add these commands to `lede`."""
+    bot = commands.add_parser(
+        "bot",
+        help="run the Telegram bot",
+        description="Run the Telegram bot (long polling, or --webhook). Needs TELEGRAM_TOKEN; "
+        "LEDE_ADMIN_IDS lists the user ids allowed to run admin commands.",
+    )
+    bot.add_argument("--webhook", action="store_true", help="receive updates at LEDE_WEBHOOK_URL")
+    bot.add_argument("--no-ingest", action="store_true", help="do not fetch sources in this process")
+    bot.set_defaults(run=cmd_bot)

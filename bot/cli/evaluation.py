@@ -1,0 +1,105 @@
+"""`lede eval` and `lede bench`: answer quality on a question set, and benchmarks that print figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.cli.common import Commands, print_result
+from index.errors import LedeError
+from index.settings import Settings
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.dataset import AnswerFinder, load_questions
+    from bot.evaluation.quality import evaluate
+    from index.knowledge import KnowledgeBase
+    from ingest.local import ingest_paths
+
+    corpus, questions_path = Path(args.corpus), Path(args.questions)
+    for path in (corpus, questions_path):
+        if not path.is_file():
+            raise LedeError(f"{path}: no such file.")
+    data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="lede-eval-"))
+    eval_settings = settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    kb = KnowledgeBase(eval_settings)
+    print(f"Indexing {corpus} into {data_dir} (reused when given with --data-dir)...", file=sys.stderr)
+    report = ingest_paths(kb, [corpus], progress=not args.json)
+    print(report.summary(), file=sys.stderr)
+    questions = load_questions(questions_path, corpus)[: args.limit]
+    result = evaluate(kb, questions, unanswerable=args.unanswerable, finder=AnswerFinder.from_corpus(corpus))
+    print_result(result, args.json)
+    return 0
+
+
+def cmd_bench_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.bench import bench_extract
+
+    result = bench_extract(Path(args.fixtures))
+    print_result(result, args.json)
+    return 0
+
+
+def cmd_bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.bench import bench_ingest
+
+    result = bench_ingest(settings, Path(args.corpus), articles=args.articles)
+    print_result(result, args.json)
+    return 0
+
+
+def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.bench import bench_answer
+
+    result = bench_answer(settings, passages=args.passages, questions=args.questions)
+    print_result(result, args.json)
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add these commands to `lede`."""
+    evaluation = commands.add_parser(
+        "eval",
+        help="measure answer quality on a question set",
+        description="Index a corpus (doc_id, url, title, publish_date, source, text per JSON line) "
+        "and ask its questions (qid, question, question_date, answer_text[], gold_doc_ids[]) as of "
+        "their dates; print recall@k, MRR, answer and abstention rates, and latency.",
+    )
+    evaluation.add_argument("--corpus", required=True, help="JSONL corpus, .gz allowed")
+    evaluation.add_argument("--questions", required=True, help="JSONL questions")
+    evaluation.add_argument("--limit", type=int, help="ask only the first N questions")
+    evaluation.add_argument("--data-dir", help="reuse this index instead of a throw-away one")
+    evaluation.add_argument("--unanswerable", action="store_true",
+                            help="leave out each question's gold articles and every article of the 30 days before it "
+                            "holding a gold answer, and report abstention")
+    evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluation.set_defaults(run=cmd_eval)
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures")
+    benches = bench.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")
+    extract = benches.add_parser(
+        "extract",
+        help="article extraction quality: mean token F1 against gold texts",
+        description="Extract the article from each fixture page and compare it with the gold text.",
+    )
+    extract.add_argument(
+        "--fixtures", default="../shared/fixtures/news-html", help="folder with scrapinghub_aeb/ and readability_news/"
+    )
+    extract.add_argument("--json", action="store_true", help="print one JSON object")
+    extract.set_defaults(run=cmd_bench_extract)
+    ingest_bench = benches.add_parser(
+        "ingest", help="passages/s of the whole ingest pipeline and of the embedder alone, and their ratio"
+    )
+    ingest_bench.add_argument("--corpus", default="../shared/eval/realtimeqa/corpus.jsonl.gz")
+    ingest_bench.add_argument("--articles", type=int, default=200)
+    ingest_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest_bench.set_defaults(run=cmd_bench_ingest)
+    answer_bench = benches.add_parser(
+        "answer", help="answer latency (p50/p95) and peak RSS over N synthetic passages"
+    )
+    answer_bench.add_argument("--passages", type=int, default=100_000)
+    answer_bench.add_argument("--questions", type=int, default=60)
+    answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    answer_bench.set_defaults(run=cmd_bench_answer)

@@ -1,0 +1,82 @@
+"""`lede eval`: index a corpus, ask its questions "as of" their dates, and score the answers
+(`metrics` defines each figure). The figures are printed for all questions and for each half of
+the weeks, with bootstrap 90% intervals: a threshold chosen on one half is judged on the other.
+
+With `unanswerable`, each question is asked without its gold articles and without every article
+of the 30 days before it that holds a gold answer of MIN_ANSWER_CHARS or more, so the answer is
+truly absent; questions whose answers are all shorter are skipped and counted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.answer import Answer, answer_question
+from bot.evaluation.dataset import AnswerFinder, Question, halves, normalise
+from bot.evaluation.metrics import STORY_DAYS, Outcome, figures, intervals, latency, rounded
+from index.errors import InputError
+from index.knowledge import KnowledgeBase
+from index.models import Article, Passage
+
+ABSENT_DAYS = 30  # --unanswerable leaves out the articles of this many days holding an answer
+
+
+def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
+             finder: AnswerFinder | None = None) -> dict:
+    """Ask every question and return the figures, overall and by half (see the module docstring).
+    Without `finder` (the corpus by date), story recall counts gold articles only and
+    `unanswerable` leaves out the gold articles only."""
+    with kb.sessions() as session:
+        article_of = dict(session.execute(select(Article.url, Article.id)).all())
+    asked: list[tuple[Question, Outcome]] = []
+    skipped = 0
+    for question in questions:
+        left_out = set(question.gold_urls)
+        if unanswerable and finder is not None:
+            if not question.long_answers:
+                skipped += 1
+                continue
+            left_out |= finder.holding(question, days=ABSENT_DAYS)
+        answer = answer_question(
+            kb, question.question, as_of=question.asked_at,
+            exclude_articles=frozenset(article_of[u] for u in left_out if u in article_of) if unanswerable else frozenset(),
+        )
+        story = set(question.gold_urls) | (finder.holding(question, days=STORY_DAYS) if finder else set())
+        asked.append((question, _outcome(question, answer, _cited_text(kb, answer), story)))
+    if not asked:
+        raise InputError("no questions to evaluate.")
+    outcomes = [o for _, o in asked]
+    result: dict = {"questions": len(outcomes), **figures(outcomes), **latency(outcomes)}
+    if unanswerable:
+        result["unanswerable"] = True
+        result["skipped_short_answers"] = skipped
+    split = halves([q for q, _ in asked])
+    if all(split.values()):
+        outcome_of = {q.qid: o for q, o in asked}
+        result["halves"] = {
+            name: {"weeks": f"{min(q.week for q in part)}-{max(q.week for q in part)}", "questions": len(part),
+                   **rounded(figures([outcome_of[q.qid] for q in part])),
+                   "interval_90": intervals([outcome_of[q.qid] for q in part])}
+            for name, part in split.items()
+        }
+    return rounded(result)
+
+
+def _cited_text(kb: KnowledgeBase, answer: Answer) -> str:
+    with kb.sessions() as session:
+        passages = session.scalars(select(Passage.text).where(Passage.id.in_([q.passage_id for q in answer.quotes])))
+        return " ".join(passages)
+
+
+def _outcome(question: Question, answer: Answer, cited: str, story: set[str]) -> Outcome:
+    ranked = list(dict.fromkeys(answer.ranked_urls))
+    golds = [g for g in (normalise(a) for a in question.answers) if g]
+    return Outcome(
+        gold_rank=next((i + 1 for i, url in enumerate(ranked) if url in question.gold_urls), None),
+        story_rank=next((i + 1 for i, url in enumerate(ranked) if url in story), None),
+        in_citations=any(g in normalise(cited) for g in golds),
+        shown=answer.found and answer.direct is not None,
+        correct=answer.found and answer.direct is not None and any(g in normalise(answer.direct) for g in golds),
+        abstained=not answer.found,
+        elapsed_ms=answer.elapsed_ms,
+    )

@@ -1,0 +1,87 @@
+import pytest
+
+from bot.answer import answer_question
+from bot.cli.text import NOT_FOUND, render_text
+from ingest.local import ingest_paths
+from tests.conftest import SAMPLES, SHARED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def samples_kb(real_kb):
+    ingest_paths(real_kb, [SAMPLES], progress=False)
+    return real_kb
+
+
+def test_coalition_question_gets_britain_and_france_with_a_citation(samples_kb) -> None:
+    answer = answer_question(samples_kb, "Who leads the coalition?")
+    assert answer.found and answer.direct == "Britain and France"
+    assert answer.quotes[0].source == 1 and "Britain and France" in answer.quotes[0].text
+    assert answer.sources[0].title == "Moscow Warns Against a 'Coalition of the Willing' in Ukraine"
+    text = render_text(answer)
+    assert "[1]" in text and answer.sources[0].url in text
+
+
+def test_a_sentence_is_read_with_its_headline(samples_kb) -> None:
+    # "The project will cost 620 million euros." names no tram: its headline does.
+    answer = answer_question(samples_kb, "How much will the tram line cost?")
+    assert answer.found and answer.direct == "620 million euros"
+    assert any("620 million euros" in quote.text for quote in answer.quotes)
+    assert answer.sources[0].title == "Harbourton Council Approves a Tram Line to the Airport"
+
+
+def test_the_sentence_giving_the_measure_asked_for_is_quoted(samples_kb) -> None:
+    # "voted 9 to 4" shares more words with the question; "14 kilometres" is a length.
+    answer = answer_question(samples_kb, "How long is the new tram route to the airport?")
+    assert answer.direct == "14 kilometres"
+    assert "14 kilometres" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question, direct",
+    [
+        # Without "Марлоу" read as "Marlow", the question's own name was the answer.
+        ("Кого обыграла Ада Марлоу в финале?", "Tomas Quell"),
+        # Without "станций" read as "stations", the first number ("14 kilometres") was.
+        ("Сколько станций будет у трамвайной линии?", "eleven"),
+    ],
+)
+def test_a_russian_questions_words_are_read_in_english(samples_kb, question, direct) -> None:
+    answer = answer_question(samples_kb, question)
+    assert answer.found and answer.direct == direct
+    assert any(direct in quote.text for quote in answer.quotes)
+
+
+def test_every_quote_is_verbatim_from_the_article_it_cites(samples_kb) -> None:
+    from sqlalchemy import select
+
+    from index.models import Article, Passage
+
+    for question in ("Who won the dragon boat race?", "How much will the tram cost?", "Who leads the coalition?"):
+        answer = answer_question(samples_kb, question)
+        by_number = {s.number: s for s in answer.sources}
+        with samples_kb.sessions() as session:
+            for quote in answer.quotes:
+                passage, url = session.execute(
+                    select(Passage, Article.url).join(Article).where(Passage.id == quote.passage_id)
+                ).one()
+                assert quote.text in passage.text
+                assert by_number[quote.source].url == url
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the price of bitcoin?", "Who won the football world cup in 2018?", "How do I bake bread?"]
+)
+def test_questions_the_sources_cannot_answer_are_declined(samples_kb, question) -> None:
+    answer = answer_question(samples_kb, question)
+    assert not answer.found and not answer.quotes
+    assert render_text(answer).startswith(NOT_FOUND)
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not here")
+def test_the_seed_article_answers_the_coalition_question(real_kb) -> None:
+    ingest_paths(real_kb, [SHARED / "seeds" / "coalition-of-the-willing.txt"], progress=False)
+    answer = answer_question(real_kb, "Who leads the coalition?")
+    assert answer.direct == "Britain and France"
+    assert answer.sources[0].title == "Russia Rejects ‘Coalition of the Willing’ in Ukraine"

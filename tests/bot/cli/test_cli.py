@@ -1,0 +1,101 @@
+"""The `lede` command line as a user runs it: real processes, the real model, a fresh data dir."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import SAMPLES
+
+LEDE = Path(sys.executable).parent / "lede"  # the console script pip installed
+
+
+def lede(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LEDE_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [str(LEDE), *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.slow
+def test_ingest_ask_stats_and_rebuild_end_to_end(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    sample = str(SAMPLES / "coalition-of-the-willing.txt")
+
+    first = lede("ingest", sample, data_dir=data)
+    assert first.returncode == 0, first.stderr
+    assert "1 new" in first.stdout
+
+    asked = lede("ask", "Who leads the coalition?", data_dir=data)
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.startswith("Britain and France")
+    assert "[1]" in asked.stdout
+    assert "Moscow Warns Against a 'Coalition of the Willing' in Ukraine" in asked.stdout
+
+    stats = json.loads(lede("stats", "--json", data_dir=data).stdout)
+    assert set(stats) == {"sources", "articles", "passages", "vectors", "in_sync"}
+    assert stats["in_sync"] and stats["vectors"] == stats["passages"] > 0
+
+    again = lede("ingest", sample, data_dir=data)
+    assert "0 new, 0 updated, 1 unchanged" in again.stdout
+    assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
+
+    (data / "passages.faiss").unlink()
+    assert json.loads(lede("stats", "--json", data_dir=data).stdout)["in_sync"] is False
+    assert lede("ask", "Who leads the coalition?", data_dir=data).stdout == asked.stdout
+    assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
+
+    # A reader that stops reading (`lede ask ... | head -c 0`) gets no traceback.
+    piped = subprocess.Popen(
+        [str(LEDE), "ask", "Who leads the coalition?"], env={**os.environ, "LEDE_DATA_DIR": str(data)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    piped.stdout.close()
+    assert piped.wait(timeout=300) == 0
+    assert "Traceback" not in piped.stderr.read().decode()
+
+
+def test_help_lists_every_command(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("ingest", "ask", "stats", "reindex"):
+        assert command in out
+
+
+def test_missing_path_is_a_clear_error_and_stores_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", str(SAMPLES), str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt: no such file or folder" in capsys.readouterr().err
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 0
+
+
+def test_asking_an_empty_knowledge_base_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ask", "Who leads the coalition?"]) == 2
+    assert "lede ingest PATH" in capsys.readouterr().err
+
+
+def test_an_empty_question_is_a_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ask", "  "]) == 2
+    assert "the question is empty" in capsys.readouterr().err
+
+
+def test_unknown_embedding_model_names_the_setting(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDE_EMBEDDING_MODEL", "no-such-model-package")
+    assert main(["ingest", str(SAMPLES)]) == 2
+    assert "LEDE_EMBEDDING_MODEL" in capsys.readouterr().err
+
+
+def test_bad_database_url_names_the_setting(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATABASE_URL", "nosuchdb://x")
+    assert main(["stats"]) == 2
+    assert "database URL" in capsys.readouterr().err
