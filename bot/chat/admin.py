@@ -8,12 +8,12 @@ import asyncio
 import functools
 import logging
 import time
-from html import escape
 
 from telegram import Update
 from telegram.error import BadRequest
 
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
+from bot.chat.render import source_list_html
 from bot.i18n import t
 from index.errors import LedeError
 from ingest.sources import add_source, list_sources, remove_source
@@ -59,16 +59,7 @@ async def on_sources(update: Update, context: LedeContext) -> None:
     if not sources:
         await message_of(update).reply_text("No sources yet. Add one: /addsource URL")
         return
-    lines = []
-    for s in sources:
-        line = f"#{s.id} <b>{escape(s.title or s.url)}</b> — {s.kind}, {escape(s.status)}, {s.articles} articles"
-        if s.title:
-            line += f"\n{escape(s.url)}"
-        if s.last_error:
-            line += f"\n⚠️ {escape(s.last_error[:200])}"
-        lines.append(line)
-    text = "\n\n".join(lines)
-    await message_of(update).reply_html(text[:4000])
+    await message_of(update).reply_html(source_list_html(sources))
 
 
 @admin_only

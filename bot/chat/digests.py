@@ -11,7 +11,6 @@ import asyncio
 import logging
 import re
 from datetime import time as day_time
-from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
@@ -20,7 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from bot.answer.stories import group_stories
 from bot.chat import state
 from bot.chat.context import LedeApplication, LedeContext, chat_of, message_of, user_id_of, user_language
-from bot.chat.render import digest_html, link_html
+from bot.chat.render import alert_html, digest_html
 from bot.chat.send import send_html
 from bot.i18n import t
 from index.models import Digest, Follow
@@ -176,9 +175,7 @@ async def send_alerts(app: LedeApplication) -> int:
             continue
         if items:
             language = await asyncio.to_thread(state.chat_language, kb, follow.chat_id)
-            lines = [escape(t("alert", language, words=follow.words))]
-            lines += [f"• {link_html(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "")
-                      for i in items[:ALERTS_PER_POST]]
-            if await send_html(app.bot, kb, follow.chat_id, "\n".join(lines)):
+            html = alert_html(t("alert", language, words=follow.words), items[:ALERTS_PER_POST])
+            if await send_html(app.bot, kb, follow.chat_id, html):
                 sent += 1
     return sent

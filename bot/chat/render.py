@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from bot.answer import Answer, Source
-from bot.answer.stories import Story
+from bot.answer.stories import Item, Story
 from bot.i18n import t
+from ingest.sources import SourceInfo
 
 LIMIT = 4096
 QUOTE_LIMIT = 600
@@ -80,3 +81,23 @@ def digest_html(stories: list[Story], title: str) -> str:
             break
         lines.append(line)
     return "\n".join(lines)
+
+
+def alert_html(heading: str, items: list[Item]) -> str:
+    """Return a topic alert: the heading, then each new article linked, with its outlet."""
+    lines = [escape(heading)]
+    lines += [f"• {link_html(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "") for i in items]
+    return _fit(lines, [])
+
+
+def source_list_html(sources: list[SourceInfo]) -> str:
+    """Return the admin's list of sources: title, kind, status, article count and last error."""
+    blocks = []
+    for s in sources:
+        block = f"#{s.id} <b>{escape(s.title or s.url)}</b> — {s.kind}, {escape(s.status)}, {s.articles} articles"
+        if s.title:
+            block += f"\n{escape(s.url)}"
+        if s.last_error:
+            block += f"\n⚠️ {escape(s.last_error[:200])}"
+        blocks.append(block)
+    return "\n\n".join(blocks)[:4000]
