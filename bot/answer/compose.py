@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.answer.direct import Similarity, direct_answer, word_casing
+from bot.answer.confidence import Signals, calibration
+from bot.answer.direct import Similarity, direct_candidate, word_casing
 from bot.answer.generate import LLMConfig, generate
 from bot.answer.measures import asked_measure, gives_measure
-from bot.answer.question import stem
+from bot.answer.question import question_kind, stem
 from bot.answer.timeframe import timeframe
 from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
@@ -68,7 +69,10 @@ class Quote:
 class Answer:
     question: str
     found: bool
-    direct: str | None = None
+    direct: str | None = None  # the bold answer: shown only when confident enough
+    candidate: str | None = None  # the short answer found, shown or not
+    confidence: float | None = None  # how likely the candidate is right (None: not calibrated)
+    signals: Signals | None = None  # what the confidence was computed from
     written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
     quotes: list[Quote] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
@@ -150,19 +154,23 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
     relevance = _sentence_relevance(kb, question, candidates, held, read)
     log.debug("best sentence evidence %.3f", relevance.max())
-    if relevance.max() < _threshold(kb, question, read):
+    threshold = _threshold(kb, question, read)
+    if relevance.max() < threshold:
         return Answer(question, found=False, sources=_sources(hits[:3]))
     measure = asked_measure(question)
     measured = np.array([gives_measure(sentence, measure) for _, sentence in candidates], dtype=np.float32)
     translations = _translations(kb.embedder, question, held)
     translated = _shared_words(translations, question, held)
-    order = np.argsort(-(relevance + SHARED_WORDS_WEIGHT * translated + MEASURE_BONUS * measured))
+    score = relevance + SHARED_WORDS_WEIGHT * translated + MEASURE_BONUS * measured
+    order = np.argsort(-score)
     chosen: list[tuple[Hit, str, float]] = []
     seen: set[str] = set()
     for i in order:
         hit, sentence = candidates[i]
         key = " ".join(words(sentence))
-        if key in seen:
+        # No filler: a sentence is quoted only when it is evidence for the question on its own
+        # (its own score, with what chooses quotes, reaches the evidence an answer needs).
+        if key in seen or score[i] < threshold:
             continue
         seen.add(key)
         chosen.append((hit, sentence, float(relevance[i])))
@@ -174,16 +182,41 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     number_of = {s.url: s.number for s in sources}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
     common, named = word_casing([hit.text for hit in read])
-    direct = direct_answer(question, [sentence for _, sentence, _ in chosen], common_words=common,
-                           names_seen=named, titles=[s.title for s in sources], similarity=_similarity(kb),
-                           translated=translations)
-    answer = Answer(question, found=True, direct=direct, quotes=quotes, sources=sources)
+    candidate = direct_candidate(question, [sentence for _, sentence, _ in chosen], common_words=common,
+                                 names_seen=named, titles=[s.title for s in sources], similarity=_similarity(kb),
+                                 translated=translations)
+    answer = Answer(question, found=True, quotes=quotes, sources=sources)
+    if candidate is not None:
+        answer.candidate = candidate.text
+        answer.signals = Signals(
+            evidence=chosen[0][2] - threshold, share=candidate.share, support=_support(candidate.text, hits),
+            in_first_quote=_holds(chosen[0][1], candidate.text), overlap=candidate.overlap,
+            nearness=candidate.nearness, kind=question_kind(question),
+            words=len(words(candidate.text)),
+        )
+        fitted = calibration()
+        if fitted is None:
+            answer.direct = candidate.text
+        else:
+            answer.confidence = fitted.confidence(answer.signals)
+            answer.direct = candidate.text if answer.confidence >= fitted.threshold else None
     settings = kb.settings
     if settings.llm_base_url and settings.llm_model:
         api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         config = LLMConfig(settings.llm_base_url, settings.llm_model, api_key)
         answer.written = generate(config, question, _passages_by_source(sources, read))
     return answer
+
+
+def _holds(text: str, phrase: str) -> bool:
+    """Return True when `text` holds `phrase` as whole words, case aside."""
+    return f" {' '.join(words(phrase))} " in f" {' '.join(words(text))} "
+
+
+def _support(phrase: str, hits: list[Hit]) -> int:
+    """Return how many articles among `hits` state `phrase`, a syndicated copy (the same
+    headline) counted once."""
+    return len({" ".join(words(hit.title)) for hit in hits if _holds(f"{hit.title} {hit.text}", phrase)})
 
 
 def _similarity(kb: KnowledgeBase) -> Similarity:

@@ -11,6 +11,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -181,7 +183,23 @@ def _nearness(sentence: str, start: int, asked: set[str]) -> float:
     return 1.0 / (1.0 + distance / 4)
 
 
-def direct_answer(
+@dataclass(frozen=True)
+class Candidate:
+    """The short answer found, with how much the sentences agree on it."""
+
+    text: str
+    share: float  # its share of all the votes the spans got (1: no other candidate)
+    overlap: float  # the share of the question's words in the sentence that gave it most votes
+    nearness: float  # 1 right next to a question word in that sentence, less the farther
+
+
+def direct_answer(question: str, sentences: list[str], **reading: Any) -> str | None:
+    """Return the text of `direct_candidate` (see there), or None when none fits."""
+    candidate = direct_candidate(question, sentences, **reading)
+    return candidate.text if candidate else None
+
+
+def direct_candidate(
     question: str,
     sentences: list[str],
     *,
@@ -190,7 +208,7 @@ def direct_answer(
     similarity: Similarity | None = None,
     names_seen: set[str] | None = None,
     translated: AbstractSet[str] = frozenset(),
-) -> str | None:
+) -> Candidate | None:
     """Return the best short answer in `sentences` (best first), or None when none fits.
 
     `titles` of the cited articles are read too, after the sentences: a headline often names
@@ -219,6 +237,7 @@ def direct_answer(
     measure, counted = asked_measure(question), what_is_counted(question)
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
+    best_vote: dict[str, tuple[float, str, float]] = {}  # each key's largest vote: (vote, sentence, nearness)
     # The best sentence leads; later ones and the headlines can only tip a close call. Flatter
     # weights (1, 0.6, 0.36) gained two dev questions but let the story's subject, named in every
     # sentence ("Ukraine"), outvote the answer the best sentence gives ("Britain and France").
@@ -237,8 +256,11 @@ def direct_answer(
             if kind == "number":
                 span, fit = measured(sentence, span, start, measure, counted)
             key = " ".join(words(span))
-            votes[key] += _nearness(sentence, start, asked | sought) * weight * fit
+            near = _nearness(sentence, start, asked | sought)
+            votes[key] += near * weight * fit
             spelling.setdefault(key, span)
+            if near * weight * fit > best_vote.get(key, (0.0, "", 0.0))[0]:
+                best_vote[key] = (near * weight * fit, sentence, near)
     if not votes:
         return None
     if typed and similarity is not None:
@@ -254,4 +276,8 @@ def direct_answer(
                 votes[key] *= float(closeness)
         if not votes:
             return None
-    return spelling[max(votes, key=votes.__getitem__)]
+    best = max(votes, key=votes.__getitem__)
+    _, sentence, near = best_vote[best]
+    held = {stem(w) for w in keywords(sentence)}
+    return Candidate(spelling[best], votes[best] / max(sum(votes.values()), 1e-9),
+                     overlap=len(asked & held) / max(len(asked), 1), nearness=near)

@@ -6,10 +6,15 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Commands, print_result
 from index.errors import LedeError
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.evaluation.dataset import Question
+    from index.knowledge import KnowledgeBase
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,8 +34,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     report = ingest_paths(kb, [corpus], progress=not args.json)
     print(report.summary(), file=sys.stderr)
     questions = load_questions(questions_path, corpus)[: args.limit]
+    if args.fit_confidence:
+        return _fit_confidence(kb, questions, args.json)
     result = evaluate(kb, questions, unanswerable=args.unanswerable, finder=AnswerFinder.from_corpus(corpus))
     print_result(result, args.json)
+    return 0
+
+
+def _fit_confidence(kb: KnowledgeBase, questions: list[Question], as_json: bool) -> int:
+    from bot.answer.confidence import CALIBRATION_FILE
+    from bot.evaluation.calibrate import cross_fit
+    from bot.evaluation.quality import ask_all
+
+    asked, _ = ask_all(kb, questions)
+    calibration, report = cross_fit([(q, a) for q, a, _ in asked])
+    calibration.save()
+    print(f"Wrote {CALIBRATION_FILE}; each half scored with a calibration fitted on the other:", file=sys.stderr)
+    print_result(report, as_json)
     return 0
 
 
@@ -74,6 +94,9 @@ def register(commands: Commands) -> None:
     evaluation.add_argument("--unanswerable", action="store_true",
                             help="leave out each question's gold articles and every article of the 30 days before it "
                             "holding a gold answer, and report abstention")
+    evaluation.add_argument("--fit-confidence", action="store_true",
+                            help="fit the direct answer's confidence on these questions and write it "
+                            "(each half of the weeks is scored with a fit on the other half)")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     evaluation.set_defaults(run=cmd_eval)
 

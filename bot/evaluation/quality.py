@@ -21,14 +21,15 @@ from index.models import Article, Passage
 ABSENT_DAYS = 30  # --unanswerable leaves out the articles of this many days holding an answer
 
 
-def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
-             finder: AnswerFinder | None = None) -> dict:
-    """Ask every question and return the figures, overall and by half (see the module docstring).
-    Without `finder` (the corpus by date), story recall counts gold articles only and
-    `unanswerable` leaves out the gold articles only."""
+def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
+            finder: AnswerFinder | None = None) -> tuple[list[tuple[Question, Answer, Outcome]], int]:
+    """Ask every question as of its date; return each with its answer and outcome, and how many
+    were skipped (`unanswerable` mode, answers too short to leave out). Without `finder` (the
+    corpus by date), story recall counts gold articles only and `unanswerable` leaves out the
+    gold articles only."""
     with kb.sessions() as session:
         article_of = dict(session.execute(select(Article.url, Article.id)).all())
-    asked: list[tuple[Question, Outcome]] = []
+    asked: list[tuple[Question, Answer, Outcome]] = []
     skipped = 0
     for question in questions:
         left_out = set(question.gold_urls)
@@ -42,17 +43,24 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
             exclude_articles=frozenset(article_of[u] for u in left_out if u in article_of) if unanswerable else frozenset(),
         )
         story = set(question.gold_urls) | (finder.holding(question, days=STORY_DAYS) if finder else set())
-        asked.append((question, _outcome(question, answer, _cited_text(kb, answer), story)))
+        asked.append((question, answer, _outcome(question, answer, _cited_text(kb, answer), story)))
     if not asked:
         raise InputError("no questions to evaluate.")
-    outcomes = [o for _, o in asked]
+    return asked, skipped
+
+
+def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
+             finder: AnswerFinder | None = None) -> dict:
+    """Ask every question and return the figures, overall and by half (see the module docstring)."""
+    asked, skipped = ask_all(kb, questions, unanswerable=unanswerable, finder=finder)
+    outcomes = [o for _, _, o in asked]
     result: dict = {"questions": len(outcomes), **figures(outcomes), **latency(outcomes)}
     if unanswerable:
         result["unanswerable"] = True
         result["skipped_short_answers"] = skipped
-    split = halves([q for q, _ in asked])
+    split = halves([q for q, _, _ in asked])
     if all(split.values()):
-        outcome_of = {q.qid: o for q, o in asked}
+        outcome_of = {q.qid: o for q, _, o in asked}
         result["halves"] = {
             name: {"weeks": f"{min(q.week for q in part)}-{max(q.week for q in part)}", "questions": len(part),
                    **rounded(figures([outcome_of[q.qid] for q in part])),
@@ -60,6 +68,12 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
             for name, part in split.items()
         }
     return rounded(result)
+
+
+def is_right(question: Question, text: str | None) -> bool:
+    """Return True when `text` holds one of the question's gold answers (normalised)."""
+    golds = [g for g in (normalise(a) for a in question.answers) if g]
+    return text is not None and any(g in normalise(text) for g in golds)
 
 
 def _cited_text(kb: KnowledgeBase, answer: Answer) -> str:
@@ -71,12 +85,13 @@ def _cited_text(kb: KnowledgeBase, answer: Answer) -> str:
 def _outcome(question: Question, answer: Answer, cited: str, story: set[str]) -> Outcome:
     ranked = list(dict.fromkeys(answer.ranked_urls))
     golds = [g for g in (normalise(a) for a in question.answers) if g]
+    shown = answer.found and answer.direct is not None
     return Outcome(
         gold_rank=next((i + 1 for i, url in enumerate(ranked) if url in question.gold_urls), None),
         story_rank=next((i + 1 for i, url in enumerate(ranked) if url in story), None),
         in_citations=any(g in normalise(cited) for g in golds),
-        shown=answer.found and answer.direct is not None,
-        correct=answer.found and answer.direct is not None and any(g in normalise(answer.direct) for g in golds),
+        shown=shown,
+        correct=shown and is_right(question, answer.direct),
         abstained=not answer.found,
         elapsed_ms=answer.elapsed_ms,
     )
