@@ -6,16 +6,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from bot.answer.citations import articles, first_hits, stories
 from bot.answer.confidence import Signals, calibration
 from bot.answer.direct import Similarity, direct_candidate, word_casing
 from bot.answer.generate import LLMConfig, generate
 from bot.answer.measures import asked_measure, gives_measure
 from bot.answer.question import question_kind, stem
+from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
@@ -43,49 +44,6 @@ MEASURE_BONUS = 0.1
 WORD_MATCH = 0.6
 
 
-@dataclass(frozen=True)
-class Source:
-    number: int
-    title: str
-    outlet: str | None
-    date: datetime | None
-    url: str
-
-    @property
-    def details(self) -> str:
-        """Return "Outlet, 2026-02-04" (either part may be missing)."""
-        parts = [self.outlet, self.date.date().isoformat() if self.date else None]
-        return ", ".join(p for p in parts if p)
-
-
-@dataclass(frozen=True)
-class Quote:
-    text: str  # verbatim from the passage it cites
-    source: int  # the [n] it cites
-    passage_id: int
-
-
-@dataclass
-class Answer:
-    question: str
-    found: bool
-    direct: str | None = None  # the bold answer: shown only when confident enough
-    candidate: str | None = None  # the short answer found, shown or not
-    confidence: float | None = None  # how likely the candidate is right (None: not calibrated)
-    signals: Signals | None = None  # what the confidence was computed from
-    written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
-    quotes: list[Quote] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    # The other articles retrieved, best first: "closest articles" and evaluation use them.
-    related: list[Source] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-
-    @property
-    def ranked_urls(self) -> list[str]:
-        """The articles behind the answer, best first: the cited ones, then the related ones."""
-        return [s.url for s in self.sources] + [s.url for s in self.related]
-
-
 def answer_question(
     kb: KnowledgeBase,
     question: str,
@@ -106,8 +64,8 @@ def answer_question(
         answer = Answer(question, found=False)
     else:
         answer = _compose(kb, question, hits)
-    cited = {s.url for s in answer.sources}
-    answer.related = [s for s in _sources(hits) if s.url not in cited]
+    cited = {url for s in answer.sources for url in s.urls}
+    answer.related = [s for s in articles(hits) if s.url not in cited]
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     log.info(
         "answered in %.0f ms: found=%s, %d sources", answer.elapsed_ms, answer.found, len(answer.sources)
@@ -123,21 +81,6 @@ def _day_after(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
-def _sources(hits: list[Hit]) -> list[Source]:
-    """Number distinct articles in order of first appearance."""
-    sources: dict[int, Source] = {}
-    for hit in hits:
-        if hit.article_id not in sources:
-            sources[hit.article_id] = Source(
-                number=len(sources) + 1,
-                title=hit.title,
-                outlet=hit.outlet,
-                date=hit.published_at or hit.fetched_at,
-                url=hit.url,
-            )
-    return list(sources.values())
-
-
 def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     read = hits[:PASSAGES_READ]
     candidates = [
@@ -149,14 +92,14 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         if len(sentence.split()) >= 4 and not sentence.rstrip("”\"' ").endswith("?")
     ]
     if not candidates:
-        return Answer(question, found=False, sources=_sources(hits[:3]))
+        return Answer(question, found=False, sources=articles(hits[:3]))
     # Each candidate's content words, read with its headline's (see _sentence_relevance).
     held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
     relevance = _sentence_relevance(kb, question, candidates, held, read)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
     if relevance.max() < threshold:
-        return Answer(question, found=False, sources=_sources(hits[:3]))
+        return Answer(question, found=False, sources=articles(hits[:3]))
     measure = asked_measure(question)
     measured = np.array([gives_measure(sentence, measure) for _, sentence in candidates], dtype=np.float32)
     translations = _translations(kb.embedder, question, held)
@@ -176,14 +119,15 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         chosen.append((hit, sentence, float(relevance[i])))
         if len(chosen) == MAX_QUOTES:
             break
-    # Sources are numbered by their article's best passage, so [1] is the best match.
+    # Sources are numbered by their story's best passage, so [1] is the best match.
     cited_articles = {hit.article_id for hit, _, _ in chosen}
-    sources = _sources([hit for hit in hits if hit.article_id in cited_articles])
-    number_of = {s.url: s.number for s in sources}
+    sources = stories(kb, hits, cited_articles)
+    number_of = {url: s.number for s in sources for url in s.urls}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
+    titles = [hit.title for hit in first_hits(hits) if hit.article_id in cited_articles]
     common, named = word_casing([hit.text for hit in read])
     candidate = direct_candidate(question, [sentence for _, sentence, _ in chosen], common_words=common,
-                                 names_seen=named, titles=[s.title for s in sources], similarity=_similarity(kb),
+                                 names_seen=named, titles=titles, similarity=_similarity(kb),
                                  translated=translations)
     answer = Answer(question, found=True, quotes=quotes, sources=sources)
     if candidate is not None:

@@ -42,7 +42,8 @@ def _title_overlap(a: str, b: str) -> float:
     return len(x & y) / max(1, min(len(x), len(y)))
 
 
-def _same(a: Item, b: Item) -> bool:
+def same_story(a: Item, b: Item) -> bool:
+    """Return True when two articles tell the same story (near in meaning, or titled alike)."""
     if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= SAME_STORY_COSINE:
         return True
     return _title_overlap(a.title, b.title) >= SAME_STORY_TITLES
@@ -53,7 +54,7 @@ def group_stories(items: list[Item]) -> list[Story]:
     stories: list[Story] = []
     for item in items:
         for story in stories:
-            if _same(story.items[0], item):
+            if same_story(story.items[0], item):
                 story.items.append(item)
                 break
         else:

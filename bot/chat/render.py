@@ -21,10 +21,12 @@ def link_html(url: str, label: str) -> str:
 
 
 def source_line(source: Source, *, numbered: bool = True) -> str:
-    """Return "[1] Title — Outlet, 2026-02-04" with the title linked to the article."""
+    """Return "[1] Title — Outlet, 2026-02-04" with the title linked to the article, and the
+    story's other articles as linked outlet names: "— Outlet, 2026-02-04 · also USA Today"."""
     suffix = f" — {escape(source.details)}" if source.details else ""
     number = f"[{source.number}] " if numbered else ""
-    return f"{number}{link_html(source.url, source.title)}{suffix}"
+    others = ", ".join(link_html(link.url, link.outlet or link.title) for link in source.also)
+    return f"{number}{link_html(source.url, source.title)}{suffix}" + (f" · also {others}" if others else "")
 
 
 def _fit(parts: list[str], tail: list[str]) -> str:

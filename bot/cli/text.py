@@ -28,5 +28,7 @@ def render_text(answer: Answer) -> str:
         lines += [" ".join(answer.written), ""]
     lines += [f"  {quote.text} [{quote.source}]" for quote in answer.quotes]
     lines += ["", "Sources:"]
-    lines += [f"  [{s.number}] {source_line(s)}\n      {s.url}" for s in answer.sources]
+    for s in answer.sources:
+        lines.append(f"  [{s.number}] {source_line(s)}\n      {s.url}")
+        lines += [f"      also {link.outlet or link.title}: {link.url}" for link in s.also]
     return "\n".join(lines)

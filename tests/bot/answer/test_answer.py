@@ -99,8 +99,43 @@ def test_questions_the_sources_cannot_answer_are_declined(samples_kb, question) 
 
 
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not here")
+def test_the_seed_and_the_sample_are_cited_as_one_story(samples_kb) -> None:
+    ingest_paths(samples_kb, [SHARED / "seeds" / "coalition-of-the-willing.txt"], progress=False)
+    answer = answer_question(samples_kb, "Who leads the coalition?")
+    assert answer.direct == "Britain and France"
+    assert len(answer.sources) == 1 and len(answer.sources[0].urls) == 2
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not here")
 def test_the_seed_article_answers_the_coalition_question(real_kb) -> None:
     ingest_paths(real_kb, [SHARED / "seeds" / "coalition-of-the-willing.txt"], progress=False)
     answer = answer_question(real_kb, "Who leads the coalition?")
     assert answer.direct == "Britain and France"
     assert answer.sources[0].title == "Russia Rejects ‘Coalition of the Willing’ in Ukraine"
+
+
+def test_one_story_from_two_outlets_is_one_numbered_source(real_kb) -> None:
+    from datetime import UTC, datetime
+
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    store_documents(real_kb, [
+        Document(url="https://a.example/ferry", title="Harbour ferry strike ends after three days", outlet="Harbour Post",
+                 text="The ferry strike in Keld ended on Sunday after the union accepted a 6 percent raise.",
+                 published_at=day),
+        Document(url="https://b.example/ferry", title="Keld ferry strike is over", outlet="Keld Times",
+                 text="Ferry workers in Keld ended their strike on Sunday, accepting a raise of 6 percent.",
+                 published_at=day),
+        Document(url="https://c.example/chess", title="Teenager wins chess title", outlet="Keld Times",
+                 text="Ada Marlow, 16, won the national chess championship in Brightwater on Sunday.",
+                 published_at=day),
+    ], progress=False)
+    answer = answer_question(real_kb, "How big a raise did the Keld ferry workers accept?")
+    assert answer.found and len(answer.sources) == 1
+    [source] = answer.sources
+    assert set(source.urls) == {"https://a.example/ferry", "https://b.example/ferry"}
+    assert {q.source for q in answer.quotes} == {1}
+    assert "also Keld Times: https://b.example/ferry" in render_text(answer) or \
+        "also Harbour Post: https://a.example/ferry" in render_text(answer)

@@ -1,0 +1,71 @@
+"""Number the sources an answer cites: one number per story, led by its best-matching article,
+with the other retrieved articles on that story (another outlet, a syndicated copy, another
+day's report) listed under it, so a reader sees "[1] ... — CNN, USA Today"."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select
+
+from bot.answer.result import Link, Source
+from bot.answer.stories import Item, same_story
+from index.knowledge import KnowledgeBase
+from index.models import Passage
+from index.search import Hit
+from index.vectors import stored_vector
+
+
+def articles(hits: list[Hit]) -> list[Source]:
+    """Number distinct articles in order of first appearance."""
+    sources: dict[int, Source] = {}
+    for hit in hits:
+        if hit.article_id not in sources:
+            sources[hit.article_id] = Source(
+                number=len(sources) + 1,
+                title=hit.title,
+                outlet=hit.outlet,
+                date=hit.published_at or hit.fetched_at,
+                url=hit.url,
+            )
+    return list(sources.values())
+
+
+def first_hits(hits: list[Hit]) -> list[Hit]:
+    """Return each article's best hit, best first."""
+    best: dict[int, Hit] = {}
+    for hit in hits:
+        best.setdefault(hit.article_id, hit)
+    return list(best.values())
+
+
+def stories(kb: KnowledgeBase, hits: list[Hit], cited: set[int]) -> list[Source]:
+    """Number the stories of the `cited` articles by their best hit. Cited articles on one story
+    share its number, and the other retrieved articles on a cited story are listed with it."""
+    firsts = first_hits(hits)
+    vectors = article_vectors(kb, [hit.article_id for hit in firsts])
+    item = {hit.article_id: Item(hit.article_id, hit.title, hit.url, hit.outlet, hit.published_at,
+                                 vectors.get(hit.article_id)) for hit in firsts}
+    stories: list[list[Hit]] = []
+    for hit in [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]:
+        story = next((s for s in stories if same_story(item[s[0].article_id], item[hit.article_id])), None)
+        if story is not None:
+            story.append(hit)
+        elif hit.article_id in cited:
+            stories.append([hit])
+    return [
+        Source(number=n, title=lead.title, outlet=lead.outlet, date=lead.published_at or lead.fetched_at,
+               url=lead.url, also=tuple(Link(h.title, h.outlet, h.url) for h in rest))
+        for n, (lead, *rest) in enumerate(stories, 1)
+    ]
+
+
+def article_vectors(kb: KnowledgeBase, article_ids: list[int]) -> dict[int, np.ndarray]:
+    """Return each article's mean passage vector, normalised."""
+    sums: dict[int, np.ndarray] = {}
+    with kb.sessions() as session:
+        rows = session.execute(select(Passage.article_id, Passage.embedding).where(Passage.article_id.in_(article_ids)))
+        for article_id, blob in rows:
+            if blob is not None:
+                vector = stored_vector(blob)
+                sums[article_id] = sums[article_id] + vector if article_id in sums else vector.copy()
+    return {article_id: total / max(float(np.linalg.norm(total)), 1e-12) for article_id, total in sums.items()}

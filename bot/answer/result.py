@@ -1,0 +1,69 @@
+"""What an answer is: a short direct answer, sentences quoted verbatim, each citing a numbered
+source (one story, with the other articles telling it), and how sure Lede is of the short answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.answer.confidence import Signals
+
+
+@dataclass(frozen=True)
+class Link:
+    """Another article on a cited story: another outlet's, a syndicated copy, another day's."""
+
+    title: str
+    outlet: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered citation: one story, led by its best-matching article."""
+
+    number: int
+    title: str
+    outlet: str | None
+    date: datetime | None
+    url: str
+    also: tuple[Link, ...] = ()  # the story's other articles among those retrieved
+
+    @property
+    def urls(self) -> list[str]:
+        """The lead article's URL, then the others'."""
+        return [self.url, *(link.url for link in self.also)]
+
+    @property
+    def details(self) -> str:
+        """Return "Outlet, 2026-02-04" (either part may be missing)."""
+        parts = [self.outlet, self.date.date().isoformat() if self.date else None]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # verbatim from the passage it cites
+    source: int  # the [n] it cites
+    passage_id: int
+
+
+@dataclass
+class Answer:
+    question: str
+    found: bool
+    direct: str | None = None  # the bold answer: shown only when confident enough
+    candidate: str | None = None  # the short answer found, shown or not
+    confidence: float | None = None  # how likely the candidate is right (None: not calibrated)
+    signals: Signals | None = None  # what the confidence was computed from
+    written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
+    quotes: list[Quote] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    # The other articles retrieved, best first: "closest articles" and evaluation use them.
+    related: list[Source] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def ranked_urls(self) -> list[str]:
+        """The articles behind the answer, best first: the cited ones, then the related ones."""
+        return [url for s in self.sources for url in s.urls] + [s.url for s in self.related]
