@@ -6,7 +6,7 @@ verbatim with [n], the numbered sources), or "not found" with the closest articl
 that tell the same story. Must not import `telegram`, `bot.chat`, `bot.cli` or argparse.
 """
 
-from bot.answer.compose import answer_question
+from bot.answer.compose import answer_question, consult_llm
 from bot.answer.result import Answer, Link, Quote, Source
 
-__all__ = ["Answer", "Link", "Quote", "Source", "answer_question"]
+__all__ = ["Answer", "Link", "Quote", "Source", "answer_question", "consult_llm"]

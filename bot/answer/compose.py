@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from bot.answer.citations import articles, first_hits, stories
 from bot.answer.confidence import Signals, calibration
 from bot.answer.direct import Similarity, direct_candidate, word_casing
-from bot.answer.generate import LLMConfig, generate
+from bot.answer.generate import LLMConfig, generate, read
 from bot.answer.measures import asked_measure, gives_measure
 from bot.answer.question import question_kind, stem
 from bot.answer.result import Answer, Quote, Source
@@ -21,6 +22,7 @@ from bot.answer.timeframe import timeframe
 from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
+from index.settings import Settings
 from index.text import keywords, latin_share, split_sentences, words
 
 log = logging.getLogger(__name__)
@@ -50,10 +52,12 @@ def answer_question(
     *,
     as_of: datetime | None = None,
     exclude_articles: frozenset[int] = frozenset(),
+    with_llm: bool = True,
 ) -> Answer:
     """Return the answer to `question` from the knowledge base, as it stood at `as_of` (now
     when not given): later articles are ignored, recent ones preferred, and time words in the
-    question ("yesterday", "in June") narrow the dates searched."""
+    question ("yesterday", "in June") narrow the dates searched. `with_llm`: let a configured
+    language model help (see consult_llm); the bot asks it after replying."""
     started = time.perf_counter()
     moment = as_of or datetime.now(UTC)
     since, until = timeframe(question, moment)
@@ -66,6 +70,8 @@ def answer_question(
         answer = _compose(kb, question, hits)
     cited = {url for s in answer.sources for url in s.urls}
     answer.related = [s for s in articles(hits) if s.url not in cited]
+    if with_llm:
+        answer = consult_llm(kb.settings, answer)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     log.info(
         "answered in %.0f ms: found=%s, %d sources", answer.elapsed_ms, answer.found, len(answer.sources)
@@ -144,12 +150,23 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         else:
             answer.confidence = fitted.confidence(answer.signals)
             answer.direct = candidate.text if answer.confidence >= fitted.threshold else None
-    settings = kb.settings
-    if settings.llm_base_url and settings.llm_model:
-        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        config = LLMConfig(settings.llm_base_url, settings.llm_model, api_key)
-        answer.written = generate(config, question, _passages_by_source(sources, read))
+    answer.passages = _passages_by_source(sources, read)
     return answer
+
+
+def consult_llm(settings: Settings, answer: Answer) -> Answer:
+    """Return `answer` with a language model's help when one is set (LEDE_LLM_*): its short
+    answer in bold when the passages hold it word for word, and its checked cited sentences.
+    Takes seconds on a CPU, so the bot sends the extractive answer first and edits it."""
+    if not (answer.found and answer.passages and settings.llm_base_url and settings.llm_model):
+        return answer
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    config = LLMConfig(settings.llm_base_url, settings.llm_model, api_key)
+    helped = replace(answer, written=generate(config, answer.question, answer.passages))
+    short = read(config, answer.question, answer.passages)
+    if short is not None:
+        helped.direct, helped.read_by_model = short, True
+    return helped
 
 
 def _holds(text: str, phrase: str) -> bool:
@@ -172,7 +189,7 @@ def _similarity(kb: KnowledgeBase) -> Similarity:
 
 def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, list[str]]:
     """Number the passages read by the [n] of their article, adding articles not yet cited."""
-    numbers = {s.url: s.number for s in sources}
+    numbers = {url: s.number for s in sources for url in s.urls}
     passages: dict[int, list[str]] = {}
     for hit in read:
         if hit.url not in numbers:

@@ -1,7 +1,9 @@
-"""Optional generative answers from any OpenAI-compatible server (Ollama, llama.cpp, vLLM, a
-hosted API). The model sees only the retrieved passages; every sentence it writes must cite one
-[n] and share most of its content words with that source's passages, or it is dropped. When the
-server fails or nothing survives the check, the extractive answer stands alone."""
+"""Optional help from a language model on any OpenAI-compatible server (Ollama, llama.cpp, vLLM,
+a hosted API), which sees only the numbered passages the answer read. As a reader, it gives the
+short answer, kept only when it occurs word for word in those passages; as a writer, cited
+sentences, each kept only when it cites a source [n] and shares most of its content words with
+that source's passages. When the server fails or nothing survives the check, the extractive
+answer stands alone."""
 
 from __future__ import annotations
 
@@ -15,7 +17,13 @@ from index.text import keywords, split_sentences
 
 log = logging.getLogger(__name__)
 SUPPORT = 0.6  # share of a sentence's content words that its cited passages must contain
-PROMPT = (
+READER_PROMPT = (
+    "Answer the question using only the numbered sources below. Reply with the answer alone, as "
+    "it is written in the sources: a name, a number, a date or a few words, no sentence. If the "
+    "sources do not contain the answer, reply exactly: NOT FOUND"
+)
+READER_WORDS = 12  # a longer reply is a sentence, not a short answer
+WRITER_PROMPT = (
     "You answer questions about the news using only the numbered sources below. Write at most "
     "three short sentences. End every sentence with the number of the source it comes from, like "
     "[1]. If the sources do not contain the answer, reply exactly: NOT FOUND"
@@ -50,32 +58,50 @@ def check_sentences(text: str, passages_by_source: dict[int, list[str]]) -> list
     return kept
 
 
-def generate(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> list[str]:
-    """Return checked, cited sentences answering `question`; [] when the model cannot help."""
-    sources = "\n\n".join(
-        f"[{number}] " + "\n".join(texts) for number, texts in sorted(passages_by_source.items())
-    )
+def _sources_text(passages_by_source: dict[int, list[str]]) -> str:
+    return "\n\n".join(f"[{number}] " + "\n".join(texts) for number, texts in sorted(passages_by_source.items()))
+
+
+def _complete(config: LLMConfig, system: str, user: str) -> str | None:
+    """Return the model's reply, or None when the server fails."""
     headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
     try:
         response = httpx.post(
             config.base_url.rstrip("/") + "/chat/completions",
-            json={
-                "model": config.model,
-                "temperature": 0,
-                "messages": [
-                    {"role": "system", "content": PROMPT},
-                    {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}"},
-                ],
-            },
+            json={"model": config.model, "temperature": 0,
+                  "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]},
             headers=headers,
             timeout=config.timeout,
         )
         response.raise_for_status()
-        text = response.json()["choices"][0]["message"]["content"] or ""
+        return str(response.json()["choices"][0]["message"]["content"] or "")
     except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
         log.warning("the LLM server failed (%s); giving the extractive answer", exc)
-        return []
-    if "NOT FOUND" in text:
+        return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> str | None:
+    """Return the model's short answer to `question` when it occurs in the passages (case and
+    punctuation aside); None when the model cannot help or its answer is not in them."""
+    reply = _complete(config, READER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}")
+    if not reply or "NOT FOUND" in reply:
+        return None
+    answer = re.sub(r"\s*\[\d+\]", "", reply.strip().splitlines()[0]).strip(" .\"'“”")
+    passages = f" {_plain(' '.join(t for texts in passages_by_source.values() for t in texts))} "
+    if not answer or len(answer.split()) > READER_WORDS or f" {_plain(answer)} " not in passages:
+        log.debug("reader answer %r not kept", reply)
+        return None
+    return answer
+
+
+def generate(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> list[str]:
+    """Return checked, cited sentences answering `question`; [] when the model cannot help."""
+    text = _complete(config, WRITER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}")
+    if not text or "NOT FOUND" in text:
         return []
     kept = check_sentences(text, passages_by_source)
     log.debug("LLM wrote %r; kept %d sentences", text, len(kept))

@@ -56,12 +56,15 @@ class Answer:
     candidate: str | None = None  # the short answer found, shown or not
     confidence: float | None = None  # how likely the candidate is right (None: not calibrated)
     signals: Signals | None = None  # what the confidence was computed from
+    read_by_model: bool = False  # the bold answer is a language model's, checked against the passages
     written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
     quotes: list[Quote] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     # The other articles retrieved, best first: "closest articles" and evaluation use them.
     related: list[Source] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    # The passages read, by the [n] of their source: what a language model may be shown.
+    passages: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def ranked_urls(self) -> list[str]:

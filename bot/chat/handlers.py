@@ -20,7 +20,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.answer import Answer, answer_question
+from bot.answer import Answer, answer_question, consult_llm
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
@@ -40,8 +40,9 @@ class Reply:
 
 def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user_id: int | None,
                   language: str | None) -> Reply:
-    """Answer `question` and keep the answer for its buttons (blocking)."""
-    answer = answer_question(kb, question)
+    """Answer `question` without the language model (seconds on a CPU: `improve_reply` adds its
+    help afterwards) and keep the answer for its buttons (blocking)."""
+    answer = answer_question(kb, question, with_llm=False)
     html = answer_html(answer, language)
     passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
     answer_id = state.save_answer(
@@ -49,6 +50,17 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
         sources_html=sources_html(answer, passages, language), found=answer.found,
     )
     return Reply(answer, answer_id, html)
+
+
+def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Reply | None:
+    """Return the reply with a configured language model's help, stored for its buttons; None
+    when there is no model or it changed nothing (blocking)."""
+    helped = consult_llm(kb.settings, reply.answer)
+    if helped is reply.answer or (helped.direct == reply.answer.direct and not helped.written):
+        return None
+    html = answer_html(helped, language)
+    state.update_answer_html(kb, reply.answer_id, html)
+    return Reply(helped, reply.answer_id, html)
 
 
 def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False) -> InlineKeyboardMarkup:
@@ -90,8 +102,12 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     log.debug("question from %s: %s", user.id if user else None, question)
     reply = await asyncio.to_thread(compose_reply, lede.kb, question, chat_id=message.chat_id,
                                     user_id=user.id if user else None, language=language)
-    await message.reply_html(reply.html, reply_markup=keyboard(reply.answer_id, language),
-                             link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+    sent = await message.reply_html(reply.html, reply_markup=keyboard(reply.answer_id, language),
+                                    link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+    better = await asyncio.to_thread(improve_reply, lede.kb, reply, language)
+    if better is not None:
+        await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.answer_id, language),
+                             link_preview_options=NO_PREVIEW)
 
 
 async def on_private_text(update: Update, context: LedeContext) -> None:

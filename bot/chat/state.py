@@ -72,6 +72,12 @@ def save_answer(kb: KnowledgeBase, *, chat_id: int | None, user_id: int | None, 
         return record.id
 
 
+def update_answer_html(kb: KnowledgeBase, answer_id: int, answer_html: str) -> None:
+    """Replace a stored answer's HTML (a language model improved it after it was sent)."""
+    with kb.sessions.begin() as session:
+        session.execute(update(AnswerRecord).where(AnswerRecord.id == answer_id).values(answer_html=answer_html))
+
+
 def get_answer(kb: KnowledgeBase, answer_id: int) -> AnswerRecord | None:
     with kb.sessions() as session:
         return session.get(AnswerRecord, answer_id)

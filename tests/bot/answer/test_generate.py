@@ -1,52 +1,15 @@
 """Generative answers against a small OpenAI-compatible server on loopback."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from bot.answer import answer_question
-from bot.answer.generate import LLMConfig, check_sentences, generate
+from bot.answer.generate import LLMConfig, check_sentences, generate, read
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES
+from tests.fakes.llm import FakeLLM
 
 PASSAGES = {1: ["Britain and France are expected to lead the coalition of the willing."],
             2: ["Zakharova named the two countries as its likely leaders."]}
-
-
-class FakeLLM:
-    """Answers /chat/completions with `reply`, or with `status`; records the prompts."""
-
-    def __init__(self) -> None:
-        self.reply = ""
-        self.status = 200
-        self.prompts: list[dict] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.prompts.append(body)
-                payload = json.dumps({"id": "x", "object": "chat.completion", "model": body["model"],
-                                      "choices": [{"index": 0, "finish_reason": "stop",
-                                                   "message": {"role": "assistant", "content": fake.reply}}]})
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload.encode())
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -96,3 +59,30 @@ def test_answer_carries_written_sentences_and_falls_back_when_the_server_fails(s
     llm.status = 503
     fallback = answer_question(kb, "Who leads the coalition?")
     assert fallback.written == [] and fallback.direct == "Britain and France" and fallback.quotes
+
+
+@pytest.mark.parametrize("reply, kept", [
+    ("Britain and France", "Britain and France"),
+    ("britain and france [1].", "britain and france"),  # case, citation and full stop aside
+    ("Germany", None),  # not in the passages: a guess, however confident
+    ("NOT FOUND", None),
+    ("The sources say that Britain and France are expected to lead the coalition of the willing", None),
+])
+def test_the_readers_short_answer_is_kept_only_when_the_passages_hold_it(llm, reply, kept) -> None:
+    llm.short_reply = reply
+    assert read(LLMConfig(llm.url, "tiny"), "Who leads the coalition?", PASSAGES) == kept
+
+
+@pytest.mark.slow
+def test_the_reader_gives_the_bold_answer_when_the_passages_hold_it(settings, model, llm) -> None:
+    from index.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(settings.model_copy(update={"llm_base_url": llm.url, "llm_model": "tiny"}), embedder=model)
+    ingest_paths(kb, [SAMPLES], progress=False)
+    extractive = answer_question(kb, "Who is the mayor of Harbourton?", with_llm=False)
+    assert extractive.direct != "Ines Okafor"
+    llm.short_reply = "Ines Okafor"
+    helped = answer_question(kb, "Who is the mayor of Harbourton?")
+    assert helped.direct == "Ines Okafor" and helped.read_by_model
+    llm.short_reply = "Tomas Quell"  # named in the samples, but not in the passages read
+    assert answer_question(kb, "Who is the mayor of Harbourton?").direct == extractive.direct
