@@ -15,8 +15,8 @@ from bot.answer.citations import articles, first_hits, stories
 from bot.answer.confidence import Signals, calibration
 from bot.answer.direct import Similarity, direct_candidate, word_casing
 from bot.answer.generate import LLMConfig, generate, read
-from bot.answer.measures import asked_measure, gives_measure
-from bot.answer.question import question_kind, stem
+from bot.answer.measures import gives_measure
+from bot.answer.question import Question, read_question, stem
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.embedders import Embedder
@@ -67,7 +67,7 @@ def answer_question(
     if not hits:
         answer = Answer(question, found=False)
     else:
-        answer = _compose(kb, question, hits)
+        answer = _compose(kb, read_question(question), hits)
     cited = {url for s in answer.sources for url in s.urls}
     answer.related = [s for s in articles(hits) if s.url not in cited]
     if with_llm:
@@ -87,7 +87,7 @@ def _day_after(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
-def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
+def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
     read = hits[:PASSAGES_READ]
     candidates = [
         (hit, sentence)
@@ -98,16 +98,15 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
         if len(sentence.split()) >= 4 and not sentence.rstrip("”\"' ").endswith("?")
     ]
     if not candidates:
-        return Answer(question, found=False, sources=articles(hits[:3]))
+        return Answer(question.text, found=False, sources=articles(hits[:3]))
     # Each candidate's content words, read with its headline's (see _sentence_relevance).
     held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
     relevance = _sentence_relevance(kb, question, candidates, held, read)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
     if relevance.max() < threshold:
-        return Answer(question, found=False, sources=articles(hits[:3]))
-    measure = asked_measure(question)
-    measured = np.array([gives_measure(sentence, measure) for _, sentence in candidates], dtype=np.float32)
+        return Answer(question.text, found=False, sources=articles(hits[:3]))
+    measured = np.array([gives_measure(sentence, question.measure) for _, sentence in candidates], dtype=np.float32)
     translations = _translations(kb.embedder, question, held)
     translated = _shared_words(translations, question, held)
     score = relevance + SHARED_WORDS_WEIGHT * translated + MEASURE_BONUS * measured
@@ -135,13 +134,13 @@ def _compose(kb: KnowledgeBase, question: str, hits: list[Hit]) -> Answer:
     candidate = direct_candidate(question, [sentence for _, sentence, _ in chosen], common_words=common,
                                  names_seen=named, titles=titles, similarity=_similarity(kb),
                                  translated=translations)
-    answer = Answer(question, found=True, quotes=quotes, sources=sources)
+    answer = Answer(question.text, found=True, quotes=quotes, sources=sources)
     if candidate is not None:
         answer.candidate = candidate.text
         answer.signals = Signals(
             evidence=chosen[0][2] - threshold, share=candidate.share, support=_support(candidate.text, hits),
             in_first_quote=_holds(chosen[0][1], candidate.text), overlap=candidate.overlap,
-            nearness=candidate.nearness, kind=question_kind(question),
+            nearness=candidate.nearness, kind=question.kind,
             words=len(words(candidate.text)),
         )
         fitted = calibration()
@@ -198,48 +197,48 @@ def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, lis
     return passages
 
 
-def _threshold(kb: KnowledgeBase, question: str, read: list[Hit]) -> float:
+def _threshold(kb: KnowledgeBase, question: Question, read: list[Hit]) -> float:
     """Return the evidence an answer needs: lower when the question is in another script than
     the passages and the model matches across languages."""
     embedder = kb.embedder
     passages = " ".join(hit.text for hit in read)
-    crossing = abs(latin_share(question) - latin_share(passages)) > 0.5
+    crossing = abs(question.latin - latin_share(passages)) > 0.5
     if crossing and embedder.cross_lingual_threshold is not None:
         return embedder.cross_lingual_threshold
     return embedder.evidence_threshold
 
 
 def _sentence_relevance(
-    kb: KnowledgeBase, question: str, candidates: list[tuple[Hit, str]], held: list[list[str]], read: list[Hit]
+    kb: KnowledgeBase, question: Question, candidates: list[tuple[Hit, str]], held: list[list[str]], read: list[Hit]
 ) -> np.ndarray:
     """Score each sentence by meaning (cosine) and by the question's content words it shares,
     favouring top passages. A sentence is read with its headline: "The project will cost 620
     million euros" shares "tram" and "line" with "How much will the tram line cost?" through its
     headline, "Harbourton Council Approves a Tram Line to the Airport"."""
     vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
-    query = kb.embedder.embed_query(question)  # cheap next to the sentences
+    query = kb.embedder.embed_query(question.text)  # cheap next to the sentences
     cosine = vectors @ query
-    overlap = _shared_words({stem(w) for w in keywords(question)}, question, held)
+    overlap = _shared_words(set(question.stems), question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
     prior = np.array([1.0 / (1 + rank[hit.passage_id]) for hit, _ in candidates], dtype=np.float32)
     return cosine + SHARED_WORDS_WEIGHT * overlap + 0.1 * prior
 
 
-def _shared_words(stems: set[str], question: str, held: list[list[str]]) -> np.ndarray:
+def _shared_words(stems: set[str], question: Question, held: list[list[str]]) -> np.ndarray:
     """Return, for each candidate's content words in `held`, the share of the question's content
     words it holds as `stems`."""
     if not stems:
         return np.zeros(len(held), dtype=np.float32)
-    share = max(len({stem(w) for w in keywords(question)}), 1)
+    share = max(len(question.stems), 1)
     return np.array([len(stems & {stem(w) for w in content}) / share for content in held], dtype=np.float32)
 
 
-def _translations(embedder: Embedder, question: str, held: list[list[str]]) -> set[str]:
+def _translations(embedder: Embedder, question: Question, held: list[list[str]]) -> set[str]:
     """Return the stems of the candidates' words (`held`) that translate the question's words
     outside the Latin script ("коалицию" -> "coalition"): for each, the nearest word in meaning,
     when near enough, so a Russian question's quotes are chosen by the words they share as an
     English one's are. Only for models that match across languages."""
-    foreign = [w for w in keywords(question) if latin_share(w) < 0.5 and not w.isdigit()]
+    foreign = list(question.foreign)
     if not foreign or embedder.cross_lingual_threshold is None:
         return set()
     source = sorted({w for content in held for w in content if w.isascii() and w.isalpha() and len(w) > 2})

@@ -16,15 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer.measures import NUMBER, asked_measure, measured
-from bot.answer.question import (
-    NOT_A_NOUN,
-    question_kind,
-    shares_stem,
-    stem,
-    what_is_counted,
-    what_is_sought,
-)
+from bot.answer.measures import NUMBER, measured
+from bot.answer.question import NOT_A_NOUN, Question, read_question, shares_stem, stem
 from index.text import STOPWORDS, keywords, words
 
 # similarity(spans, phrase): how close in meaning each span is to `phrase` (cosine).
@@ -195,12 +188,12 @@ class Candidate:
 
 def direct_answer(question: str, sentences: list[str], **reading: Any) -> str | None:
     """Return the text of `direct_candidate` (see there), or None when none fits."""
-    candidate = direct_candidate(question, sentences, **reading)
+    candidate = direct_candidate(read_question(question), sentences, **reading)
     return candidate.text if candidate else None
 
 
 def direct_candidate(
-    question: str,
+    question: Question,
     sentences: list[str],
     *,
     common_words: set[str],
@@ -225,16 +218,15 @@ def direct_candidate(
     With `similarity`, a question that names what it seeks ("which condiment") weighs each span
     by how close it is in meaning to that ("mustard" over "France"), and plain words count too.
     """
-    kind = question_kind(question)
+    kind = question.kind
     if kind == "description":
         return None
-    sought_phrase = what_is_sought(question)
-    sought = {stem(w) for w in sought_phrase.split() if w not in STOPWORDS}
+    sought_phrase, sought = question.sought_phrase, set(question.sought)
     typed = similarity is not None and kind == "name" and bool(sought)
     # The words naming what is sought may be part of the answer ("Which airline" -> "United
     # Airlines"); the rest of the question's words are what the answer is not.
-    asked = ({stem(w) for w in keywords(question)} | translated) - sought
-    measure, counted = asked_measure(question), what_is_counted(question)
+    asked = (set(question.stems) | translated) - sought
+    measure, counted = question.measure, set(question.counted)
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     best_vote: dict[str, tuple[float, str, float]] = {}  # each key's largest vote: (vote, sentence, nearness)

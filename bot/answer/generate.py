@@ -23,6 +23,8 @@ READER_PROMPT = (
     "sources do not contain the answer, reply exactly: NOT FOUND"
 )
 READER_WORDS = 12  # a longer reply is a sentence, not a short answer
+# Replies are capped: a small local model may otherwise run on until its context is full.
+READER_TOKENS, WRITER_TOKENS = 32, 200
 WRITER_PROMPT = (
     "You answer questions about the news using only the numbered sources below. Write at most "
     "three short sentences. End every sentence with the number of the source it comes from, like "
@@ -62,13 +64,13 @@ def _sources_text(passages_by_source: dict[int, list[str]]) -> str:
     return "\n\n".join(f"[{number}] " + "\n".join(texts) for number, texts in sorted(passages_by_source.items()))
 
 
-def _complete(config: LLMConfig, system: str, user: str) -> str | None:
-    """Return the model's reply, or None when the server fails."""
+def _complete(config: LLMConfig, system: str, user: str, *, max_tokens: int) -> str | None:
+    """Return the model's reply (at most `max_tokens`), or None when the server fails."""
     headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
     try:
         response = httpx.post(
             config.base_url.rstrip("/") + "/chat/completions",
-            json={"model": config.model, "temperature": 0,
+            json={"model": config.model, "temperature": 0, "max_tokens": max_tokens,
                   "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]},
             headers=headers,
             timeout=config.timeout,
@@ -87,7 +89,8 @@ def _plain(text: str) -> str:
 def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> str | None:
     """Return the model's short answer to `question` when it occurs in the passages (case and
     punctuation aside); None when the model cannot help or its answer is not in them."""
-    reply = _complete(config, READER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}")
+    reply = _complete(config, READER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}",
+                      max_tokens=READER_TOKENS)
     if not reply or "NOT FOUND" in reply:
         return None
     answer = re.sub(r"\s*\[\d+\]", "", reply.strip().splitlines()[0]).strip(" .\"'“”")
@@ -100,7 +103,8 @@ def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[st
 
 def generate(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> list[str]:
     """Return checked, cited sentences answering `question`; [] when the model cannot help."""
-    text = _complete(config, WRITER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}")
+    text = _complete(config, WRITER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}",
+                     max_tokens=WRITER_TOKENS)
     if not text or "NOT FOUND" in text:
         return []
     kept = check_sentences(text, passages_by_source)

@@ -1,6 +1,5 @@
-"""What a number measures (money, a length, a duration, a percentage), told by its sign or the
-word after it, and the measure a number question asks for: "how long is the route" wants
-"14 kilometres", not "9 to 4"."""
+"""What a number in a sentence measures (money, a length, a duration, a percentage), told by its
+sign or the word after it: "how long is the route" wants "14 kilometres", not "9 to 4"."""
 
 from __future__ import annotations
 
@@ -14,27 +13,6 @@ NUMBER = re.compile(
     r"|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
     r"|thousands?|millions?)\b"
 )
-
-# The measure a number question asks for, by the first pattern its words match.
-_MEASURES_ASKED = [
-    ("money", re.compile(
-        r"\bhow much\b.*\b(costs?|pay|paid|spend|spent|price|worth|fund\w*|raised?|money|budget|fined?|charged?)\b"
-        r"|\b(what|which) (\w+ )?(price|amount|sum)\b"
-    )),
-    ("length", re.compile(
-        r"\bhow (far|tall|high)\b|\bhow long\b.*\b(route|line|road|bridge|tunnel|river|track|trail|wall|border)\b"
-    )),
-    ("duration", re.compile(r"\bhow long\b")),
-    ("percent", re.compile(r"\b(percentage|percent|share)\b")),
-]
-
-
-def asked_measure(question: str) -> str | None:
-    """Return the measure a number question asks for: "money", "length", "duration", "percent",
-    or None (a count, an age, or not told)."""
-    q = question.lower()
-    return next((measure for measure, pattern in _MEASURES_ASKED if pattern.search(q)), None)
-
 
 # What a number measures, told by its sign ("$22", "13%") or the word after it ("14 kilometres").
 _UNITS = {

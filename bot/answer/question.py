@@ -1,11 +1,13 @@
-"""Read a question: what kind of answer it asks for (a person, a number, a date, a name), the
-measure a number question wants, what "how many" counts and what "which X" seeks."""
+"""Read a question once: its content words, what kind of answer it asks for (a person, a number,
+a date, a name), the measure a number question wants, what "how many" counts, what "which X"
+seeks and its script. `read_question` returns all of it as one `Question`, passed down."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from index.text import STOPWORDS
+from index.text import STOPWORDS, keywords, latin_share
 
 
 def question_kind(question: str) -> str:
@@ -101,4 +103,59 @@ def shares_stem(word: str, stems: set[str]) -> bool:
     return any(
         s == word or (min(len(s), len(word)) >= 4 and (word.startswith(s) or s.startswith(word)))
         for s in stems
+    )
+
+
+# The measure a number question asks for, by the first pattern its words match.
+_MEASURES_ASKED = [
+    ("money", re.compile(
+        r"\bhow much\b.*\b(costs?|pay|paid|spend|spent|price|worth|fund\w*|raised?|money|budget|fined?|charged?)\b"
+        r"|\b(what|which) (\w+ )?(price|amount|sum)\b"
+    )),
+    ("length", re.compile(
+        r"\bhow (far|tall|high)\b|\bhow long\b.*\b(route|line|road|bridge|tunnel|river|track|trail|wall|border)\b"
+    )),
+    ("duration", re.compile(r"\bhow long\b")),
+    ("percent", re.compile(r"\b(percentage|percent|share)\b")),
+]
+
+
+def asked_measure(question: str) -> str | None:
+    """Return the measure a number question asks for: "money", "length", "duration", "percent",
+    or None (a count, an age, or not told)."""
+    q = question.lower()
+    return next((measure for measure, pattern in _MEASURES_ASKED if pattern.search(q)), None)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the answer engine reads it."""
+
+    text: str
+    words: tuple[str, ...]  # its content words
+    stems: frozenset[str]  # ... without plural or verb -s
+    kind: str  # person, number, date, name or description (see question_kind)
+    sought_phrase: str  # what "which X" names ("national park"), or ""
+    sought: frozenset[str]  # its stems, stop words aside
+    counted: frozenset[str]  # what "how many" counts
+    measure: str | None  # the measure a number question asks for
+    latin: float  # the share of its letters in the Latin script
+    foreign: tuple[str, ...]  # its content words outside the Latin script
+
+
+def read_question(text: str) -> Question:
+    """Return everything the answer engine reads from the question `text`."""
+    words = tuple(keywords(text))
+    phrase = what_is_sought(text)
+    return Question(
+        text=text,
+        words=words,
+        stems=frozenset(stem(w) for w in words),
+        kind=question_kind(text),
+        sought_phrase=phrase,
+        sought=frozenset(stem(w) for w in phrase.split() if w not in STOPWORDS),
+        counted=frozenset(what_is_counted(text)),
+        measure=asked_measure(text),
+        latin=latin_share(text),
+        foreign=tuple(w for w in words if latin_share(w) < 0.5 and not w.isdigit()),
     )
