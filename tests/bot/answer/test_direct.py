@@ -1,6 +1,7 @@
 import pytest
 
-from bot.answer.direct import direct_answer, question_kind, word_casing
+from bot.answer.direct import direct_answer, word_casing
+from bot.answer.question import question_kind
 
 
 @pytest.mark.parametrize(
