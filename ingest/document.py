@@ -20,4 +20,25 @@ class Document:
     guid: str | None = None
 
     def __post_init__(self) -> None:
-        self.title = " ".join(self.title.split())
+        # What a column holds, and no NUL characters (PostgreSQL refuses them): a hostile or
+        # broken feed's values are cut here, once, instead of failing the whole store.
+        if len(self.url) > MAX_URL:
+            raise ValueError(f"URL longer than {MAX_URL} characters")
+        self.title = _clean(" ".join(self.title.split()), MAX_TITLE) or self.url[:MAX_TITLE]
+        self.text = self.text.replace("\x00", "")
+        self.outlet = _clean(self.outlet, 256)
+        self.author = _clean(self.author, 512)
+        self.language = _clean(self.language, 16)
+        self.guid = _clean(self.guid, MAX_URL)
+
+
+MAX_URL = 2048
+MAX_TITLE = 300  # a title is a line, not a page: longer ones broke every answer citing them
+
+
+def _clean(value: str | None, limit: int) -> str | None:
+    """Return `value` without NUL characters, cut to `limit` characters (None stays None)."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "")
+    return value if len(value) <= limit else value[: limit - 1] + "…"

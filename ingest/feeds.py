@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import io
 import json
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
@@ -15,6 +19,8 @@ import lxml.html
 from index.errors import InputError
 from ingest.dates import parse_date
 from ingest.urls import canonical_url
+
+log = logging.getLogger(__name__)
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -53,15 +59,30 @@ def parse_feed(content: bytes, *, url: str) -> Feed:
     """
     if content.lstrip()[:1] == b"{":
         return _parse_json_feed(content, url=url)
-    parsed = feedparser.parse(content, response_headers={"content-location": url})
+    # A stream, never bytes or a string: feedparser opens a string or bytes that names a file
+    # ("/etc/passwd", "/dev/zero") before parsing it as a document.
+    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url})
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = f" ({reason})" if reason else ""
         raise InputError(f"{url}: not an RSS, Atom or JSON feed{detail}.")
-    entries = [_entry(item, url) for item in parsed.entries]
-    return Feed(
-        title=_text(parsed.feed.get("title")), entries=[e for e in entries if e is not None]
-    )
+    return Feed(title=_text(parsed.feed.get("title")), entries=_each(parsed.entries, _entry, url))
+
+
+def _each(items: list[Any], read: Callable[[Any, str], Entry | None], url: str) -> list[Entry]:
+    """Return the entries `read` makes of `items`: a malformed item ("0000-00-00" for a date, a
+    list where text belongs) is skipped with a warning, and an item whose canonical URL came
+    earlier in the same feed is kept once."""
+    entries: dict[str, Entry] = {}
+    for number, item in enumerate(items, 1):
+        try:
+            entry = read(item, url)
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError, RecursionError) as exc:
+            log.warning("%s: item %d skipped, it is malformed (%s: %s)", url, number, type(exc).__name__, exc)
+            continue
+        if entry is not None:
+            entries.setdefault(entry.url, entry)
+    return list(entries.values())
 
 
 def _parse_json_feed(content: bytes, *, url: str) -> Feed:
@@ -72,24 +93,27 @@ def _parse_json_feed(content: bytes, *, url: str) -> Feed:
         raise InputError(f"{url}: not valid JSON ({exc}).") from exc
     if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
         raise InputError(f"{url}: JSON, but not a JSON Feed (no jsonfeed.org version).")
-    entries = []
-    for item in data.get("items") or []:
-        link = item.get("url") or item.get("external_url")
-        if not isinstance(item, dict) or not link:
-            continue
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        body = item.get("content_html") or html.escape(item.get("content_text") or "") or item.get("summary") or ""
-        entries.append(
-            Entry(
-                url=canonical_url(urljoin(url, link)),
-                guid=str(item["id"]) if item.get("id") is not None else None,
-                title=_text(item.get("title")) or _text(item.get("summary")) or link,
-                html=body,
-                author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
-                published_at=parse_date(item.get("date_published") or item.get("date_modified")),
-            )
-        )
-    return Feed(title=_text(data.get("title")), entries=entries)
+    items = data.get("items")
+    return Feed(title=_text(str(data.get("title") or "")), entries=_each(items if isinstance(items, list) else [],
+                                                                         _json_entry, url))
+
+
+def _json_entry(item: Any, url: str) -> Entry | None:
+    if not isinstance(item, dict):
+        return None
+    link = item.get("url") or item.get("external_url")
+    if not isinstance(link, str) or not link:
+        return None
+    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    body = item.get("content_html") or html.escape(item.get("content_text") or "") or item.get("summary") or ""
+    return Entry(
+        url=canonical_url(urljoin(url, link)),
+        guid=str(item["id"]) if item.get("id") is not None else None,
+        title=_text(item.get("title")) or _text(item.get("summary")) or link,
+        html=str(body),
+        author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
+        published_at=parse_date(item.get("date_published") or item.get("date_modified")),
+    )
 
 
 def _entry(item, feed_url: str) -> Entry | None:

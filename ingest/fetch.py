@@ -259,6 +259,11 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.policy.max_bytes:
             raise FetchError(f"{url}: the body ({int(declared):,} bytes) is over the {self.policy.max_bytes:,}-byte limit.")
+        codings = [c.strip() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
+        if len([c for c in codings if c.lower() != "identity"]) > 1:
+            # httpx decodes each chunk through every layer at once: a 2.6 KB "gzip, gzip" body
+            # became 2.5 GB before it could be counted. No real server stacks encodings.
+            raise FetchError(f"{url}: stacked content encodings ({', '.join(codings)}) are not accepted.")
         body = bytearray()
         async for chunk in response.aiter_bytes():  # decompressed: a gzip bomb is counted as it grows
             body += chunk

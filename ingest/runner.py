@@ -106,6 +106,10 @@ class Runner:
         except LedeError as exc:
             result.error = str(exc)
             await asyncio.to_thread(self._record_failure, source_id, str(exc))
+        except Exception as exc:  # one source's surprise must not stop the others, nor keep its lease
+            log.exception("source %s failed unexpectedly", source.url)
+            result.error = f"{source.url}: unexpected {type(exc).__name__}: {str(exc)[:200]} (a bug in Lede: please report it)"
+            await asyncio.to_thread(self._record_failure, source_id, result.error)
         log.info("%s", result.summary())
         return result
 

@@ -129,3 +129,14 @@ async def test_endless_redirects_stop_at_the_limit(web) -> None:
         with pytest.raises(FetchError, match="more than 5 redirects"):
             await fetcher.get(web.url("/loop"))
     assert web.hits("/loop") == 6
+
+
+async def test_stacked_encodings_are_refused_before_they_are_decoded(web) -> None:
+    import gzip
+
+    # 2.6 KB that two gzip layers would turn into gigabytes in one decoding step.
+    body = gzip.compress(gzip.compress(b"\0" * (1024 * 1024 * 1024), compresslevel=9), compresslevel=9)
+    url = web.route("/double-gzip", body, content_type="application/rss+xml", headers={"Content-Encoding": "gzip, gzip"})
+    async with Fetcher(OPEN) as fetcher:
+        with pytest.raises(FetchError, match=r"stacked content encodings \(gzip, gzip\)"):
+            await fetcher.get(url)

@@ -211,3 +211,47 @@ async def test_two_workers_never_fetch_the_same_source_at_once(kb, web) -> None:
         assert web.hits(f"/w{i}.xml") == 1
     with kb.sessions() as session:
         assert all(s.lease_until is None for s in session.scalars(select(Source)))  # leases released
+
+
+async def test_a_feed_whose_body_names_a_local_file_never_reads_it(kb, web, tmp_path) -> None:
+    secret = tmp_path / "private-feed.xml"
+    secret.write_text("<rss version='2.0'><channel><title>Private</title><item><title>Secret memo</title>"
+                      "<link>https://private.example/memo</link><description>Payroll of every employee, "
+                      "names and salaries, for internal use only.</description></item></channel></rss>")
+    with kb.sessions.begin() as session:
+        for path, body in (("/path.xml", str(secret)), ("/zero.xml", "/dev/zero")):
+            session.add(Source(kind="feed", url=web.route(path, body, content_type="application/rss+xml"),
+                               created_at=datetime.now(UTC)))
+    results = await _run(kb)
+    assert all(r.error and "not an RSS, Atom or JSON feed" in r.error for r in results)
+    assert "https://private.example/memo" not in _articles(kb)
+
+
+def _rss(*items: str) -> str:
+    return "<rss version='2.0'><channel><title>Wire</title>" + "".join(items) + "</channel></rss>"
+
+
+def _item(link: str, title: str, date: str = "Mon, 02 Mar 2026 10:00:00 GMT") -> str:
+    body = f"{title} happened today, and the people of the town talked of nothing else all day long." * 3
+    return f"<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate><description>{body}</description></item>"
+
+
+async def test_one_malformed_item_or_feed_fails_alone_and_the_failure_is_recorded(kb, web) -> None:
+    mixed = web.route("/mixed.xml", _rss(
+        _item("https://n.example/a?utm_source=x", "Ferry strike ends"),
+        _item("https://n.example/a?utm_source=y", "Ferry strike ends (copy)"),  # the same canonical URL
+        _item("https://n.example/b", "Market reopens", date="0000-00-00"),  # a real feeds' date
+        _item("https://n.example/c", "Library reopens"),
+    ), content_type="application/rss+xml")
+    broken = web.route("/broken.json", '{"version": "https://jsonfeed.org/version/1.1", "items": '
+                       + "[" * 5000 + "]" * 5000 + "}", content_type="application/feed+json")
+    with kb.sessions.begin() as session:
+        for url in (mixed, broken):
+            session.add(Source(kind="feed", url=url, created_at=datetime.now(UTC)))
+    results = {r.url: r for r in await _run(kb)}
+    assert results[mixed].error is None
+    assert {"https://n.example/a", "https://n.example/c"} <= set(_articles(kb))
+    assert results[broken].error  # recorded, and it backs off like any failing source
+    with kb.sessions() as session:
+        source = session.scalars(select(Source).where(Source.url == broken)).one()
+        assert source.failures == 1 and source.last_error and source.lease_until is None

@@ -29,3 +29,19 @@ def test_split_passages_keeps_heading_with_following_text() -> None:
 
 def test_split_passages_of_nothing_is_nothing() -> None:
     assert split_passages([]) == []
+
+
+def test_text_without_sentence_ends_is_split_into_bounded_passages_and_nothing_is_lost() -> None:
+    from ingest.split import MAX_CHARS, MAX_WORDS
+
+    body = "alpha bravo charlie delta " * 4000
+    passages = split_passages(paragraphs_of("T\n\n" + body))
+    assert all(len(p) <= MAX_CHARS and len(p.split()) <= MAX_WORDS for p in passages)
+    assert " ".join(" ".join(passages).split()) == " ".join(("T " + body).split())
+
+
+def test_one_endless_word_is_cut_into_passages_not_dropped() -> None:
+    from ingest.split import MAX_CHARS
+
+    passages = split_passages(paragraphs_of("x" * (5 * MAX_CHARS + 7)))
+    assert "".join(passages) == "x" * (5 * MAX_CHARS + 7) and max(map(len, passages)) == MAX_CHARS
