@@ -51,6 +51,12 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def holds_words(text: str, phrase: str) -> bool:
+    """Return True when `text` holds the words of `phrase` in a row, case and punctuation aside."""
+    wanted = words(phrase)
+    return bool(wanted) and f" {' '.join(wanted)} " in f" {' '.join(words(text))} "
+
+
 def content_hash(text: str) -> str:
     """Return a stable hash of text, blind to case and spacing, for deduplication."""
     canonical = " ".join(words(text))

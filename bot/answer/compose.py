@@ -23,7 +23,7 @@ from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
 from index.settings import Settings
-from index.text import keywords, latin_share, split_sentences, words
+from index.text import holds_words, keywords, latin_share, split_sentences, words
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
         answer.candidate = candidate.text
         answer.signals = Signals(
             evidence=chosen[0][2] - threshold, share=candidate.share, support=_support(candidate.text, hits),
-            in_first_quote=_holds(chosen[0][1], candidate.text), overlap=candidate.overlap,
+            in_first_quote=holds_words(chosen[0][1], candidate.text), overlap=candidate.overlap,
             nearness=candidate.nearness, kind=question.kind,
             words=len(words(candidate.text)),
         )
@@ -168,15 +168,10 @@ def consult_llm(settings: Settings, answer: Answer) -> Answer:
     return helped
 
 
-def _holds(text: str, phrase: str) -> bool:
-    """Return True when `text` holds `phrase` as whole words, case aside."""
-    return f" {' '.join(words(phrase))} " in f" {' '.join(words(text))} "
-
-
 def _support(phrase: str, hits: list[Hit]) -> int:
     """Return how many articles among `hits` state `phrase`, a syndicated copy (the same
     headline) counted once."""
-    return len({" ".join(words(hit.title)) for hit in hits if _holds(f"{hit.title} {hit.text}", phrase)})
+    return len({" ".join(words(hit.title)) for hit in hits if holds_words(f"{hit.title} {hit.text}", phrase)})
 
 
 def _similarity(kb: KnowledgeBase) -> Similarity:

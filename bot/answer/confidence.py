@@ -44,9 +44,6 @@ class Signals:
             *(float(self.kind == kind) for kind in KINDS),
         ]
 
-    def as_dict(self) -> dict[str, float | int | bool | str]:
-        return asdict(self)
-
 
 FEATURES = ("evidence", "share", "log_support", "in_first_quote", "overlap", "nearness", "log_words", *(f"kind_{k}" for k in KINDS))
 

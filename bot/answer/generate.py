@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from index.text import keywords, split_sentences
+from index.text import holds_words, keywords, split_sentences
 
 log = logging.getLogger(__name__)
 SUPPORT = 0.6  # share of a sentence's content words that its cited passages must contain
@@ -82,10 +82,6 @@ def _complete(config: LLMConfig, system: str, user: str, *, max_tokens: int) -> 
         return None
 
 
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> str | None:
     """Return the model's short answer to `question` when it occurs in the passages (case and
     punctuation aside); None when the model cannot help or its answer is not in them."""
@@ -94,8 +90,8 @@ def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[st
     if not reply or "NOT FOUND" in reply:
         return None
     answer = re.sub(r"\s*\[\d+\]", "", reply.strip().splitlines()[0]).strip(" .\"'“”")
-    passages = f" {_plain(' '.join(t for texts in passages_by_source.values() for t in texts))} "
-    if not answer or len(answer.split()) > READER_WORDS or f" {_plain(answer)} " not in passages:
+    passages = " ".join(t for texts in passages_by_source.values() for t in texts)
+    if not answer or len(answer.split()) > READER_WORDS or not holds_words(passages, answer):
         log.debug("reader answer %r not kept", reply)
         return None
     return answer

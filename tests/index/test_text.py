@@ -27,3 +27,11 @@ def test_keywords_drop_stop_words_and_repeats() -> None:
 def test_content_hash_ignores_case_and_spacing_but_not_words() -> None:
     assert content_hash("Britain and  France") == content_hash("britain and france")
     assert content_hash("Britain and France") != content_hash("Britain or France")
+
+
+def test_holds_words_finds_a_phrase_as_whole_words_only() -> None:
+    from index.text import holds_words
+
+    assert holds_words("Britain and France are expected to lead.", "britain AND france")
+    assert not holds_words("The Irani delegation left.", "Iran")
+    assert not holds_words("Anything at all.", "—")  # no words: nothing is held
