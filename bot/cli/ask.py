@@ -13,7 +13,7 @@ from index.settings import Settings
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import answer_question
-    from bot.cli.text import render_text
+    from bot.cli.terminal import render_text
 
     question = " ".join(args.question).strip()
     if not question:

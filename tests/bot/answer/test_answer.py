@@ -1,7 +1,7 @@
 import pytest
 
 from bot.answer import answer_question
-from bot.cli.text import NOT_FOUND, render_text
+from bot.cli.terminal import NOT_FOUND, render_text
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES, SHARED
 

@@ -1,0 +1,47 @@
+"""With a language model set, the answer goes out at once and is edited when the model's short
+answer arrives (the Bot API fake and the OpenAI-compatible fake, both on loopback)."""
+
+import pytest
+
+from tests.bot.chat.conftest import READER
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def telegram_with_llm(bot_settings, model):
+    import asyncio as aio
+
+    from bot.chat.app import build_application
+    from index.knowledge import KnowledgeBase
+    from ingest.local import ingest_paths
+    from tests.bot.chat.conftest import Harness, running
+    from tests.conftest import SAMPLES
+    from tests.fakes.botapi import BotAPI
+    from tests.fakes.llm import FakeLLM
+
+    api, llm = BotAPI(), FakeLLM()
+    settings = bot_settings(api, llm_base_url=llm.url, llm_model="tiny")
+    kb = KnowledgeBase(settings, embedder=model)
+    await aio.to_thread(ingest_paths, kb, [SAMPLES], progress=False)
+    app = build_application(settings, kb, run_ingest=False)
+    try:
+        async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
+            yield Harness(api, app, kb), llm
+    finally:
+        api.close()
+        llm.close()
+
+
+async def test_the_answer_is_sent_at_once_and_edited_when_the_reader_answers(telegram_with_llm) -> None:
+    telegram, llm = telegram_with_llm
+    llm.short_reply = "Ines Okafor"
+    api = telegram.api
+    chat = api.private_chat(READER)
+    api.send(chat, READER, "Who is the mayor of Harbourton?")
+    [sent] = await telegram.wait_for(chat_id=chat["id"])
+    assert not sent.result["text"].startswith("Ines Okafor")  # the extractive answer, at once
+    [edit] = await telegram.wait_for("editMessageText", chat_id=chat["id"])
+    assert edit.params["message_id"] == sent.result["message_id"]
+    assert edit.result["text"].startswith("Ines Okafor")
+    assert {"type": "bold", "offset": 0, "length": len("Ines Okafor")} in edit.result["entities"]
