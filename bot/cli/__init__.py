@@ -2,7 +2,8 @@
 
 Heavy modules (the model, FAISS, python-telegram-bot) are imported inside the commands, so
 `lede --help` is instant. This package parses arguments and prints; the work is done by
-`bot.answer`, `bot.evaluation`, `bot.chat`, `ingest` and `index`.
+`bot.answer`, `bot.evaluation`, `bot.chat`, `ingest` and `index`, none of which may import it
+(only the `lede` entry point and `python -m bot` do).
 """
 
 from __future__ import annotations
