@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import (
@@ -29,6 +30,8 @@ from index.knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1".
+BUTTON = re.compile(r"(?P<kind>src|ans|fb):(?P<id>\d{1,18})(?::(?P<vote>-?1))?")
 
 
 @dataclass(frozen=True)
@@ -177,18 +180,18 @@ async def on_button(update: Update, context: LedeContext) -> None:
     if query is None:
         return
     language = user_language(update)
-    kind, _, rest = (query.data or "").partition(":")
+    # Button data comes from the client and may be forged: read it strictly, and act only on an
+    # answer that belongs where the button is (answer ids are sequential, so guessable).
+    button = BUTTON.fullmatch(query.data or "")
+    record = await asyncio.to_thread(state.get_answer, lede.kb, int(button["id"])) if button else None
+    chat_id = query.message.chat.id if query.message is not None else None
+    if button is None or record is None or record.chat_id != chat_id or (button["kind"] == "fb") != bool(button["vote"]):
+        await query.answer()
+        return
+    kind = button["kind"]
     if kind == "fb":
-        answer_id, _, value = rest.partition(":")
-        await asyncio.to_thread(state.vote, lede.kb, int(answer_id), 1 if value == "1" else -1)
+        await asyncio.to_thread(state.vote, lede.kb, record.id, int(button["vote"]))
         await query.answer(t("thanks", language))
-        return
-    if kind not in ("src", "ans") or not rest.isdigit():
-        await query.answer()
-        return
-    record = await asyncio.to_thread(state.get_answer, lede.kb, int(rest))
-    if record is None:
-        await query.answer()
         return
     showing_sources = kind == "src"
     try:

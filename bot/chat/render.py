@@ -102,4 +102,5 @@ def source_list_html(sources: list[SourceInfo]) -> str:
         if s.last_error:
             block += f"\n⚠️ {escape(s.last_error[:200])}"
         blocks.append(block)
-    return "\n\n".join(blocks)[:4000]
+    # Whole sources are dropped from the end until the list fits: a cut could split an entity.
+    return _fit(["\n".join([block, ""]) for block in blocks], []).rstrip("\n")

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 
 from bot.answer.stories import Item
@@ -20,3 +21,15 @@ def test_an_alert_links_each_article_with_its_outlet() -> None:
     html = alert_html("New on “tram”:", [item])
     assert html.splitlines() == ["New on “tram”:",
                                  '• <a href="https://n.example/tram">Tram &lt;approved&gt;</a> — Harbour Post']
+
+
+def test_a_long_source_list_is_cut_between_sources_never_inside_an_entity() -> None:
+    from bot.chat.render import LIMIT
+
+    sources = [SourceInfo(id=i, kind="feed", url=f"https://n.example/{i}", title="Q&A " * 20, enabled=True,
+                          interval_seconds=3600, articles=1, last_success_at=None, last_error=None, failures=0,
+                          next_due_at=None) for i in range(40)]
+    html = source_list_html(sources)
+    assert len(html) <= LIMIT
+    assert all(re.fullmatch(r"#\d+ <b>(Q&amp;A )+</b> — feed, new, 1 articles\nhttps://n\.example/\d+", block)
+               for block in html.split("\n\n"))

@@ -264,3 +264,22 @@ async def test_followed_topic_pushes_new_matching_articles_once(telegram) -> Non
     api.send(chat, READER, "/unfollow")
     calls = await telegram.wait_for(chat_id=chat["id"], count=3)
     assert calls[-1].result["text"] == "Відписано від тем: 1."
+
+
+async def test_forged_or_malformed_button_data_shows_and_changes_nothing(telegram) -> None:
+    api = telegram.api
+    admin_chat, reader_chat = api.private_chat(ADMIN), api.private_chat(READER)
+    api.send(admin_chat, ADMIN, "Who won the national chess championship?")
+    [admin_answer] = await telegram.wait_for(chat_id=admin_chat["id"])
+    api.send(reader_chat, READER, "Who leads the coalition?")
+    [reader_answer] = await telegram.wait_for(chat_id=reader_chat["id"])
+    with telegram.kb.sessions() as session:
+        admin_id = session.scalars(select(AnswerRecord.id).where(AnswerRecord.chat_id == admin_chat["id"])).one()
+    under = api.messages[(reader_chat["id"], reader_answer.result["message_id"])]
+    for data in (f"src:{admin_id}", f"fb:{admin_id}:1", "fb:x", "src:", "fb:1:7"):
+        api.press(under, data, READER)
+    await telegram.wait_for("answerCallbackQuery", count=5)
+    assert not api.sent("editMessageText", chat_id=reader_chat["id"])  # the admin's answer stays private
+    with telegram.kb.sessions() as session:
+        assert session.get(AnswerRecord, admin_id).vote is None
+    assert admin_answer.result["text"].split("\n")[0] not in under["text"]
