@@ -149,6 +149,9 @@ async def on_digest(update: Update, context: LedeContext) -> None:
 
 async def on_follow(update: Update, context: LedeContext) -> None:
     language = user_language(update)
+    if chat_of(update).type != ChatType.PRIVATE and not await _may_configure(update, context, chat_of(update).id):
+        await message_of(update).reply_text(t("chat_admins_alerts", language))
+        return
     words = " ".join(context.args or []).strip().lower()
     if not words:
         await message_of(update).reply_text(t("follow_usage", language))
@@ -158,6 +161,9 @@ async def on_follow(update: Update, context: LedeContext) -> None:
 
 
 async def on_unfollow(update: Update, context: LedeContext) -> None:
+    if chat_of(update).type != ChatType.PRIVATE and not await _may_configure(update, context, chat_of(update).id):
+        await message_of(update).reply_text(t("chat_admins_alerts", user_language(update)))
+        return
     count = await asyncio.to_thread(state.unfollow, context.lede.kb, chat_of(update).id)
     await message_of(update).reply_text(t("unfollowed", user_language(update), count=count))
 

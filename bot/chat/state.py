@@ -12,10 +12,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from bot.answer.question import stem
 from bot.answer.stories import Item
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage
+from index.text import words
 
 
 def touch_chat(kb: KnowledgeBase, chat_id: int, kind: str, title: str | None, language: str | None) -> None:
@@ -123,9 +125,10 @@ def last_article_id(kb: KnowledgeBase) -> int:
 
 
 def _about(topic: str, title: str, passages: list[Passage]) -> bool:
-    words = topic.lower().split()
-    text = (title + " " + " ".join(p.text for p in passages)).lower()
-    return any(word in text for word in words)
+    """Return True when the article holds one of the topic's words as a whole word (plural and
+    verb -s aside): "/follow ai" is not "said" or "Ukraine"."""
+    wanted = {stem(w) for w in words(topic)}
+    return any(stem(w) in wanted for w in words(title + " " + " ".join(p.text for p in passages)))
 
 
 def claim_cursor(kb: KnowledgeBase, model, row_id: int, old: int, new: int) -> bool:
