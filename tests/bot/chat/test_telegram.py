@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.chat.digests import post_digest
-from index.models import AnswerRecord, Chat, Digest, Follow, Source
+from index.models import AnswerRecord, Chat, Digest, Source
 from ingest.document import Document
 from ingest.store import store_documents
 from tests.bot.chat.conftest import ADMIN, READER
@@ -283,19 +283,3 @@ async def test_forged_or_malformed_button_data_shows_and_changes_nothing(telegra
     with telegram.kb.sessions() as session:
         assert session.get(AnswerRecord, admin_id).vote is None
     assert admin_answer.result["text"].split("\n")[0] not in under["text"]
-
-
-async def test_in_a_group_only_its_admins_change_its_alerts(telegram) -> None:
-    api = telegram.api
-    owner = User(4004, "Olga", "olga", "en")
-    group = api.group(-100777, "Harbour news", admins=[owner])
-    api.send(group, READER, "/follow ferry")
-    [refused] = await telegram.wait_for(chat_id=group["id"])
-    assert refused.result["text"] == "Вибачте, сповіщення цього чату змінюють лише його адміністратори."
-    api.send(group, owner, "/follow ferry")
-    api.send(group, READER, "/unfollow")  # a member cannot delete the group's follows either
-    calls = await telegram.wait_for(chat_id=group["id"], count=3)
-    texts = sorted(call.result["text"] for call in calls)  # replies to separate updates, any order
-    assert texts[0].startswith("Following “ferry”") and texts[1:] == [refused.result["text"]] * 2
-    with telegram.kb.sessions() as session:
-        assert len(session.scalars(select(Follow).where(Follow.chat_id == group["id"])).all()) == 1

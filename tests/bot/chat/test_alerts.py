@@ -1,0 +1,26 @@
+"""Who may change a chat's alerts, through the real bot and the Bot API fake."""
+
+import pytest
+from sqlalchemy import select
+
+from index.models import Follow
+from tests.bot.chat.conftest import READER
+from tests.fakes.botapi import User
+
+pytestmark = pytest.mark.slow
+
+
+async def test_in_a_group_only_its_admins_change_its_alerts(telegram) -> None:
+    api = telegram.api
+    owner = User(4004, "Olga", "olga", "en")
+    group = api.group(-100777, "Harbour news", admins=[owner])
+    api.send(group, READER, "/follow ferry")
+    [refused] = await telegram.wait_for(chat_id=group["id"])
+    assert refused.result["text"] == "Вибачте, сповіщення цього чату змінюють лише його адміністратори."
+    api.send(group, owner, "/follow ferry")
+    api.send(group, READER, "/unfollow")  # a member cannot delete the group's follows either
+    calls = await telegram.wait_for(chat_id=group["id"], count=3)
+    texts = sorted(call.result["text"] for call in calls)  # replies to separate updates, any order
+    assert texts[0].startswith("Following “ferry”") and texts[1:] == [refused.result["text"]] * 2
+    with telegram.kb.sessions() as session:
+        assert len(session.scalars(select(Follow).where(Follow.chat_id == group["id"])).all()) == 1
