@@ -91,8 +91,9 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         commands = [BotCommand(name, t(f"cmd_{name}", language)) for name in PUBLIC_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language)
     await app.bot.set_my_commands([BotCommand(n, t(f"cmd_{n}", "en")) for n in PUBLIC_COMMANDS])
-    # Load the model and the index now, so the first question is answered at full speed.
-    await asyncio.to_thread(lede.kb.open)
+    # Load the index and the model in the background: the bot polls at once, and a question that
+    # arrives before they are ready waits for them (kb.open and the model load hold locks).
+    app.create_task(asyncio.to_thread(_warm_up, lede.kb), name="warm-up")
     await digests.schedule_all(app)
     # Other processes (ingest workers, replicas) store passages too: take them in regularly.
     app.jobs.run_repeating(_refresh_job, interval=lede.settings.ingest_every, first=lede.settings.ingest_every,
@@ -100,6 +101,13 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if lede.run_ingest:
         app.jobs.run_repeating(_ingest_job, interval=lede.settings.ingest_every, first=1, name="ingest")
     log.info("bot @%s ready", app.bot.username)
+
+
+def _warm_up(kb: KnowledgeBase) -> None:
+    """Open the knowledge base and load the model, so the first question is answered at full speed."""
+    kb.open()
+    kb.embedder.embed_query("warm up")
+    log.info("index and model loaded")
 
 
 async def _on_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
