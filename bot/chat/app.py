@@ -93,7 +93,7 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await app.bot.set_my_commands([BotCommand(n, t(f"cmd_{n}", "en")) for n in PUBLIC_COMMANDS])
     # Load the index and the model in the background: the bot polls at once, and a question that
     # arrives before they are ready waits for them (kb.open and the model load hold locks).
-    app.create_task(asyncio.to_thread(_warm_up, lede.kb), name="warm-up")
+    lede.warming = asyncio.get_running_loop().create_task(asyncio.to_thread(_warm_up, lede.kb), name="warm-up")
     await digests.schedule_all(app)
     # Other processes (ingest workers, replicas) store passages too: take them in regularly.
     app.jobs.run_repeating(_refresh_job, interval=lede.settings.ingest_every, first=lede.settings.ingest_every,
@@ -105,8 +105,12 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 def _warm_up(kb: KnowledgeBase) -> None:
     """Open the knowledge base and load the model, so the first question is answered at full speed."""
-    kb.open()
-    kb.embedder.embed_query("warm up")
+    try:
+        kb.open()
+        kb.embedder.embed_query("warm up")
+    except Exception:  # each question opens it again and reports the error to its asker
+        log.exception("loading the index or the model failed")
+        return
     log.info("index and model loaded")
 
 

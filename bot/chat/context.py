@@ -4,6 +4,7 @@ The helpers return the parts of an update a handler's filters guarantee."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Lede:
     asked: dict[int, deque[float]] = field(default_factory=dict)
     seen_updates: OrderedDict[int, None] = field(default_factory=OrderedDict)
     _runner: Runner | None = None  # created with the event loop, at start-up
+    warming: asyncio.Task[None] | None = None  # loading the index and the model, at start-up
 
     @property
     def runner(self) -> Runner:
@@ -40,7 +42,9 @@ class Lede:
         self._runner = runner
 
     async def close(self) -> None:
-        """Close the runner's HTTP client, if the bot started."""
+        """Let the start-up loading finish and close the runner's HTTP client, if the bot started."""
+        if self.warming is not None:
+            await self.warming
         if self._runner is not None:
             await self._runner.fetcher.aclose()
 
