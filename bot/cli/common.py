@@ -24,5 +24,19 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
 
 
 def print_result(result: dict[str, Any], as_json: bool) -> None:
-    """Print a benchmark's or evaluation's figures as one JSON object or aligned lines."""
-    print(json.dumps(result) if as_json else "\n".join(f"{k:>26}: {v}" for k, v in result.items()))
+    """Print a benchmark's or evaluation's figures as one JSON object or aligned lines (a nested
+    group, such as one half of the questions, under its name, indented)."""
+    if as_json:
+        print(json.dumps(result))
+        return
+    print("\n".join(_lines(result, 0)))
+
+
+def _lines(result: dict[str, Any], depth: int) -> list[str]:
+    lines = []
+    for key, value in result.items():
+        if isinstance(value, dict):
+            lines += [f"{'':>{4 * depth}}{key}:", *_lines(value, depth + 1)]
+        else:
+            lines.append(f"{key:>{26 + 4 * depth}}: {value}")
+    return lines
