@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from collections.abc import Sequence
+from html import escape, unescape
 
 from bot.answer import Answer, Source
 from bot.answer.stories import Item, Story
@@ -29,14 +31,23 @@ def source_line(source: Source, *, numbered: bool = True) -> str:
     return f"{number}{link_html(source.url, source.title)}{suffix}" + (f" · also {others}" if others else "")
 
 
-def _fit(parts: list[str], tail: list[str]) -> str:
-    """Join `parts` then `tail`, dropping parts from the end until the whole fits."""
-    while parts:
-        text = "\n".join(parts + tail)
-        if len(text) <= LIMIT:
+def shown_length(html: str) -> int:
+    """Return the length Telegram limits: the text a reader sees (tags gone, entities read), in
+    UTF-16 units (an emoji counts two)."""
+    return len(unescape(re.sub(r"<[^>]+>", "", html)).encode("utf-16-le")) // 2
+
+
+def fit_message(parts: list[str], tail: Sequence[str] = ()) -> str:
+    """Join `parts` then `tail` line by line, dropping whole lines of the tail from its end (the
+    least relevant sources), then parts from the end, until the message fits: a line is never
+    cut, so no tag or entity is split."""
+    parts, rest = list(parts), list(tail)
+    while parts or rest:
+        text = "\n".join(parts + rest)
+        if shown_length(text) <= LIMIT:
             return text
-        parts = parts[:-1]
-    return "\n".join(tail)[:LIMIT]
+        (rest if rest else parts).pop()
+    return ""
 
 
 def answer_html(answer: Answer, language: str | None) -> str:
@@ -46,7 +57,7 @@ def answer_html(answer: Answer, language: str | None) -> str:
         if answer.sources:
             lines += ["", escape(t("closest", language))]
             lines += [f"• {source_line(s, numbered=False)}" for s in answer.sources]
-        return _fit(lines, [])
+        return fit_message(lines, [])
     url_of = {s.number: s.url for s in answer.sources}
     parts = [f"<b>{escape(answer.direct)}</b>", ""] if answer.direct else []
     if answer.written:
@@ -55,7 +66,7 @@ def answer_html(answer: Answer, language: str | None) -> str:
         text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
         parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
     tail = [""] + [source_line(s) for s in answer.sources]
-    return _fit(parts, tail)
+    return fit_message(parts, tail)
 
 
 def sources_html(answer: Answer, passages: dict[int, str], language: str | None) -> str:
@@ -67,7 +78,7 @@ def sources_html(answer: Answer, passages: dict[int, str], language: str | None)
         blocks.append(f"{source_line(by_number[quote.source])}\n<blockquote>{escape(passage[:1200])}</blockquote>")
     if not blocks:
         blocks = [source_line(s) for s in answer.sources] or [escape(t("not_found", language))]
-    return _fit(list(dict.fromkeys(blocks)), [])
+    return fit_message(list(dict.fromkeys(blocks)), [])
 
 
 def digest_html(stories: list[Story], title: str) -> str:
@@ -78,18 +89,15 @@ def digest_html(stories: list[Story], title: str) -> str:
         links = " · ".join(
             link_html(item.url, item.outlet or "link") for item in story.items
         )
-        line = f"• {escape(head.title)} — {links}"
-        if len("\n".join([*lines, line])) > LIMIT:
-            break
-        lines.append(line)
-    return "\n".join(lines)
+        lines.append(f"• {escape(head.title)} — {links}")
+    return fit_message(lines)
 
 
 def alert_html(heading: str, items: list[Item]) -> str:
     """Return a topic alert: the heading, then each new article linked, with its outlet."""
     lines = [escape(heading)]
     lines += [f"• {link_html(i.url, i.title)}" + (f" — {escape(i.outlet)}" if i.outlet else "") for i in items]
-    return _fit(lines, [])
+    return fit_message(lines, [])
 
 
 def source_list_html(sources: list[SourceInfo]) -> str:
@@ -103,4 +111,4 @@ def source_list_html(sources: list[SourceInfo]) -> str:
             block += f"\n⚠️ {escape(s.last_error[:200])}"
         blocks.append(block)
     # Whole sources are dropped from the end until the list fits: a cut could split an entity.
-    return _fit(["\n".join([block, ""]) for block in blocks], []).rstrip("\n")
+    return fit_message(["\n".join([block, ""]) for block in blocks], []).rstrip("\n")

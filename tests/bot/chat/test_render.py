@@ -24,12 +24,25 @@ def test_an_alert_links_each_article_with_its_outlet() -> None:
 
 
 def test_a_long_source_list_is_cut_between_sources_never_inside_an_entity() -> None:
-    from bot.chat.render import LIMIT
+    from bot.chat.render import LIMIT, shown_length
 
     sources = [SourceInfo(id=i, kind="feed", url=f"https://n.example/{i}", title="Q&A " * 20, enabled=True,
                           interval_seconds=3600, articles=1, last_success_at=None, last_error=None, failures=0,
                           next_due_at=None) for i in range(40)]
     html = source_list_html(sources)
-    assert len(html) <= LIMIT
+    assert shown_length(html) <= LIMIT
     assert all(re.fullmatch(r"#\d+ <b>(Q&amp;A )+</b> — feed, new, 1 articles\nhttps://n\.example/\d+", block)
                for block in html.split("\n\n"))
+
+
+def test_an_answer_counts_emoji_as_telegram_does_and_keeps_its_tags_whole() -> None:
+    from bot.answer import Answer, Quote, Source
+    from bot.chat.render import LIMIT, answer_html, shown_length
+
+    sources = [Source(number=n, title="Storm 🌊🌊 " * 30, outlet="Wire", date=None, url=f"https://n.example/{n}")
+               for n in range(1, 41)]
+    answer = Answer("Where did the storm hit?", found=True, direct="Keld",
+                    quotes=[Quote("The storm hit Keld on Monday. 🌊" * 5, 1, 1)], sources=sources)
+    html = answer_html(answer, "en")
+    assert shown_length(html) <= LIMIT and html.startswith("<b>Keld</b>")  # the answer kept, sources cut
+    assert html.count("<a ") == html.count("</a>") and html.endswith("</a> — Wire")
