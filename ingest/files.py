@@ -123,11 +123,17 @@ def _read_corpus(path: Path, text: str, *, lines: bool, errors: list[str] | None
         records = enumerate(data if isinstance(data, list) else [data], 1)
     for number, record in records:
         try:
-            yield _corpus_document(path, number, _json(path, number, record) if lines else record)
+            try:
+                document = _corpus_document(path, number, _json(path, number, record) if lines else record)
+            except (TypeError, AttributeError, ValueError, OverflowError, RecursionError) as exc:
+                # A field of the wrong type ("title": 5, "text": ["a"]) fails this record alone.
+                raise InputError(f"{path}:{number}: a malformed record ({type(exc).__name__}: {exc}).") from exc
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(str(exc))
+            continue
+        yield document
 
 
 def _json(path: Path, number: int, text: str):
@@ -148,6 +154,8 @@ def _corpus_document(path: Path, number: int, record: dict) -> Document:
     if not isinstance(record, dict) or not str(record.get("text") or "").strip():
         raise InputError(f"{path}:{number}: a record needs at least 'text' (and ideally 'title').")
     url = record.get("url") or f"{path.resolve().as_uri()}#{record.get('doc_id', number)}"
+    if not isinstance(url, str):
+        raise InputError(f"{path}:{number}: 'url' must be a string.")
     authors = record.get("authors") or []
     outlet = record.get("source") or record.get("outlet")
     if outlet:

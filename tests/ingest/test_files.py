@@ -95,3 +95,18 @@ def test_an_untitled_record_takes_its_first_line_as_title(tmp_path: Path) -> Non
     path.write_text(json.dumps({"title": None, "url": "https://x.test/a", "text": "New York CNN —\n\nBody."}))
     [doc] = read_file(path)
     assert doc.title == "New York CNN —"
+
+
+def test_a_record_with_fields_of_the_wrong_type_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    good = {"url": "https://n.example/ok", "title": "Fine", "text": "Readable text of a good record."}
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"url": "https://n.example/a", "title": 5, "text": "A title that is a number."},
+        {"url": ["https://n.example/b"], "title": "A list for a URL", "text": "Text."},
+        {"url": "https://n.example/c", "title": "Dated", "text": "Text.", "publish_date": 20260302},
+        good,
+    ]))
+    errors: list[str] = []
+    docs = list(read_file(path, errors=errors))
+    assert [d.url for d in docs] == ["https://n.example/ok"]
+    assert [e.split(":")[0:2] for e in errors] == [[str(path), "1"], [str(path), "2"], [str(path), "3"]]
