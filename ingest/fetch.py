@@ -190,6 +190,10 @@ def check_url(url: str) -> str:
         raise SourceRefused(f"refused {url!r}: only http:// and https:// URLs are fetched, not {shown}.")
     if not parts.hostname:
         raise SourceRefused(f"refused {url!r}: it has no host name.")
+    try:
+        httpx.URL(url.strip())  # what the client will parse: "0177.0.0.1", a tab in the host
+    except httpx.InvalidURL as exc:
+        raise SourceRefused(f"refused {url!r}: {exc}.") from exc
     return url.strip()
 
 

@@ -140,3 +140,10 @@ async def test_stacked_encodings_are_refused_before_they_are_decoded(web) -> Non
     async with Fetcher(OPEN) as fetcher:
         with pytest.raises(FetchError, match=r"stacked content encodings \(gzip, gzip\)"):
             await fetcher.get(url)
+
+
+@pytest.mark.parametrize("url", ["http://0177.0.0.1/", "http://127.000.000.001/feed", "http://exa\tmple.com/"])
+async def test_malformed_hosts_are_refused_with_one_line(url) -> None:
+    async with Fetcher(OPEN) as fetcher:
+        with pytest.raises(SourceRefused, match="refused"):
+            await fetcher.get(url)
