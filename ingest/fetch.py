@@ -193,7 +193,7 @@ def check_url(url: str) -> str:
     try:
         httpx.URL(url.strip())  # what the client will parse: "0177.0.0.1", a tab in the host
     except httpx.InvalidURL as exc:
-        raise SourceRefused(f"refused {url!r}: {exc}.") from exc
+        raise SourceRefused(f"refused {url!r}: {str(exc).rstrip('.')}.") from exc
     return url.strip()
 
 
