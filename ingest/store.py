@@ -100,18 +100,23 @@ def store_documents(
     return report
 
 
-def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport) -> list[_Plan]:
+def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, source_id: int | None) -> list[_Plan]:
     plans: list[_Plan] = []
     seen: set[str] = set()
     with kb.sessions() as session:
         for document in documents:
             digest = content_hash(document.title + "\n" + document.text)
             existing = session.scalar(select(Article).where(Article.url == document.url))
+            if existing is None and document.guid and source_id is not None:
+                # The same item of the same feed at a new URL (an edited slug): an update, not a
+                # second article.
+                existing = session.scalar(select(Article).where(
+                    Article.source_id == source_id, Article.guid == document.guid).limit(1))
             duplicate = digest in seen or (
                 existing is None
                 and session.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
             )
-            if duplicate or (existing is not None and existing.content_hash == digest):
+            if duplicate or (existing is not None and existing.content_hash == digest and existing.url == document.url):
                 report.unchanged += 1
                 continue
             seen.add(digest)
@@ -157,7 +162,7 @@ def _store_chunk(
 def _write_chunk(
     kb: KnowledgeBase, documents: list[Document], source_id: int | None, report: IngestReport
 ) -> None:
-    plans = _plan(kb, documents, report)
+    plans = _plan(kb, documents, report, source_id)
     if not plans:
         return
     # Embed outside the transaction: the model is slow and a write lock would block readers.
@@ -174,6 +179,7 @@ def _write_chunk(
         for plan in plans:
             doc = plan.document
             article = session.get_one(Article, plan.existing_id) if plan.existing_id else Article(url=doc.url)
+            article.url = doc.url
             article.source_id = source_id if source_id is not None else article.source_id
             article.guid = doc.guid
             article.title = doc.title

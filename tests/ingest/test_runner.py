@@ -255,3 +255,17 @@ async def test_one_malformed_item_or_feed_fails_alone_and_the_failure_is_recorde
     with kb.sessions() as session:
         source = session.scalars(select(Source).where(Source.url == broken)).one()
         assert source.failures == 1 and source.last_error and source.lease_until is None
+
+
+async def test_an_item_moved_to_a_new_url_updates_its_article(kb, web) -> None:
+    def feed(link: str) -> str:
+        return _rss(_item(link, "Ferry strike ends").replace("<item>", "<item><guid isPermaLink='false'>wire-42</guid>"))
+
+    url = web.route("/moving.xml", feed("https://n.example/ferry-strike"), content_type="application/rss+xml")
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=url, created_at=datetime.now(UTC)))
+    await _run(kb)
+    web.route("/moving.xml", feed("https://n.example/ferry-strike-ends"), content_type="application/rss+xml")
+    [result] = await _run(kb)
+    assert result.error is None
+    assert list(_articles(kb)) == ["https://n.example/ferry-strike-ends"]  # one article, at its new URL
