@@ -20,6 +20,8 @@ def canonical_url(url: str) -> str:
     if scheme not in ("http", "https"):
         return url.strip()
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets, or its port cannot be told apart
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     if parts.username:

@@ -132,6 +132,8 @@ def test_feed_or_page_is_told_apart() -> None:
         ("http://example.com", "http://example.com/"),
         ("https://example.com/a?fbclid=1&gclid=2", "https://example.com/a"),
         ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("http://[::1]:8080/feed", "http://[::1]:8080/feed"),  # an IPv6 host keeps its brackets
+        ("http://[2001:DB8::1]/a", "http://[2001:db8::1]/a"),
     ],
 )
 def test_canonical_url_drops_tracking_and_normalises(url, canonical) -> None:
