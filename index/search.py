@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -44,6 +44,8 @@ class Hit:
     fetched_at: datetime
     score: float  # fused score: higher is better
     similarity: float  # cosine between the question and the passage
+    # The article's centroid (its passages' mean vector, normalised): which story it tells.
+    article_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def search(
@@ -84,8 +86,13 @@ def search(
         hits = [hit for hit in hits if hit.published_at is not None and hit.published_at < until]
     if as_of is not None:
         hits = [_with_recency(hit, as_of) for hit in hits]
+    # One read of the candidate articles' passage vectors serves the roundup lowering here and
+    # the grouping of citations by story later.
+    centroids = _centroids(kb, {hit.article_id for hit in hits})
+    hits = [replace(hit, article_vector=centroids[hit.article_id][0]) if hit.article_id in centroids else hit
+            for hit in hits]
     if kb.embedder.roundup_focus is not None:
-        hits = _roundups_lowered(kb, hits, kb.embedder.roundup_focus)
+        hits = _roundups_lowered(hits, {a: focus for a, (_, focus) in centroids.items()}, kb.embedder.roundup_focus)
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)[:k]
 
@@ -97,8 +104,7 @@ def _with_recency(hit: Hit, as_of: datetime) -> Hit:
     return replace(hit, score=hit.score * max(STALE_FLOOR, decay))
 
 
-def _roundups_lowered(kb: KnowledgeBase, hits: list[Hit], roundup_focus: float) -> list[Hit]:
-    focus = _focus(kb, {hit.article_id for hit in hits})
+def _roundups_lowered(hits: list[Hit], focus: dict[int, float], roundup_focus: float) -> list[Hit]:
     lowered = []
     for hit in hits:
         weight = (focus.get(hit.article_id, 1.0) - roundup_focus) / FOCUS_SPAN
@@ -106,9 +112,9 @@ def _roundups_lowered(kb: KnowledgeBase, hits: list[Hit], roundup_focus: float) 
     return lowered
 
 
-def _focus(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, float]:
-    """Return each article's focus: the mean cosine of its passages with their centroid (1 for
-    one passage; low when the passages tell different stories)."""
+def _centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
+    """Return each article's centroid, normalised, and its focus: the mean cosine of its passages
+    with the centroid (1 for one passage; low when the passages tell different stories)."""
     vectors: dict[int, list[np.ndarray]] = {}
     with kb.sessions() as session:
         rows = session.execute(
@@ -117,12 +123,13 @@ def _focus(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, float]:
         for article_id, embedding in rows:
             if embedding:
                 vectors.setdefault(article_id, []).append(np.frombuffer(embedding, dtype=np.float32))
-    focus = {}
+    centroids = {}
     for article_id, passage_vectors in vectors.items():
         matrix = np.stack(passage_vectors)
         centre = matrix.mean(axis=0)
-        focus[article_id] = float((matrix @ centre).mean() / max(np.linalg.norm(centre), 1e-9))
-    return focus
+        unit = centre / max(float(np.linalg.norm(centre)), 1e-9)
+        centroids[article_id] = (unit, float((matrix @ unit).mean()))
+    return centroids
 
 
 def _passages_between(

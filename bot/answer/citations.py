@@ -4,15 +4,9 @@ day's report) listed under it, so a reader sees "[1] ... — CNN, USA Today"."""
 
 from __future__ import annotations
 
-import numpy as np
-from sqlalchemy import select
-
 from bot.answer.result import Link, Source
 from bot.answer.stories import Item, same_story
-from index.knowledge import KnowledgeBase
-from index.models import Passage
 from index.search import Hit
-from index.vectors import stored_vector
 
 
 def articles(hits: list[Hit]) -> list[Source]:
@@ -38,13 +32,12 @@ def first_hits(hits: list[Hit]) -> list[Hit]:
     return list(best.values())
 
 
-def stories(kb: KnowledgeBase, hits: list[Hit], cited: set[int]) -> list[Source]:
+def stories(hits: list[Hit], cited: set[int]) -> list[Source]:
     """Number the stories of the `cited` articles by their best hit. Cited articles on one story
     share its number, and the other retrieved articles on a cited story are listed with it."""
     firsts = first_hits(hits)
-    vectors = article_vectors(kb, [hit.article_id for hit in firsts])
     item = {hit.article_id: Item(hit.article_id, hit.title, hit.url, hit.outlet, hit.published_at,
-                                 vectors.get(hit.article_id)) for hit in firsts}
+                                 hit.article_vector) for hit in firsts}
     stories: list[list[Hit]] = []
     for hit in [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]:
         story = next((s for s in stories if same_story(item[s[0].article_id], item[hit.article_id])), None)
@@ -57,15 +50,3 @@ def stories(kb: KnowledgeBase, hits: list[Hit], cited: set[int]) -> list[Source]
                url=lead.url, also=tuple(Link(h.title, h.outlet, h.url) for h in rest))
         for n, (lead, *rest) in enumerate(stories, 1)
     ]
-
-
-def article_vectors(kb: KnowledgeBase, article_ids: list[int]) -> dict[int, np.ndarray]:
-    """Return each article's mean passage vector, normalised."""
-    sums: dict[int, np.ndarray] = {}
-    with kb.sessions() as session:
-        rows = session.execute(select(Passage.article_id, Passage.embedding).where(Passage.article_id.in_(article_ids)))
-        for article_id, blob in rows:
-            if blob is not None:
-                vector = stored_vector(blob)
-                sums[article_id] = sums[article_id] + vector if article_id in sums else vector.copy()
-    return {article_id: total / max(float(np.linalg.norm(total)), 1e-12) for article_id, total in sums.items()}

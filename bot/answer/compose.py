@@ -130,7 +130,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
             break
     # Sources are numbered by their story's best passage, so [1] is the best match.
     cited_articles = {hit.article_id for hit, _, _ in chosen}
-    sources = stories(kb, hits, cited_articles)
+    sources = stories(hits, cited_articles)
     number_of = {url: s.number for s in sources for url in s.urls}
     quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
     titles = [hit.title for hit in first_hits(hits) if hit.article_id in cited_articles]
