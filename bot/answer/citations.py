@@ -4,6 +4,8 @@ day's report) listed under it, so a reader sees "[1] ... — CNN, USA Today"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answer.result import Link, Source
 from bot.answer.stories import Item, same_story
 from index.search import Hit
@@ -11,17 +13,7 @@ from index.search import Hit
 
 def articles(hits: list[Hit]) -> list[Source]:
     """Number distinct articles in order of first appearance."""
-    sources: dict[int, Source] = {}
-    for hit in hits:
-        if hit.article_id not in sources:
-            sources[hit.article_id] = Source(
-                number=len(sources) + 1,
-                title=hit.title,
-                outlet=hit.outlet,
-                date=hit.published_at or hit.fetched_at,
-                url=hit.url,
-            )
-    return list(sources.values())
+    return [_source(number, hit) for number, hit in enumerate(first_hits(hits), 1)]
 
 
 def first_hits(hits: list[Hit]) -> list[Hit]:
@@ -45,8 +37,9 @@ def stories(hits: list[Hit], cited: set[int]) -> list[Source]:
             story.append(hit)
         elif hit.article_id in cited:
             stories.append([hit])
-    return [
-        Source(number=n, title=lead.title, outlet=lead.outlet, date=lead.published_at or lead.fetched_at,
-               url=lead.url, also=tuple(Link(h.title, h.outlet, h.url) for h in rest))
-        for n, (lead, *rest) in enumerate(stories, 1)
-    ]
+    return [_source(number, lead, rest) for number, (lead, *rest) in enumerate(stories, 1)]
+
+
+def _source(number: int, lead: Hit, others: Sequence[Hit] = ()) -> Source:
+    return Source(number=number, title=lead.title, outlet=lead.outlet, date=lead.published_at or lead.fetched_at,
+                  url=lead.url, also=tuple(Link(h.title, h.outlet, h.url) for h in others))
