@@ -60,12 +60,12 @@ def check_sentences(text: str, passages_by_source: dict[int, list[str]]) -> list
     return kept
 
 
-def _sources_text(passages_by_source: dict[int, list[str]]) -> str:
-    return "\n\n".join(f"[{number}] " + "\n".join(texts) for number, texts in sorted(passages_by_source.items()))
-
-
-def _complete(config: LLMConfig, system: str, user: str, *, max_tokens: int) -> str | None:
-    """Return the model's reply (at most `max_tokens`), or None when the server fails."""
+def _ask(config: LLMConfig, system: str, question: str, passages_by_source: dict[int, list[str]], *,
+         max_tokens: int) -> str | None:
+    """Return the model's reply (at most `max_tokens`) to `question` over the numbered passages;
+    None when the server fails or the model says the passages do not hold the answer."""
+    sources = "\n\n".join(f"[{n}] " + "\n".join(texts) for n, texts in sorted(passages_by_source.items()))
+    user = f"Sources:\n{sources}\n\nQuestion: {question}"
     headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
     try:
         response = httpx.post(
@@ -76,18 +76,18 @@ def _complete(config: LLMConfig, system: str, user: str, *, max_tokens: int) -> 
             timeout=config.timeout,
         )
         response.raise_for_status()
-        return str(response.json()["choices"][0]["message"]["content"] or "")
+        reply = str(response.json()["choices"][0]["message"]["content"] or "")
     except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
         log.warning("the LLM server failed (%s); giving the extractive answer", exc)
         return None
+    return None if "NOT FOUND" in reply else reply
 
 
 def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> str | None:
     """Return the model's short answer to `question` when it occurs in the passages (case and
     punctuation aside); None when the model cannot help or its answer is not in them."""
-    reply = _complete(config, READER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}",
-                      max_tokens=READER_TOKENS)
-    if not reply or "NOT FOUND" in reply:
+    reply = _ask(config, READER_PROMPT, question, passages_by_source, max_tokens=READER_TOKENS)
+    if not reply:
         return None
     answer = re.sub(r"\s*\[\d+\]", "", reply.strip().splitlines()[0]).strip(" .\"'“”")
     passages = " ".join(t for texts in passages_by_source.values() for t in texts)
@@ -99,9 +99,8 @@ def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[st
 
 def generate(config: LLMConfig, question: str, passages_by_source: dict[int, list[str]]) -> list[str]:
     """Return checked, cited sentences answering `question`; [] when the model cannot help."""
-    text = _complete(config, WRITER_PROMPT, f"Sources:\n{_sources_text(passages_by_source)}\n\nQuestion: {question}",
-                     max_tokens=WRITER_TOKENS)
-    if not text or "NOT FOUND" in text:
+    text = _ask(config, WRITER_PROMPT, question, passages_by_source, max_tokens=WRITER_TOKENS)
+    if not text:
         return []
     kept = check_sentences(text, passages_by_source)
     log.debug("LLM wrote %r; kept %d sentences", text, len(kept))
