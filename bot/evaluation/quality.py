@@ -84,12 +84,11 @@ def _cited_text(kb: KnowledgeBase, answer: Answer) -> str:
 
 def _outcome(question: Question, answer: Answer, cited: str, story: set[str]) -> Outcome:
     ranked = list(dict.fromkeys(answer.ranked_urls))
-    golds = [g for g in (normalise(a) for a in question.answers) if g]
     shown = answer.found and answer.direct is not None
     return Outcome(
         gold_rank=next((i + 1 for i, url in enumerate(ranked) if url in question.gold_urls), None),
         story_rank=next((i + 1 for i, url in enumerate(ranked) if url in story), None),
-        in_citations=any(g in normalise(cited) for g in golds),
+        in_citations=is_right(question, cited),
         shown=shown,
         correct=shown and is_right(question, answer.direct),
         abstained=not answer.found,
