@@ -41,6 +41,8 @@ class KnowledgeBase:
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        if settings.data_dir.exists() and not settings.data_dir.is_dir():
+            raise ConfigError(f"LEDE_DATA_DIR {settings.data_dir} is a file, not a folder: set it to a folder.")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = create_database(url=settings.resolved_database_url)
         self.sessions = session_factory(self.engine)
@@ -64,7 +66,10 @@ class KnowledgeBase:
             if self._vectors is None:
                 self._check_model(self.embedder)
                 vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
-                vectors.load()
+                if vectors.load() and not self._holds_stored_vectors(vectors):
+                    log.warning("%s holds other vectors than this database's (a file copied from "
+                                "another knowledge base?); rebuilding it from the database", vectors.path)
+                    vectors.clear()
                 self._vectors = vectors
                 self._compress_if_large()
                 report = self.sync_vectors()
@@ -98,6 +103,22 @@ class KnowledgeBase:
                         "or set LEDE_EMBEDDING_MODEL back."
                     )
                 stored.value = embedder.name
+
+    def _holds_stored_vectors(self, vectors: VectorIndex, checked: int = 8) -> bool:
+        """Spot-check that `vectors` holds this database's vectors under their ids: matching ids
+        alone would take another knowledge base's file (its ids count from 1 too) as in step."""
+        held = vectors.ids()
+        sample = np.random.default_rng().choice(held, min(checked, len(held)), replace=False)
+        with self.sessions() as session:
+            rows = session.execute(select(Passage.id, Passage.embedding).where(
+                Passage.id.in_([int(i) for i in sample]), Passage.embedding.is_not(None))).all()
+        for passage_id, blob in rows:
+            # Its own vector is among the nearest under its id (copies of the same passage may
+            # tie with it), nearly exact even in 8 bits.
+            found = vectors.search(stored_vector(blob), 10)
+            if not any(i == passage_id and score >= 0.98 for i, score in found):
+                return False
+        return True
 
     def passage_text_for_embedding(self, title: str, text: str) -> str:
         """Return what is embedded for a passage: its article's title gives it context."""
@@ -140,7 +161,7 @@ class KnowledgeBase:
         removed = vectors.remove(extra)
         added, embedded = self._add_from_database(missing)
         if save and (added or removed):
-            vectors.save()
+            self.save_vectors()
         return SyncReport(added=added, removed=removed, embedded=embedded)
 
     def _add_from_database(self, ids: np.ndarray, chunk: int = 2048) -> tuple[int, int]:
@@ -186,8 +207,15 @@ class KnowledgeBase:
         self.open().vectors.remove(np.asarray(ids, dtype=np.int64))
 
     def save_vectors(self) -> None:
-        """Write the index to disk atomically."""
-        self.open().vectors.save()
+        """Write the index to disk atomically. When another process saved it meanwhile (two
+        `lede ingest` at once), take in its passages first: the last to save would otherwise
+        write a file without the other's vectors."""
+        # open() itself saves through here, holding its lock: only open when not opened yet.
+        vectors = self._vectors if self._vectors is not None else self.open().vectors
+        with vectors.exclusive():
+            if vectors.written_by_another():
+                self.sync_vectors(save=False)
+            vectors.save()
 
     def reindex(self, *, re_embed: bool = False) -> SyncReport:
         """Rebuild the FAISS index from the database, re-running the model when asked."""
@@ -207,17 +235,15 @@ class KnowledgeBase:
             articles = session.scalar(select(func.count(Article.id))) or 0
             db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
         # A process that has not loaded the index reports the file on disk, without the model.
-        held: np.ndarray | None
-        if self._vectors is not None:
-            held = self._vectors.ids()
-        else:
-            held = VectorIndex.read_ids(self.settings.faiss_path)
-        if held is None:
-            held = np.zeros(0, dtype=np.int64)
+        vectors = self._vectors
+        if vectors is None:
+            vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
+            vectors.load()
+        held = vectors.ids()
         return Stats(
             sources=sources,
             articles=articles,
             passages=len(db_ids),
             vectors=len(held),
-            in_sync=bool(np.array_equal(np.sort(held), np.sort(db_ids))),
+            in_sync=bool(np.array_equal(np.sort(held), np.sort(db_ids))) and self._holds_stored_vectors(vectors),
         )

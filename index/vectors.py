@@ -8,14 +8,19 @@ dimension, a quarter of the memory, in clusters of which a search reads the near
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import math
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import faiss
 import numpy as np
+
+from index.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,7 @@ class VectorIndex:
         self.dim = dim
         self._lock = threading.RLock()
         self._index = self._empty()
+        self._file_seen: tuple[int, int, int] | None = None  # the file as this process last read or wrote it
 
     def _empty(self) -> faiss.IndexIDMap2:
         return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
@@ -43,6 +49,8 @@ class VectorIndex:
         leftover = self._temp_path()
         if leftover.exists():  # a save that was killed half-way; the real file is intact
             leftover.unlink()
+        if self.path.is_dir():
+            raise ConfigError(f"{self.path} is a folder where the FAISS index file belongs: move it away.")
         if not self.path.exists():
             return False
         try:
@@ -55,33 +63,45 @@ class VectorIndex:
             return False
         with self._lock:
             self._index = index
+        self._file_seen = self._file_state()
         return True
 
-    @staticmethod
-    def read_ids(path: Path) -> np.ndarray | None:
-        """Return the passage ids in the file at `path`, or None when it is missing or unreadable."""
-        if not path.exists():
-            return None
+    def _file_state(self) -> tuple[int, int, int] | None:
         try:
-            index = faiss.read_index(str(path))
-        except RuntimeError:
+            stat = self.path.stat()
+        except FileNotFoundError:
             return None
-        if not isinstance(index, KINDS):
-            return None
-        return _held_ids(index)
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    def written_by_another(self) -> bool:
+        """Return True when another process saved the file since this one last read or wrote it."""
+        return self._file_state() != self._file_seen
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the index file's lock (a `.lock` file beside it) against other processes."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def save(self) -> None:
         """Write the index so that a crash at any moment leaves the old or the new file whole."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self._temp_path()
-        with self._lock:
-            faiss.write_index(self._index, str(temp))
-        fd = os.open(temp, os.O_RDONLY)
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            # Through Python's file: FAISS's own writer only prints a failed write (a full disk)
+            # and carries on, and the truncated file would then replace the good one.
+            with open(temp, "wb") as file:
+                with self._lock:
+                    faiss.write_index(self._index, faiss.PyCallbackIOWriter(file.write))
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError:
+            temp.unlink(missing_ok=True)
+            raise
         os.replace(temp, self.path)
+        self._file_seen = self._file_state()
         folder = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(folder)

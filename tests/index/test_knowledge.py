@@ -99,3 +99,49 @@ def test_reading_a_new_knowledge_base_loads_nothing_until_it_is_opened(settings,
     with pytest.raises(RuntimeError, match=r"kb\.open\(\)"):
         kb.vectors  # noqa: B018 -- reading it is the behaviour under test
     assert kb.open() is kb and len(kb.vectors) == 0
+
+
+def test_two_processes_ingesting_at_once_leave_an_index_with_both_their_passages(settings, kb) -> None:
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+    other = KnowledgeBase(settings, embedder=HashingEmbedder()).open()  # a second `lede ingest`
+    store_documents(kb, [Document(url="https://n.example/a", title="Ferry",
+                                  text="Harbourton ferry fares fall again this spring.")], progress=False)
+    store_documents(other, [Document(url="https://n.example/b", title="Tram",
+                                     text="The tram line to the airport opens in June.")], progress=False)
+    # The second to save wrote its own view last: without the first's passage, it was out of step.
+    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    assert restarted.stats().in_sync
+
+
+def test_an_index_file_copied_from_another_knowledge_base_is_not_taken_as_in_step(settings, tmp_path) -> None:
+    from index.settings import Settings
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    elsewhere = Settings(data_dir=tmp_path / "elsewhere")
+    foreign = KnowledgeBase(elsewhere, embedder=HashingEmbedder())
+    ours = KnowledgeBase(settings, embedder=HashingEmbedder())
+    # The same ids (both count from 1), other text.
+    store_documents(foreign, [Document(url="https://n.example/x", title="Chess",
+                                       text="Ostvale won the chess final on Sunday.")], progress=False)
+    store_documents(ours, [Document(url="https://n.example/y", title="Boats",
+                                    text="Keld won the dragon boat race on the river.")], progress=False)
+    settings.faiss_path.write_bytes(elsewhere.faiss_path.read_bytes())
+
+    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    assert not restarted.stats().in_sync
+    restarted.open()  # rebuilt from the database
+    assert restarted.stats().in_sync
+    hit = restarted.open().vectors.search(restarted.embedder.embed_query("dragon boat race"), 1)
+    assert hit and hit[0][1] > 0.3
+
+
+def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path) -> None:
+    from index.settings import Settings
+
+    (tmp_path / "data").write_text("not a folder")
+    with pytest.raises(ConfigError, match="is a file, not a folder"):
+        KnowledgeBase(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder())
