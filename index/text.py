@@ -17,6 +17,19 @@ _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*\s+""")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
+# Control characters (C0 and C1) other than newline and tab: a feed's escape sequences recolour or
+# clear a terminal, and a bell rings it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Return `text` safe to store, embed and print: no control characters but newline and tab,
+    and no lone surrogates (undecodable bytes in argv or a JSON escape like "\\udcff"), which the
+    tokenizer and the database cannot encode; each becomes U+FFFD."""
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return _CONTROL.sub("", text)
+
+
 def normalise_space(text: str) -> str:
     """Return `text` with Unicode normalised (NFC) and runs of spaces and tabs collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from index.text import content_hash, printable
+
 
 @dataclass
 class Document:
@@ -20,16 +22,22 @@ class Document:
     guid: str | None = None
 
     def __post_init__(self) -> None:
-        # What a column holds, and no NUL characters (PostgreSQL refuses them): a hostile or
-        # broken feed's values are cut here, once, instead of failing the whole store.
+        # What a column holds, and no control characters (PostgreSQL refuses NUL, a terminal
+        # obeys escapes) or lone surrogates (nothing can encode them): a hostile or broken feed's
+        # values are cleaned here, once, instead of failing the whole store.
         if len(self.url) > MAX_URL:
             raise ValueError(f"URL longer than {MAX_URL} characters")
         self.title = _clean(" ".join(self.title.split()), MAX_TITLE) or self.url[:MAX_TITLE]
-        self.text = self.text.replace("\x00", "")
+        self.text = printable(self.text)
         self.outlet = _clean(self.outlet, 256)
         self.author = _clean(self.author, 512)
         self.language = _clean(self.language, 16)
         self.guid = _clean(self.guid, MAX_URL)
+
+    @property
+    def digest(self) -> str:
+        """The hash that tells an article's content changed (its title and text)."""
+        return content_hash(self.title + "\n" + self.text)
 
 
 MAX_URL = 2048
@@ -37,8 +45,8 @@ MAX_TITLE = 300  # a title is a line, not a page: longer ones broke every answer
 
 
 def _clean(value: str | None, limit: int) -> str | None:
-    """Return `value` without NUL characters, cut to `limit` characters (None stays None)."""
+    """Return `value` printable, cut to `limit` characters (None stays None)."""
     if value is None:
         return None
-    value = value.replace("\x00", "")
+    value = printable(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"

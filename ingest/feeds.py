@@ -17,6 +17,7 @@ import feedparser
 import lxml.html
 
 from index.errors import InputError
+from index.text import printable
 from ingest.dates import parse_date
 from ingest.urls import canonical_url
 
@@ -98,16 +99,16 @@ def _parse_json_feed(content: bytes, *, url: str) -> Feed:
                                                                          _json_entry, url))
 
 
-def _json_entry(item: Any, url: str) -> Entry | None:
+def _json_entry(item: Any, feed_url: str) -> Entry | None:
     if not isinstance(item, dict):
         return None
     link = item.get("url") or item.get("external_url")
-    if not isinstance(link, str) or not link:
+    if not isinstance(link, str) or not (url := _article_url(feed_url, link)):
         return None
     authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
     body = item.get("content_html") or html.escape(item.get("content_text") or "") or item.get("summary") or ""
     return Entry(
-        url=canonical_url(urljoin(url, link)),
+        url=url,
         guid=str(item["id"]) if item.get("id") is not None else None,
         title=_text(item.get("title")) or _text(item.get("summary")) or link,
         html=str(body),
@@ -118,13 +119,13 @@ def _json_entry(item: Any, url: str) -> Entry | None:
 
 def _entry(item, feed_url: str) -> Entry | None:
     link = item.get("link") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
-    if not link:
+    if not link or not (url := _article_url(feed_url, link)):
         return None
     contents = [c.get("value", "") for c in item.get("content", [])]
     body = max([*contents, item.get("summary", "")], key=len)
     published = item.get("published_parsed") or item.get("updated_parsed")
     return Entry(
-        url=canonical_url(urljoin(feed_url, link)),
+        url=url,
         guid=item.get("id") or None,
         title=_text(item.get("title")) or link,
         html=body,
@@ -133,10 +134,17 @@ def _entry(item, feed_url: str) -> Entry | None:
     )
 
 
+def _article_url(feed_url: str, link: str) -> str | None:
+    """Return the canonical URL of an item's link, or None for one no reader could open
+    ("javascript:", "mailto:", a local file)."""
+    url = canonical_url(urljoin(feed_url, link))
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def _text(value: str | None) -> str | None:
     if not value:
         return None
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split()) or None
+    return printable(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())) or None
 
 
 def html_to_text(fragment: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,17 @@ LEASE = timedelta(minutes=10)  # longer than any fetch and store of one source t
 FULL_TEXT_WORDS = 150  # a feed item shorter than this is a summary: fetch the article itself
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The most one source may cause in one run, well inside its lease: a 10,000-item feed of
+    summaries made 10,000 page fetches in a row. The items past it are left for the next run,
+    which comes at once (and without the feed's validators, so the feed is read again whole)."""
+
+    items: int = 200  # new or changed articles stored
+    page_fetches: int = 50  # articles fetched because the feed carries only a summary
+    seconds: float = 120.0  # spent reading the feed's items and their pages
+
+
 @dataclass
 class SourceResult:
     source_id: int
@@ -40,6 +52,7 @@ class SourceResult:
     report: IngestReport | None = None
     error: str | None = None
     not_modified: bool = False
+    left: int = 0  # items past this run's budget, for the next run
 
     def summary(self) -> str:
         """Return one line saying what happened to this source."""
@@ -47,7 +60,8 @@ class SourceResult:
             return f"#{self.source_id} {self.url}: FAILED: {self.error}"
         if self.not_modified:
             return f"#{self.source_id} {self.url}: not modified"
-        return f"#{self.source_id} {self.url}: {self.report.summary() if self.report else 'nothing new'}"
+        line = f"#{self.source_id} {self.url}: {self.report.summary() if self.report else 'nothing new'}"
+        return line + (f"; {self.left} more items next run" if self.left else "")
 
 
 Progress = Callable[[int, int, SourceResult], Awaitable[None] | None]
@@ -56,10 +70,13 @@ Progress = Callable[[int, int, SourceResult], Awaitable[None] | None]
 class Runner:
     """Runs sources against one knowledge base with one HTTP client."""
 
-    def __init__(self, kb: KnowledgeBase, fetcher: Fetcher, *, concurrency: int = 4) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, fetcher: Fetcher, *, concurrency: int = 4, budget: Budget | None = None
+    ) -> None:
         self.kb = kb
         self.fetcher = fetcher
         self.concurrency = concurrency
+        self.budget = budget or Budget()
         self._store_lock = asyncio.Lock()
 
     async def run(self, *, due_only: bool, progress: Progress | None = None) -> list[SourceResult]:
@@ -97,12 +114,12 @@ class Runner:
             if fetched.not_modified:
                 result.not_modified = True
             else:
-                documents = await self._documents(source, fetched)
+                documents, result.left = await self._documents(source, fetched)
                 async with self._store_lock:
                     result.report = await asyncio.to_thread(
                         store_documents, self.kb, documents, source_id=source.id, progress=False
                     )
-            await asyncio.to_thread(self._record_success, source_id, fetched)
+            await asyncio.to_thread(self._record_success, source_id, fetched, result.left > 0)
         except LedeError as exc:
             result.error = str(exc)
             await asyncio.to_thread(self._record_failure, source_id, str(exc))
@@ -113,44 +130,68 @@ class Runner:
         log.info("%s", result.summary())
         return result
 
-    async def _documents(self, source: Source, fetched: Fetched) -> list[Document]:
+    async def _documents(self, source: Source, fetched: Fetched) -> tuple[list[Document], int]:
+        """Return the documents in a fetched source, and how many items are left for the next run."""
         # Parsing and extraction are CPU work: off the event loop, like the storage.
         if source.kind == "page":
-            document = await asyncio.to_thread(extract_article, fetched.content, url=canonical_url(fetched.url))
-            document.outlet = document.outlet or _host(fetched.url)
-            return [document]
+            page = await asyncio.to_thread(extract_article, fetched.content, url=canonical_url(fetched.url))
+            page.outlet = page.outlet or _host(fetched.url)
+            return [page], 0
         feed = await asyncio.to_thread(parse_feed, fetched.content, url=fetched.url)
         outlet = feed.title or _host(fetched.url)
-        return [d for entry in feed.entries if (d := await self._entry_document(entry, outlet))]
+        stored = await asyncio.to_thread(self._stored_hashes, [entry.url for entry in feed.entries])
+        documents: list[Document] = []
+        fetches = 0
+        deadline = time.monotonic() + self.budget.seconds
+        for position, entry in enumerate(feed.entries):
+            document = _full_document(entry, outlet)
+            if document is not None and stored.get(entry.url) == document.digest:
+                continue  # stored as it is: costs nothing, counts against nothing
+            if document is None and entry.url in stored:
+                continue  # a summary of an article whose full text is stored already
+            remaining = deadline - time.monotonic()
+            over = len(documents) >= self.budget.items or remaining <= 0
+            if document is None and not over:
+                if fetches >= self.budget.page_fetches:
+                    over = True
+                else:
+                    fetches += 1
+                    try:
+                        document = await asyncio.wait_for(self._fetch_article(entry, outlet), remaining)
+                    except TimeoutError:
+                        over = True
+            if over:
+                left = sum(1 for e in feed.entries[position:] if e.url not in stored)
+                log.info("%s: budget of this run spent; %d items left for the next run", source.url, left)
+                return documents, left
+            if document is not None:
+                documents.append(document)
+        return documents, 0
 
-    async def _entry_document(self, entry: Entry, outlet: str) -> Document | None:
+    async def _fetch_article(self, entry: Entry, outlet: str) -> Document | None:
+        """Return the article a feed item only summarises, or the summary when the page fails."""
         text = html_to_text(entry.html)
-        if len(text.split()) < FULL_TEXT_WORDS:
-            stored = await asyncio.to_thread(self._scalars, select(Article.id).where(Article.url == entry.url))
-            if stored:
-                return None  # its full text is already stored; the summary would only shrink it
-            try:
-                page = await self.fetcher.get(entry.url)
-                article = await asyncio.to_thread(extract_article, page.content, url=entry.url)
-                text = article.text
-            except (FetchError, InputError) as exc:
-                log.warning("%s: using the feed's summary, the article failed: %s", entry.url, exc)
-        if not text.strip():
-            return None
-        return Document(
-            url=entry.url,
-            title=entry.title,
-            text=text,
-            outlet=outlet,
-            author=entry.author,
-            published_at=entry.published_at,
-            guid=entry.guid,
-        )
+        try:
+            page = await self.fetcher.get(entry.url)
+            text = (await asyncio.to_thread(extract_article, page.content, url=entry.url)).text
+        except (FetchError, InputError) as exc:
+            log.warning("%s: using the feed's summary, the article failed: %s", entry.url, exc)
+        return _document(entry, outlet, text)
 
     # Blocking database work, run in a worker thread so the event loop stays free.
     def _scalars(self, statement) -> list:
         with self.kb.sessions() as session:
             return list(session.scalars(statement))
+
+    def _stored_hashes(self, urls: list[str]) -> dict[str, str]:
+        """Return the content hash of each of `urls` that is stored."""
+        found: dict[str, str] = {}
+        with self.kb.sessions() as session:
+            for start in range(0, len(urls), 500):  # within every database's parameter limit
+                part = urls[start : start + 500]
+                rows = session.execute(select(Article.url, Article.content_hash).where(Article.url.in_(part)))
+                found.update((url, digest) for url, digest in rows)
+        return found
 
     def _source(self, source_id: int) -> Source:
         with self.kb.sessions() as session:
@@ -176,7 +217,9 @@ class Runner:
                 update(Source).where(*conditions).values(lease_until=now + LEASE)))
             return claimed.rowcount == 1
 
-    def _record_success(self, source_id: int, fetched: Fetched) -> None:
+    def _record_success(self, source_id: int, fetched: Fetched, unfinished: bool = False) -> None:
+        """Record a fetch that worked; an `unfinished` one (items left past the budget) is due
+        again at once and keeps no validators, so the next run reads the whole feed again."""
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
             source = session.get_one(Source, source_id)
@@ -184,9 +227,13 @@ class Runner:
             source.last_fetch_at = source.last_success_at = now
             source.last_error = None
             source.failures = 0
-            if not fetched.not_modified:
-                source.etag, source.last_modified = fetched.etag, fetched.last_modified
-            source.next_due_at = now + timedelta(seconds=source.interval_seconds)
+            if unfinished:
+                source.etag = source.last_modified = None
+                source.next_due_at = now
+            else:
+                if not fetched.not_modified:
+                    source.etag, source.last_modified = fetched.etag, fetched.last_modified
+                source.next_due_at = now + timedelta(seconds=source.interval_seconds)
 
     def _record_failure(self, source_id: int, error: str) -> None:
         now = datetime.now(UTC)
@@ -206,6 +253,19 @@ class Runner:
             await self.run(due_only=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+
+
+def _full_document(entry: Entry, outlet: str) -> Document | None:
+    """Return the article a feed item carries in full, or None when it carries only a summary."""
+    text = html_to_text(entry.html)
+    return _document(entry, outlet, text) if len(text.split()) >= FULL_TEXT_WORDS else None
+
+
+def _document(entry: Entry, outlet: str, text: str) -> Document | None:
+    if not text.strip():
+        return None
+    return Document(url=entry.url, title=entry.title, text=text, outlet=outlet, author=entry.author,
+                    published_at=entry.published_at, guid=entry.guid)
 
 
 def _host(url: str) -> str:

@@ -19,6 +19,7 @@ from ingest.runner import Runner, SourceResult
 from ingest.urls import canonical_url
 
 log = logging.getLogger(__name__)
+FEEDS_TRIED = 5  # of those a page announces, best first: one page announced 300, each a request
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ async def _identify(fetcher: Fetcher, url: str) -> tuple[str, str, Fetched]:
     fetched = await fetcher.get(url)
     if looks_like_feed(fetched.content, fetched.content_type):
         return "feed", fetched.url, fetched
-    for feed_url in discover_feeds(fetched.content, url=fetched.url):
+    for feed_url in discover_feeds(fetched.content, url=fetched.url)[:FEEDS_TRIED]:
         try:
             feed = await fetcher.get(feed_url)
             parse_feed(feed.content, url=feed.url)

@@ -105,7 +105,7 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
     seen: set[str] = set()
     with kb.sessions() as session:
         for document in documents:
-            digest = content_hash(document.title + "\n" + document.text)
+            digest = document.digest
             existing = session.scalar(select(Article).where(Article.url == document.url))
             if existing is None and document.guid and source_id is not None:
                 # The same item of the same feed at a new URL (an edited slug): an update, not a

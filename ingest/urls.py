@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the reader, not the article.
@@ -15,7 +16,7 @@ _TRACKING = {
 def canonical_url(url: str) -> str:
     """Return `url` without tracking parameters and fragment, with lower-case scheme and host,
     default ports dropped and the remaining query sorted."""
-    parts = urlsplit(url.strip())
+    parts = urlsplit(re.sub(r"[\t\n\r]", "", url.strip()))
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         return url.strip()
@@ -32,4 +33,9 @@ def canonical_url(url: str) -> str:
         if not key.lower().startswith(("utm_", "pk_", "mtm_")) and key.lower() not in _TRACKING
     ]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    # Control characters and spaces are percent-encoded, as a browser does: a NUL in a feed's
+    # link would otherwise reach the database (PostgreSQL refuses it) and Telegram.
+    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", urlunsplit((scheme, netloc, path, urlencode(sorted(query)), "")))
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")

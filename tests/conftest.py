@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from index.embedders import Embedder, create_embedder
 from index.knowledge import KnowledgeBase
@@ -111,3 +112,9 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loopback tests must not be routed to a proxy from the environment."""
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
+
+# Fuzz tests run a bounded number of examples in CI (each run draws new ones); `pytest
+# --hypothesis-profile=deep tests -k fuzz` searches longer.
+hypothesis_settings.register_profile("lede", max_examples=150, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("deep", max_examples=3000, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("lede")

@@ -23,7 +23,7 @@ from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
 from index.search import Hit, search
 from index.settings import Settings
-from index.text import holds_words, keywords, latin_share, split_sentences, words
+from index.text import holds_words, keywords, latin_share, printable, split_sentences, words
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def answer_question(
     started = time.perf_counter()
     # The work a question causes is bounded: eight 4,096-character messages held up every other
     # asker for twenty seconds. Questions are a sentence or two.
-    question = " ".join(question.split()[:QUESTION_WORDS])[:QUESTION_CHARS]
+    question = printable(" ".join(question.split()[:QUESTION_WORDS])[:QUESTION_CHARS])
     moment = as_of or datetime.now(UTC)
     since, until = timeframe(question, moment)
     if as_of is not None:

@@ -52,3 +52,36 @@ def main(argv: list[str] | None = None) -> int:
         # say. Point stdout at /dev/null so the interpreter's final flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        message = environment_error(exc)
+        if message is None:
+            raise  # a bug in Lede: the traceback is what its report needs
+        print(f"lede: {message}", file=sys.stderr)
+        return 2
+
+
+def environment_error(exc: Exception) -> str | None:
+    """Return one line for a failure of the machine or the configuration rather than of Lede (a
+    read-only or full disk, a locked database, an invalid setting), or None for anything else."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"LEDE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ) + " (fix the environment or .env)."
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig).strip() or type(exc.orig).__name__
+        hint = {
+            "locked": "another lede process held it too long; try again when it is done",
+            "full": "free some disk space",
+            "readonly": "make the data dir writable, or set LEDE_DATA_DIR",
+            "unable to open": "check that LEDE_DATA_DIR exists and is writable",
+        }
+        advice = next((h for key, h in hint.items() if key in reason.replace("read-only", "readonly")), None)
+        return f"the database failed: {reason}" + (f" ({advice})." if advice else ".")
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror} (check LEDE_DATA_DIR and the free disk space)."
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.answer import Answer, Source
 from bot.i18n import t
+from index.text import printable
 
 NOT_FOUND = t("not_found")
 
@@ -21,7 +22,7 @@ def render_text(answer: Answer) -> str:
         if answer.sources:
             lines += ["", t("closest")]
             lines += [f"  - {source_line(s)}\n    {s.url}" for s in answer.sources]
-        return "\n".join(lines)
+        return printable("\n".join(lines))
     if answer.direct:
         lines += [answer.direct, ""]
     if answer.written:
@@ -31,4 +32,5 @@ def render_text(answer: Answer) -> str:
     for s in answer.sources:
         lines.append(f"  [{s.number}] {source_line(s)}\n      {s.url}")
         lines += [f"      also {link.outlet or link.title}: {link.url}" for link in s.also]
-    return "\n".join(lines)
+    # Stored before ingest cleaned them, a feed's escape sequences would still reach the terminal.
+    return printable("\n".join(lines))

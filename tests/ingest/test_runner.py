@@ -269,3 +269,71 @@ async def test_an_item_moved_to_a_new_url_updates_its_article(kb, web) -> None:
     [result] = await _run(kb)
     assert result.error is None
     assert list(_articles(kb)) == ["https://n.example/ferry-strike-ends"]  # one article, at its new URL
+
+
+def _big_feed(web, items: int, *, words: int, etag: str | None = '"v1"') -> str:
+    """A feed of `items` items, each carrying `words` words of text (fewer than 150: a summary,
+    so its article page is fetched; each page is served)."""
+    entries = []
+    for i in range(items):
+        body = " ".join(f"Harbourton item {i} report word{j}." for j in range(words // 4))
+        web.route(f"/a/{i}", f"<html><head><title>Page {i}</title></head><body><article><p>{body} "
+                             f"The full page {i} says more about the Harbourton harbour.</p></article></body></html>")
+        entries.append(f"<item><title>Item {i}</title><link>{web.url(f'/a/{i}')}</link>"
+                       f"<description>{body}</description></item>")
+    feed = f"<rss version='2.0'><channel><title>Big</title>{''.join(entries)}</channel></rss>"
+    return web.route("/big.xml", feed, content_type="application/rss+xml", etag=etag)
+
+
+async def _run_with(kb, budget):
+    from ingest.runner import Budget
+
+    async with Fetcher(OPEN) as fetcher:
+        return await Runner(kb, fetcher, budget=Budget(**budget)).run(due_only=True)
+
+
+async def test_a_huge_feed_is_taken_a_budget_at_a_time_and_nothing_is_dropped(kb, web) -> None:
+    _big_feed(web, 25, words=200)  # full text in the feed: no page fetches
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=web.url("/big.xml"), created_at=datetime.now(UTC)))
+    stored = []
+    while results := await _run_with(kb, {"items": 10}):  # due again at once while items are left
+        [result] = results
+        stored.append(result.report.added)
+        assert ("more items next run" in result.summary()) == bool(result.left)
+    assert stored == [10, 10, 5]
+    assert kb.stats().articles == 25
+    assert web.hits("/big.xml") == 3  # no 304 while items were left; then nothing is due
+    assert web.hits("/a/3") == 0
+
+
+async def test_summaries_fetch_at_most_the_budgeted_pages_per_run(kb, web) -> None:
+    _big_feed(web, 12, words=20)
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=web.url("/big.xml"), created_at=datetime.now(UTC)))
+    [first] = await _run_with(kb, {"page_fetches": 5})
+    assert first.report.added == 5 and first.left == 7
+    assert sum(web.hits(f"/a/{i}") for i in range(12)) == 5
+    [second] = await _run_with(kb, {"page_fetches": 5})
+    assert second.report.added == 5 and second.left == 2
+    assert sum(web.hits(f"/a/{i}") for i in range(12)) == 10  # stored pages are not fetched again
+    source = list_sources(kb)[0]
+    assert source.failures == 0 and source.last_error is None
+
+
+async def test_slow_pages_stop_at_the_time_budget_and_wait_for_the_next_run(kb, web) -> None:
+    _big_feed(web, 6, words=20)
+    for i in range(6):
+        web.routes[f"/a/{i}"].delay = 0.4
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=web.url("/big.xml"), created_at=datetime.now(UTC)))
+    [result] = await _run_with(kb, {"seconds": 1.0})
+    assert 1 <= result.report.added < 6 and result.report.added + result.left == 6
+
+
+async def test_a_page_announcing_hundreds_of_feeds_costs_a_few_requests(kb, web) -> None:
+    links = "".join(f'<link rel="alternate" type="application/rss+xml" href="/none/{i}.xml">' for i in range(300))
+    page = (FIXTURES / "articles" / "ferry.html").read_text().replace("<head>", f"<head>{links}", 1)
+    added = await _add(kb, web.route("/articles/ferry", page))
+    assert added.source.kind == "page" and added.result.report.added == 1
+    assert sum(1 for path, _ in web.requests if path.startswith("/none/")) <= 5

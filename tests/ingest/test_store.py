@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 from sqlalchemy import func, select
 
@@ -101,3 +103,24 @@ def test_an_article_another_worker_stores_meanwhile_is_taken_as_stored(settings,
         assert session.scalar(select(func.count(Article.id))) == 1
         assert session.scalar(select(func.count(Passage.id))) == 1
     assert this_worker.stats().in_sync
+
+
+def test_control_characters_and_lone_surrogates_from_a_feed_are_stored_clean(kb) -> None:
+    from ingest.feeds import html_to_text, parse_feed
+
+    # A JSON Feed may escape anything: a lone surrogate no encoder accepts, a terminal's escapes.
+    feed = parse_feed(json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Wire\u001b[2J",
+        "items": [{"id": "1", "url": "https://n.example/keld", "title": "Keld \ud800ferry\u0007",
+                   "content_text": "Keld keeps its \u001b[31mferry\u001b[0m running \udcff all winter."}],
+    }).encode(), url="https://n.example/feed.json")
+    entry = feed.entries[0]
+    document = Document(url=entry.url, title=entry.title, text=html_to_text(entry.html))
+    report = store_documents(kb, [document], progress=False)
+    assert report.added == 1 and not report.errors
+    with kb.sessions() as session:
+        article = session.scalar(select(Article))
+        stored = article.title + article.passages[0].text
+    assert feed.title == "Wire[2J"
+    assert "\x1b" not in stored and "\x07" not in stored and "\ufffd" in stored
+    stored.encode("utf-8")  # no lone surrogate left

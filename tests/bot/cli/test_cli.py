@@ -99,3 +99,37 @@ def test_bad_database_url_names_the_setting(tmp_path: Path, monkeypatch, capsys)
     monkeypatch.setenv("LEDE_DATABASE_URL", "nosuchdb://x")
     assert main(["stats"]) == 2
     assert "database URL" in capsys.readouterr().err
+
+
+def test_an_invalid_allowed_network_is_one_line_naming_the_setting(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LEDE_ALLOWED_NETWORKS", "10.0.0.0/8,intranet")
+    assert main(["sources", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lede: LEDE_ALLOWED_NETWORKS: 'intranet' is not an address or CIDR range")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "db").mkdir()  # a folder where the SQLite file belongs
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LEDE_DATABASE_URL", f"sqlite:///{tmp_path / 'db'}")
+    assert main(["stats"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lede: the database failed: unable to open database file")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_undecodable_arguments_and_escape_characters_from_a_file_reach_no_terminal(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    article = tmp_path / "ferry.txt"
+    article.write_text("Ferry fares\n\nThe \x1b[2J\x1b[31mferry\x1b[0m fares fall\x07 again in Keld this spring.\n")
+    assert lede("ingest", str(article), data_dir=data).returncode == 0
+    env = {**os.environ, "LEDE_DATA_DIR": str(data)}
+    # A question typed in a Latin-1 terminal: its bytes are not UTF-8.
+    asked = subprocess.run([str(LEDE), "ask", b"caf\xe9 ferry fares in Keld?"], env=env,
+                           capture_output=True, timeout=300)
+    assert asked.returncode == 0, asked.stderr.decode()
+    assert b"ferry" in asked.stdout
+    assert b"\x1b" not in asked.stdout and b"\x07" not in asked.stdout
