@@ -13,6 +13,7 @@ from index.db import create_database, session_factory
 from index.embedders import Embedder, create_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source
+from index.precomputed import answerable_sentences, article_summary, packed_groups, unpack
 from index.settings import Settings
 from index.vectors import VectorIndex, stored_vector
 
@@ -120,6 +121,14 @@ class KnowledgeBase:
                 return False
         return True
 
+    def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        """Return the stored vectors of the answerable sentences of `passage_ids` (those that have
+        them), one row per sentence of `answerable_sentences(passage.text)`."""
+        with self.sessions() as session:
+            rows = session.execute(select(Passage.id, Passage.sentence_vectors).where(
+                Passage.id.in_(passage_ids), Passage.sentence_vectors.is_not(None)))
+            return {passage_id: unpack(blob, self.embedder.dim) for passage_id, blob in rows if blob is not None}
+
     def passage_text_for_embedding(self, title: str, text: str) -> str:
         """Return what is embedded for a passage: its article's title gives it context."""
         return f"{title}\n{text}" if title else text
@@ -221,12 +230,47 @@ class KnowledgeBase:
         """Rebuild the FAISS index from the database, re-running the model when asked."""
         if re_embed:
             with self.sessions.begin() as session:
-                session.query(Passage).update({Passage.embedding: None})
+                session.query(Passage).update({Passage.embedding: None, Passage.sentence_vectors: None})
+                session.query(Article).update({Article.centroid: None, Article.focus: None})
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
         vectors = self.open().vectors
         vectors.clear()
         self._compress_if_large()
-        return self.sync_vectors()
+        report = self.sync_vectors()
+        if re_embed:
+            self.backfill()  # the other model's sentence vectors and centroids are meaningless now
+        return report
+
+    def backfill(self, *, progress: bool = True, chunk: int = 256) -> tuple[int, int]:
+        """Compute what answers read for rows stored before it was computed at ingest: passages'
+        sentence vectors and articles' centroids. Resumable (it commits each chunk) and safe
+        beside a running bot, which answers from the model for rows not done yet. Returns
+        (passages, articles) done."""
+        from tqdm import tqdm  # a command's dependency, not an answer's
+
+        passages = articles = 0
+        with self.sessions() as session:
+            todo = list(session.scalars(select(Passage.id).where(
+                Passage.sentence_vectors.is_(None)).order_by(Passage.id)))
+        with tqdm(total=len(todo), unit="passage", disable=None if progress else True) as bar:
+            for start in range(0, len(todo), chunk):
+                part = todo[start : start + chunk]
+                with self.sessions.begin() as session:
+                    rows = list(session.scalars(select(Passage).where(Passage.id.in_(part))))
+                    groups = [answerable_sentences(p.text) for p in rows]
+                    vectors = self.embedder.embed_passages([s for group in groups for s in group])
+                    for passage, blob in zip(rows, packed_groups(vectors, groups), strict=True):
+                        passage.sentence_vectors = blob
+                passages += len(part)
+                bar.update(len(part))
+        with self.sessions() as session:
+            todo = list(session.scalars(select(Article.id).where(Article.centroid.is_(None))))
+        for start in range(0, len(todo), chunk):
+            with self.sessions.begin() as session:
+                for article in session.scalars(select(Article).where(Article.id.in_(todo[start : start + chunk]))):
+                    article.centroid, article.focus = article_summary(article.passages)
+                    articles += article.centroid is not None
+        return passages, articles
 
     def stats(self) -> Stats:
         """Return counts of everything stored and whether FAISS agrees with the database."""

@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -87,6 +88,10 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Computed at ingest from the passages' vectors (index/precomputed.py): which story the
+    # article tells (8 bits, packed) and how closely its passages keep to it.
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    focus: Mapped[float | None] = mapped_column(Float)
 
     source: Mapped[Source | None] = relationship(back_populates="articles")
     passages: Mapped[list[Passage]] = relationship(
@@ -107,6 +112,9 @@ class Passage(Base):
     # float32 bytes of the normalised vector: the database, not the FAISS file, is the source of
     # truth, so a lost or stale index is rebuilt without re-running the model.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The vectors of its answerable sentences, packed in 8 bits (index/precomputed.py): computed
+    # at ingest so that answering runs the model on the question only.
+    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     article: Mapped[Article] = relationship(back_populates="passages")
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from index.keyword import keyword_search
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
+from index.precomputed import centroid_and_focus, unpack
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 # Tuned on the news eval (README, "Answer quality"): keyword matches weigh 1.5 times the dense
@@ -113,22 +114,25 @@ def _roundups_lowered(hits: list[Hit], focus: dict[int, float], roundup_focus: f
 
 
 def _centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
-    """Return each article's centroid, normalised, and its focus: the mean cosine of its passages
-    with the centroid (1 for one passage; low when the passages tell different stories)."""
-    vectors: dict[int, list[np.ndarray]] = {}
+    """Return each article's centroid and focus (index/precomputed.py) as stored at ingest; an
+    article stored before they were (until `lede backfill`) has them computed from its passages."""
+    centroids: dict[int, tuple[np.ndarray, float]] = {}
     with kb.sessions() as session:
-        rows = session.execute(
-            select(Passage.article_id, Passage.embedding).where(Passage.article_id.in_(article_ids))
-        )
-        for article_id, embedding in rows:
+        rows = session.execute(select(Article.id, Article.centroid, Article.focus).where(Article.id.in_(article_ids)))
+        for article_id, centroid, focus in rows:
+            if centroid is not None and focus is not None:
+                centroids[article_id] = (unpack(centroid, kb.embedder.dim)[0], focus)
+        missing = article_ids - set(centroids)
+        if not missing:
+            return centroids
+        vectors: dict[int, list[np.ndarray]] = {}
+        passages = session.execute(
+            select(Passage.article_id, Passage.embedding).where(Passage.article_id.in_(missing)))
+        for article_id, embedding in passages:
             if embedding:
                 vectors.setdefault(article_id, []).append(np.frombuffer(embedding, dtype=np.float32))
-    centroids = {}
     for article_id, passage_vectors in vectors.items():
-        matrix = np.stack(passage_vectors)
-        centre = matrix.mean(axis=0)
-        unit = centre / max(float(np.linalg.norm(centre)), 1e-9)
-        centroids[article_id] = (unit, float((matrix @ unit).mean()))
+        centroids[article_id] = centroid_and_focus(np.stack(passage_vectors))
     return centroids
 
 

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
+from index.precomputed import answerable_sentences, article_summary, packed_groups
 from index.text import content_hash
 from index.vectors import stored_vector
 from ingest.document import Document
@@ -166,12 +167,14 @@ def _write_chunk(
     if not plans:
         return
     # Embed outside the transaction: the model is slow and a write lock would block readers.
-    texts = [
-        kb.passage_text_for_embedding(plan.document.title, plan.passages[i])
-        for plan in plans
-        for i in plan.new_ordinals
-    ]
-    vectors = iter(kb.embedder.embed_passages(texts))
+    # One batch: the new passages (read with their headline), then their answerable sentences.
+    new = [(plan.document.title, plan.passages[i]) for plan in plans for i in plan.new_ordinals]
+    sentences = [answerable_sentences(text) for _, text in new]
+    embedded = kb.embedder.embed_passages(
+        [kb.passage_text_for_embedding(title, text) for title, text in new] + [s for group in sentences for s in group]
+    )
+    vectors = iter(embedded[: len(new)])
+    sentence_blobs = iter(packed_groups(embedded[len(new) :], sentences))
     now = datetime.now(UTC)
     new_passages: list[Passage] = []
     dropped: list[int] = []
@@ -203,9 +206,11 @@ def _write_chunk(
                     text=text,
                     content_hash=content_hash(text),
                     embedding=next(vectors).tobytes(),
+                    sentence_vectors=next(sentence_blobs),
                 )
                 article.passages.append(passage)
                 new_passages.append(passage)
+            article.centroid, article.focus = article_summary(article.passages)
             dropped.extend(plan.drop)
             if plan.existing_id is None:
                 report.added += 1

@@ -21,9 +21,10 @@ from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
+from index.precomputed import answerable_sentences
 from index.search import Hit, search
 from index.settings import Settings
-from index.text import holds_words, keywords, latin_share, printable, split_sentences, words
+from index.text import holds_words, keywords, latin_share, printable, words
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +94,7 @@ def _day_after(moment: datetime) -> datetime:
 
 def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
     read = hits[:PASSAGES_READ]
-    candidates = [
-        (hit, sentence)
-        for hit in read
-        for line in hit.text.splitlines()
-        for sentence in split_sentences(line)
-        # A question in the text ("What is the coalition?") is not evidence for an answer.
-        if len(sentence.split()) >= 4 and not sentence.rstrip("”\"' ").endswith("?")
-    ]
+    candidates = [(hit, sentence) for hit in read for sentence in answerable_sentences(hit.text)]
     if not candidates:
         return Answer(question.text, found=False, sources=articles(hits[:3]))
     # Each candidate's content words, read with its headline's (see _sentence_relevance).
@@ -180,7 +174,9 @@ def _support(phrase: str, hits: list[Hit]) -> int:
 
 def _similarity(kb: KnowledgeBase) -> Similarity:
     def similarity(spans: Sequence[str], phrase: str) -> np.ndarray:
-        return kb.embedder.embed_passages(spans) @ kb.embedder.embed_query(phrase)
+        # Names and the phrases questions seek ("which condiment") recur across questions: their
+        # vectors are remembered, like words.
+        return kb.embedder.embed_words(list(spans)) @ kb.embedder.embed_words([phrase])[0]
 
     return similarity
 
@@ -214,13 +210,27 @@ def _sentence_relevance(
     favouring top passages. A sentence is read with its headline: "The project will cost 620
     million euros" shares "tram" and "line" with "How much will the tram line cost?" through its
     headline, "Harbourton Council Approves a Tram Line to the Airport"."""
-    vectors = kb.embedder.embed_passages([sentence for _, sentence in candidates])
-    query = kb.embedder.embed_query(question.text)  # cheap next to the sentences
+    vectors = _sentence_vectors(kb, candidates, read)
+    query = kb.embedder.embed_query(question.text)  # embedded once: search did
     cosine = vectors @ query
     overlap = _shared_words(set(question.stems), question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
     prior = np.array([1.0 / (1 + rank[hit.passage_id]) for hit, _ in candidates], dtype=np.float32)
     return cosine + SHARED_WORDS_WEIGHT * overlap + 0.1 * prior
+
+
+def _sentence_vectors(kb: KnowledgeBase, candidates: list[tuple[Hit, str]], read: list[Hit]) -> np.ndarray:
+    """Return the vectors of the candidate sentences, as stored at ingest; a passage stored
+    before they were (until `lede backfill`) has its sentences embedded now."""
+    stored = kb.sentence_vectors([hit.passage_id for hit in read])
+    parts = []
+    for hit in read:
+        sentences = [sentence for candidate, sentence in candidates if candidate is hit]
+        vectors = stored.get(hit.passage_id)
+        if vectors is None or len(vectors) != len(sentences):
+            vectors = kb.embedder.embed_passages(sentences)
+        parts.append(vectors)
+    return np.vstack(parts) if parts else np.zeros((0, kb.embedder.dim), dtype=np.float32)
 
 
 def _shared_words(stems: set[str], question: Question, held: list[list[str]]) -> np.ndarray:

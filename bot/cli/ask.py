@@ -1,4 +1,4 @@
-"""`lede ask`, `lede stats` and `lede reindex`: the knowledge base from the terminal."""
+"""`lede ask`, `lede stats`, `lede reindex` and `lede backfill`: the knowledge base from the terminal."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    kb = open_knowledge_base(settings)
+    passages, articles = kb.backfill()
+    print(f"Precomputed {passages} passages' sentence vectors and {articles} articles' centroids.")
+    return 0
+
+
 def register(commands: Commands) -> None:
     """Add these commands to `lede`."""
     ask = commands.add_parser(
@@ -71,3 +78,11 @@ def register(commands: Commands) -> None:
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
     )
     reindex.set_defaults(run=cmd_reindex)
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="precompute what answers read, for articles stored by an older Lede",
+        description="Compute the sentence vectors and article centroids that ingest now stores, for "
+        "rows stored before it did. Resumable; a running bot keeps answering meanwhile.",
+    )
+    backfill.set_defaults(run=cmd_backfill)

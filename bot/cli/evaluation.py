@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import Commands, print_result
+from bot.cli.common import Commands, open_knowledge_base, print_result
 from index.errors import LedeError
 from index.settings import Settings
 
@@ -71,9 +71,19 @@ def cmd_bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation.bench import bench_answer
+    from bot.evaluation.bench import QUESTIONS, bench_answer
+    from ingest.dates import parse_date
 
-    result = bench_answer(settings, passages=args.passages, questions=args.questions)
+    if args.questions:
+        from bot.evaluation.dataset import read_lines
+
+        asked = [(r["question"], parse_date(r.get("question_date") or "")) for r in read_lines(Path(args.questions))]
+    else:
+        asked = [(q, None) for q in QUESTIONS]
+    if open_knowledge_base(settings).stats().passages == 0:
+        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: the benchmark copies its "
+                        "articles. Ingest some, or set LEDE_DATA_DIR to one (`lede eval --data-dir` makes one).")
+    result = bench_answer(settings, passages=args.passages, questions=asked)
     print_result(result, args.json)
     return 0
 
@@ -120,9 +130,12 @@ def register(commands: Commands) -> None:
     ingest_bench.add_argument("--json", action="store_true", help="print one JSON object")
     ingest_bench.set_defaults(run=cmd_bench_ingest)
     answer_bench = benches.add_parser(
-        "answer", help="answer latency (p50/p95) and peak RSS over N synthetic passages"
+        "answer", help="answer latency (p50/p95) and peak RSS over N passages of real text",
+        description="Copy this knowledge base's articles (new ids, older dates, slightly moved vectors) "
+        "into a throw-away one of N passages, then answer questions over it.",
     )
     answer_bench.add_argument("--passages", type=int, default=100_000)
-    answer_bench.add_argument("--questions", type=int, default=60)
+    answer_bench.add_argument("--questions", help="JSONL questions with 'question' and 'question_date' "
+                              "(e.g. the eval's); a few built-in ones otherwise")
     answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
     answer_bench.set_defaults(run=cmd_bench_answer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from statistics import mean
 
@@ -68,12 +69,14 @@ def _peak_rss_mb() -> float:
 
 def bench_ingest(settings, corpus: Path, *, articles: int) -> dict:
     """Store `articles` documents of a corpus into a fresh knowledge base; in the same run, embed
-    the same passages with the embedder alone. Return passages/s for both and their ratio."""
+    the same passages and their answerable sentences with the embedder alone. Return passages/s
+    for both and their ratio."""
     import tempfile
     import time
     from itertools import islice
 
     from index.knowledge import KnowledgeBase
+    from index.precomputed import answerable_sentences
     from ingest.files import read_file
     from ingest.split import paragraphs_of, split_passages
     from ingest.store import store_documents
@@ -82,14 +85,15 @@ def bench_ingest(settings, corpus: Path, *, articles: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
         kb = KnowledgeBase(settings.model_copy(update={"data_dir": Path(folder), "database_url": None}))
         kb.embedder.embed_query("warm up")
-        texts = [kb.passage_text_for_embedding(d.title, p) for d in documents
-                 for p in split_passages(paragraphs_of(d.text))]
+        passages = [(d.title, p) for d in documents for p in split_passages(paragraphs_of(d.text))]
+        texts = [kb.passage_text_for_embedding(title, p) for title, p in passages]
+        texts += [s for _, p in passages for s in answerable_sentences(p)]
         started = time.perf_counter()
         report = store_documents(kb, documents, progress=False)
         pipeline = report.passages_added / (time.perf_counter() - started)
         started = time.perf_counter()
         kb.embedder.embed_passages(texts)
-        embedder = len(texts) / (time.perf_counter() - started)
+        embedder = len(passages) / (time.perf_counter() - started)
     return {"articles": len(documents), "passages": report.passages_added,
             "pipeline_passages_per_s": round(pipeline, 1), "embedder_passages_per_s": round(embedder, 1),
             "ratio": round(pipeline / embedder, 3), "model": settings.embedding_model}
@@ -102,53 +106,35 @@ QUESTIONS = [
 ]
 
 
-def bench_answer(settings, *, passages: int, questions: int = 60) -> dict:
-    """Fill a fresh knowledge base with `passages` synthetic passages (random text and vectors),
-    then answer questions; return p50/p95 latency and the process's peak RSS."""
-    import random
+def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime | None]]) -> dict:
+    """Copy the knowledge base of `settings` (real articles, their stored vectors) into a fresh
+    one of `passages` passages (bot/evaluation/replicate.py), then answer `questions` (each with
+    the moment it is asked); return p50/p95 latency and the process's peak RSS."""
     import statistics
     import tempfile
-    from datetime import UTC, datetime
+    import time
 
-    import numpy as np
-    from sqlalchemy import insert
+    from tqdm import tqdm
 
     from bot.answer import answer_question
+    from bot.evaluation.replicate import replicate
     from index.knowledge import KnowledgeBase
-    from index.models import Article, Passage
-    from index.text import content_hash
 
-    rng = random.Random(7)
-    vocabulary = [w for q in QUESTIONS for w in q.lower().strip("?").split()] + [
-        f"word{i}" for i in range(5000)]
+    source = KnowledgeBase(settings)
     with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
         kb = KnowledgeBase(settings.model_copy(update={"data_dir": Path(folder), "database_url": None}))
-        dim = kb.embedder.dim
-        now = datetime.now(UTC)
-        per_article = 10
-        for start in range(0, passages, 10_000):
-            count = min(10_000, passages - start)
-            vectors = np.random.default_rng(start).standard_normal((count, dim)).astype(np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            with kb.sessions.begin() as session:
-                session.execute(insert(Article), [
-                    {"id": a + 1, "url": f"https://bench.example/{a}", "title": f"Synthetic story {a}",
-                     "content_hash": str(a), "fetched_at": now, "published_at": now}
-                    for a in range(start // per_article, (start + count) // per_article)])
-                rows = []
-                for i in range(count):
-                    text = " ".join(rng.choices(vocabulary, k=40)) + "."
-                    rows.append({"article_id": (start + i) // per_article + 1, "ordinal": i % per_article,
-                                 "text": text, "content_hash": content_hash(text),
-                                 "embedding": vectors[i].tobytes()})
-                session.execute(insert(Passage), rows)
-        kb.open()  # loads and fills FAISS from the stored vectors
-        latencies = []
-        for i in range(questions):
-            latencies.append(answer_question(kb, QUESTIONS[i % len(QUESTIONS)]).elapsed_ms)
-        latencies.sort()
-    return {"passages": passages, "questions": questions,
+        with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
+            replicate(source, kb, passages, progress=bar.update)
+        started = time.perf_counter()
+        kb.open()  # loads FAISS from the stored vectors (compressing it when large)
+        load_s = time.perf_counter() - started
+        answer_question(kb, questions[0][0], as_of=questions[0][1], with_llm=False)  # the model loads
+        latencies = sorted(answer_question(kb, q, as_of=moment, with_llm=False).elapsed_ms
+                           for q, moment in questions)
+        size_mb = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
+    return {"passages": passages, "questions": len(questions),
             "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+            "index_load_s": round(load_s, 1), "data_mb": round(size_mb),
             "peak_rss_mb": round(_peak_rss_mb(), 1), "model": settings.embedding_model,
             "index": "compressed (IVF-SQ8)" if kb.vectors.compressed else "exact (flat)"}

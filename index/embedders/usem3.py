@@ -32,8 +32,6 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
         super().__init__()
         self.threads = threads
         self.bridge = bridge or QuestionBridge()
-        # Searching and then scoring sentences both embed the same question: embed it once.
-        self._last_query: tuple[str, np.ndarray | None] = ("", None)
 
     def _load(self):
         try:
@@ -45,14 +43,10 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(np.atleast_2d(self.model.encode(list(texts))))
 
-    def embed_query(self, text: str) -> np.ndarray:
-        last_text, last_vector = self._last_query
-        if text == last_text and last_vector is not None:
-            return last_vector
-        vector = super().embed_query(text)
+    def _embed_query(self, text: str) -> np.ndarray:
+        vector = super()._embed_query(text)
         if latin_share(text) < 0.5:
             vector = normalise(np.atleast_2d(vector + self.bridge.vector(text)))[0]
-        self._last_query = (text, vector)
         return vector
 
 

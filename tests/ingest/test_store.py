@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
+from index.precomputed import answerable_sentences
 from ingest.document import Document
 from ingest.local import ingest_paths
 from ingest.store import store_documents
@@ -55,7 +56,11 @@ def test_changed_article_replaces_only_changed_passages(kb, embedder) -> None:
     new_ids = _passage_ids(kb)
     assert report.passages_added == 1 and report.passages_removed == 1
     assert len(set(old_ids) & set(new_ids)) == len(old_ids) - 1  # unchanged passages kept their ids
-    assert embedder.texts_embedded - embedded_before == 1  # only the changed passage re-embedded
+    [fresh] = set(new_ids) - set(old_ids)
+    with kb.sessions() as session:
+        fresh_text = session.get_one(Passage, fresh).text
+    # Only the changed passage is embedded again, with its sentences.
+    assert embedder.texts_embedded - embedded_before == 1 + len(answerable_sentences(fresh_text))
     stats = kb.stats()
     assert stats.articles == 1 and stats.in_sync
 

@@ -11,3 +11,32 @@ def test_a_huge_question_is_cut_before_any_model_reads_it(kb, embedder) -> None:
     answer = answer_question(kb, "Who leads the coalition? " + "Поясните подробнее, пожалуйста. " * 130)
     assert answer.question.startswith("Who leads the coalition?") and len(answer.question) <= QUESTION_CHARS
     assert embedder.longest <= 2000  # a passage at most, never the 4,000-character message
+
+
+def test_answering_runs_the_model_on_the_question_only(kb, embedder) -> None:
+    ingest_paths(kb, [SAMPLES], progress=False)
+    before = embedder.texts_embedded
+    answer = answer_question(kb, "Who leads the coalition?", with_llm=False)
+    assert answer.found and answer.quotes
+    assert embedder.texts_embedded - before == 1  # the question; its sentences were embedded at ingest
+
+
+def test_rows_stored_before_precomputing_answer_the_same_and_are_backfilled(kb, embedder) -> None:
+    from index.models import Article, Passage
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+    fresh = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    with kb.sessions.begin() as session:  # what an older Lede stored
+        session.query(Passage).update({Passage.sentence_vectors: None})
+        session.query(Article).update({Article.centroid: None, Article.focus: None})
+    before = embedder.texts_embedded
+    old = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    assert embedder.texts_embedded - before > 1  # its sentences embedded at answer time
+    assert (old.direct, old.quotes, old.sources) == (fresh.direct, fresh.quotes, fresh.sources)
+    passages, articles = kb.backfill(progress=False)
+    assert passages == kb.stats().passages and articles == kb.stats().articles
+    answer_question(kb, "Who leads the coalition?", with_llm=False)  # another question between
+    before = embedder.texts_embedded
+    again = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    assert embedder.texts_embedded - before == 1
+    assert (again.direct, again.quotes, again.sources) == (fresh.direct, fresh.quotes, fresh.sources)

@@ -18,8 +18,12 @@ def test_bench_ingest_prints_pipeline_embedder_and_ratio(capsys) -> None:
     assert result["ratio"] == pytest.approx(result["pipeline_passages_per_s"] / result["embedder_passages_per_s"], rel=0.01)
 
 
-def test_bench_answer_prints_latency_and_memory(capsys) -> None:
-    assert main(["bench", "answer", "--passages", "2000", "--questions", "8", "--json"]) == 0
+def test_bench_answer_copies_real_text_and_prints_latency_and_memory(capsys) -> None:
+    assert main(["bench", "answer", "--passages", "500"]) == 2
+    assert "is empty: the benchmark copies its articles" in capsys.readouterr().err
+    assert main(["ingest", str(SAMPLES)]) == 0
+    capsys.readouterr()
+    assert main(["bench", "answer", "--passages", "500", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["passages"] == 2000 and result["questions"] == 8
+    assert result["passages"] == 500 and result["questions"] == 8
     assert 0 < result["p50_ms"] <= result["p95_ms"] and result["peak_rss_mb"] > 0
