@@ -13,7 +13,7 @@ from index.db import create_database, session_factory
 from index.embedders import Embedder, create_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source
-from index.precomputed import answerable_sentences, article_summary, packed_groups, unpack
+from index.precomputed import unpack
 from index.settings import Settings
 from index.vectors import VectorIndex, stored_vector
 
@@ -238,39 +238,10 @@ class KnowledgeBase:
         self._compress_if_large()
         report = self.sync_vectors()
         if re_embed:
-            self.backfill()  # the other model's sentence vectors and centroids are meaningless now
+            from index.backfill import backfill
+
+            backfill(self)  # the other model's sentence vectors and centroids are meaningless now
         return report
-
-    def backfill(self, *, progress: bool = True, chunk: int = 256) -> tuple[int, int]:
-        """Compute what answers read for rows stored before it was computed at ingest: passages'
-        sentence vectors and articles' centroids. Resumable (it commits each chunk) and safe
-        beside a running bot, which answers from the model for rows not done yet. Returns
-        (passages, articles) done."""
-        from tqdm import tqdm  # a command's dependency, not an answer's
-
-        passages = articles = 0
-        with self.sessions() as session:
-            todo = list(session.scalars(select(Passage.id).where(
-                Passage.sentence_vectors.is_(None)).order_by(Passage.id)))
-        with tqdm(total=len(todo), unit="passage", disable=None if progress else True) as bar:
-            for start in range(0, len(todo), chunk):
-                part = todo[start : start + chunk]
-                with self.sessions.begin() as session:
-                    rows = list(session.scalars(select(Passage).where(Passage.id.in_(part))))
-                    groups = [answerable_sentences(p.text) for p in rows]
-                    vectors = self.embedder.embed_passages([s for group in groups for s in group])
-                    for passage, blob in zip(rows, packed_groups(vectors, groups), strict=True):
-                        passage.sentence_vectors = blob
-                passages += len(part)
-                bar.update(len(part))
-        with self.sessions() as session:
-            todo = list(session.scalars(select(Article.id).where(Article.centroid.is_(None))))
-        for start in range(0, len(todo), chunk):
-            with self.sessions.begin() as session:
-                for article in session.scalars(select(Article).where(Article.id.in_(todo[start : start + chunk]))):
-                    article.centroid, article.focus = article_summary(article.passages)
-                    articles += article.centroid is not None
-        return passages, articles
 
     def stats(self) -> Stats:
         """Return counts of everything stored and whether FAISS agrees with the database."""

@@ -119,6 +119,16 @@ class Passage(Base):
     article: Mapped[Article] = relationship(back_populates="passages")
 
 
+class Word(Base):
+    """A word of the stored articles with its vector (8 bits, packed), computed at ingest: a
+    question in another language is matched to the articles' words without running the model."""
+
+    __tablename__ = "words"
+
+    text: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Meta(Base):
     """Facts about the knowledge base itself, such as which model embedded it."""
 

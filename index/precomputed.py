@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from index.text import split_sentences
+from index.text import keywords, split_sentences
 
 MIN_WORDS = 4  # shorter "sentences" are datelines, bylines and captions
+MAX_WORD = 64  # longer "words" are codes and URLs, never what a question's word translates to
 
 
 def answerable_sentences(passage: str) -> list[str]:
@@ -77,3 +78,9 @@ def article_summary(passages: Iterable[Any]) -> tuple[bytes | None, float | None
         return None, None
     centroid, focus = centroid_and_focus(np.stack(stored))
     return pack(centroid[None, :]), focus
+
+
+def translatable_words(text: str) -> list[str]:
+    """Return the content words of `text` a question in another language may translate to:
+    Latin letters only, three or more of them (index/text.keywords, lower case)."""
+    return [w for w in keywords(text) if w.isascii() and w.isalpha() and 2 < len(w) <= MAX_WORD]

@@ -15,9 +15,10 @@ from tqdm import tqdm
 
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
-from index.precomputed import answerable_sentences, article_summary, packed_groups
+from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
 from index.text import content_hash
 from index.vectors import stored_vector
+from index.words import store_words
 from ingest.document import Document
 from ingest.split import paragraphs_of, split_passages
 
@@ -174,6 +175,7 @@ def _write_chunk(
         [kb.passage_text_for_embedding(title, text) for title, text in new] + [s for group in sentences for s in group]
     )
     vectors = iter(embedded[: len(new)])
+    store_words(kb, (w for title, text in new for w in translatable_words(f"{title} {text}")))
     sentence_blobs = iter(packed_groups(embedded[len(new) :], sentences))
     now = datetime.now(UTC)
     new_passages: list[Passage] = []

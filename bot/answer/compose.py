@@ -19,12 +19,12 @@ from bot.answer.measures import gives_measure
 from bot.answer.question import Question, read_question, stem
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
-from index.embedders import Embedder
 from index.knowledge import KnowledgeBase
-from index.precomputed import answerable_sentences
+from index.precomputed import MAX_WORD, answerable_sentences
 from index.search import Hit, search
 from index.settings import Settings
 from index.text import holds_words, keywords, latin_share, printable, words
+from index.words import word_vectors
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
     if relevance.max() < threshold:
         return Answer(question.text, found=False, sources=articles(hits[:3]))
     measured = np.array([gives_measure(sentence, question.measure) for _, sentence in candidates], dtype=np.float32)
-    translations = _translations(kb.embedder, question, held)
+    translations = _translations(kb, question, held)
     translated = _shared_words(translations, question, held)
     score = relevance + SHARED_WORDS_WEIGHT * translated + MEASURE_BONUS * measured
     order = np.argsort(-score)
@@ -242,17 +242,18 @@ def _shared_words(stems: set[str], question: Question, held: list[list[str]]) ->
     return np.array([len(stems & {stem(w) for w in content}) / share for content in held], dtype=np.float32)
 
 
-def _translations(embedder: Embedder, question: Question, held: list[list[str]]) -> set[str]:
+def _translations(kb: KnowledgeBase, question: Question, held: list[list[str]]) -> set[str]:
     """Return the stems of the candidates' words (`held`) that translate the question's words
     outside the Latin script ("коалицию" -> "coalition"): for each, the nearest word in meaning,
     when near enough, so a Russian question's quotes are chosen by the words they share as an
-    English one's are. Only for models that match across languages."""
+    English one's are. Only for models that match across languages; the candidates' word vectors
+    are read as stored at ingest."""
     foreign = list(question.foreign)
-    if not foreign or embedder.cross_lingual_threshold is None:
+    if not foreign or kb.embedder.cross_lingual_threshold is None:
         return set()
-    source = sorted({w for content in held for w in content if w.isascii() and w.isalpha() and len(w) > 2})
+    source = sorted({w for content in held for w in content if w.isascii() and w.isalpha() and 2 < len(w) <= MAX_WORD})
     if not source:
         return set()
-    similarity = embedder.embed_words(foreign) @ embedder.embed_words(source).T
+    similarity = kb.embedder.embed_words(foreign) @ word_vectors(kb, source).T
     nearest = similarity.argmax(axis=1)
     return {stem(source[j]) for i, j in enumerate(nearest) if similarity[i, j] >= WORD_MATCH}

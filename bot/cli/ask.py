@@ -47,9 +47,11 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
-    kb = open_knowledge_base(settings)
-    passages, articles = kb.backfill()
-    print(f"Precomputed {passages} passages' sentence vectors and {articles} articles' centroids.")
+    from index.backfill import backfill
+
+    done = backfill(open_knowledge_base(settings))
+    print(f"Precomputed the sentence vectors of {done.passages} passages, the centroids of {done.articles} "
+          f"articles and the vectors of {done.words} words.")
     return 0
 
 

@@ -1,6 +1,7 @@
 """What answers read of a passage and an article, computed at ingest: the passage's sentence
-vectors (8 bits), the article's centroid and focus. Nullable: old rows are backfilled by
-`lede reindex --precompute` while the process answers from the model meanwhile.
+vectors (8 bits), the article's centroid and focus, the vectors of the articles' words.
+Nullable: old rows are backfilled by `lede backfill` while the process answers from the model
+meanwhile.
 
 Revision ID: 0004
 Revises: 0003
@@ -21,9 +22,15 @@ def upgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("centroid", sa.LargeBinary()))
         batch.add_column(sa.Column("focus", sa.Float()))
+    op.create_table(
+        "words",
+        sa.Column("text", sa.String(64), primary_key=True),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("words")
     with op.batch_alter_table("articles") as batch:
         batch.drop_column("focus")
         batch.drop_column("centroid")

@@ -1,0 +1,58 @@
+"""`lede backfill`: compute what ingest now stores for answers (index/precomputed.py) for rows an
+older Lede stored: passages' sentence vectors, articles' centroids, the words' vectors. Resumable
+(each chunk commits) and safe beside a running bot, which answers from the model for rows not done
+yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from tqdm import tqdm
+
+from index.models import Article, Passage
+from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
+from index.words import store_words
+
+if TYPE_CHECKING:
+    from index.knowledge import KnowledgeBase
+
+CHUNK = 256
+
+
+@dataclass(frozen=True)
+class Backfilled:
+    passages: int
+    articles: int
+    words: int
+
+
+def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
+    """Compute every missing precomputed value; return how many rows of each kind were done."""
+    with kb.sessions() as session:
+        todo = list(session.scalars(select(Passage.id).where(Passage.sentence_vectors.is_(None)).order_by(Passage.id)))
+    # disable=None: a bar on a terminal, silence in logs and pipes.
+    with tqdm(total=len(todo), unit="passage", desc="sentences", disable=None if progress else True) as bar:
+        for start in range(0, len(todo), CHUNK):
+            part = todo[start : start + CHUNK]
+            with kb.sessions.begin() as session:
+                rows = list(session.scalars(select(Passage).where(Passage.id.in_(part))))
+                groups = [answerable_sentences(p.text) for p in rows]
+                vectors = kb.embedder.embed_passages([s for group in groups for s in group])
+                for passage, blob in zip(rows, packed_groups(vectors, groups), strict=True):
+                    passage.sentence_vectors = blob
+            bar.update(len(part))
+    articles = 0
+    with kb.sessions() as session:
+        missing = list(session.scalars(select(Article.id).where(Article.centroid.is_(None))))
+    for start in range(0, len(missing), CHUNK):
+        with kb.sessions.begin() as session:
+            for article in session.scalars(select(Article).where(Article.id.in_(missing[start : start + CHUNK]))):
+                article.centroid, article.focus = article_summary(article.passages)
+                articles += article.centroid is not None
+    words: set[str] = set()
+    with kb.sessions() as session:
+        for title, text in session.execute(select(Article.title, Passage.text).join(Article)):
+            words.update(translatable_words(f"{title} {text}"))
+    return Backfilled(passages=len(todo), articles=articles, words=store_words(kb, words))
