@@ -89,7 +89,7 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Computed at ingest from the passages' vectors (index/precomputed.py): which story the
-    # article tells (8 bits, packed) and how closely its passages keep to it.
+    # article tells (float16, packed) and how closely its passages keep to it.
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     focus: Mapped[float | None] = mapped_column(Float)
 
@@ -112,7 +112,7 @@ class Passage(Base):
     # float32 bytes of the normalised vector: the database, not the FAISS file, is the source of
     # truth, so a lost or stale index is rebuilt without re-running the model.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # The vectors of its answerable sentences, packed in 8 bits (index/precomputed.py): computed
+    # The vectors of its answerable sentences, packed in float16 (index/precomputed.py): computed
     # at ingest so that answering runs the model on the question only.
     sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
@@ -120,7 +120,7 @@ class Passage(Base):
 
 
 class Word(Base):
-    """A word of the stored articles with its vector (8 bits, packed), computed at ingest: a
+    """A word of the stored articles with its vector (float16, packed), computed at ingest: a
     question in another language is matched to the articles' words without running the model."""
 
     __tablename__ = "words"

@@ -1,5 +1,5 @@
 """What answers read of a passage and an article, computed at ingest: the passage's sentence
-vectors (8 bits), the article's centroid and focus, the vectors of the articles' words.
+vectors (float16), the article's centroid and focus, the vectors of the articles' words.
 Nullable: old rows are backfilled by `lede backfill` while the process answers from the model
 meanwhile.
 
