@@ -88,6 +88,13 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.startup import bench_start
+
+    print_result(bench_start(settings.data_dir, runs=args.runs), args.json)
+    return 0
+
+
 def register(commands: Commands) -> None:
     """Add these commands to `lede`."""
     evaluation = commands.add_parser(
@@ -139,3 +146,10 @@ def register(commands: Commands) -> None:
                               "(e.g. the eval's); a few built-in ones otherwise")
     answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
     answer_bench.set_defaults(run=cmd_bench_answer)
+    start_bench = benches.add_parser(
+        "start", help="seconds from starting `lede bot` to its first poll for updates",
+        description="Start `lede bot --no-ingest` on this data dir against a local stand-in for the Bot API.",
+    )
+    start_bench.add_argument("--runs", type=int, default=3)
+    start_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    start_bench.set_defaults(run=cmd_bench_start)

@@ -27,3 +27,11 @@ def test_bench_answer_copies_real_text_and_prints_latency_and_memory(capsys) -> 
     result = json.loads(capsys.readouterr().out)
     assert result["passages"] == 500 and result["questions"] == 8
     assert 0 < result["p50_ms"] <= result["p95_ms"] and result["peak_rss_mb"] > 0
+
+
+def test_bench_start_prints_the_seconds_to_the_first_poll(capsys) -> None:
+    assert main(["ingest", str(SAMPLES)]) == 0
+    capsys.readouterr()
+    assert main(["bench", "start", "--runs", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["runs"] == 1 and 0 < result["first_poll_s_median"] == result["first_poll_s_max"] < 60
