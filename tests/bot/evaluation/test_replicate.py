@@ -12,7 +12,8 @@ from tests.fakes.embedder import HashingEmbedder
 def test_copies_are_real_text_under_new_ids_older_dates_and_nearby_vectors(settings, kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
     original = kb.stats().passages
-    target = KnowledgeBase(settings.model_copy(update={"data_dir": settings.data_dir.parent / "copy"}),
+    # A fresh SQLite database, as the benchmark makes (the source may be PostgreSQL).
+    target = KnowledgeBase(settings.model_copy(update={"data_dir": settings.data_dir.parent / "copy", "database_url": None}),
                            embedder=HashingEmbedder())
     wanted = 2 * original + 5
     assert replicate(kb, target, wanted) == wanted
