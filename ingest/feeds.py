@@ -19,6 +19,7 @@ import lxml.html
 from index.errors import InputError
 from index.text import printable
 from ingest.dates import parse_date
+from ingest.document import MAX_URL
 from ingest.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -136,9 +137,9 @@ def _entry(item, feed_url: str) -> Entry | None:
 
 def _article_url(feed_url: str, link: str) -> str | None:
     """Return the canonical URL of an item's link, or None for one no reader could open
-    ("javascript:", "mailto:", a local file)."""
+    ("javascript:", "mailto:", a local file) or no column could hold."""
     url = canonical_url(urljoin(feed_url, link))
-    return url if url.startswith(("http://", "https://")) else None
+    return url if url.startswith(("http://", "https://")) and len(url) <= MAX_URL else None
 
 
 def _text(value: str | None) -> str | None:

@@ -162,3 +162,10 @@ def test_opml_round_trip_keeps_urls_and_titles_and_reads_folders() -> None:
 def test_bad_opml_is_refused_with_the_reason(content, words) -> None:
     with pytest.raises(InputError, match=words):
         read_opml(content, name="subs.opml")
+
+
+def test_an_item_whose_link_no_column_holds_is_skipped_and_the_others_kept() -> None:
+    long_link = "https://n.example/" + "a" * 3000
+    feed = (f"<rss version='2.0'><channel><title>T</title><item><title>Long</title><link>{long_link}</link></item>"
+            "<item><title>Fine</title><link>https://n.example/fine</link></item></channel></rss>").encode()
+    assert [e.url for e in parse_feed(feed, url="https://n.example/feed").entries] == ["https://n.example/fine"]
