@@ -85,32 +85,29 @@ def search(
     hits = _load_hits(kb, list(fused), fused, query_vector, exclude_articles)
     if until is not None:
         hits = [hit for hit in hits if hit.published_at is not None and hit.published_at < until]
-    if as_of is not None:
-        hits = [_with_recency(hit, as_of) for hit in hits]
-    # One read of the candidate articles' passage vectors serves the roundup lowering here and
-    # the grouping of citations by story later.
+    # One read of the candidate articles' centroids serves the roundup lowering here and the
+    # grouping of citations by story later.
     centroids = _centroids(kb, {hit.article_id for hit in hits})
-    hits = [replace(hit, article_vector=centroids[hit.article_id][0]) if hit.article_id in centroids else hit
-            for hit in hits]
-    if kb.embedder.roundup_focus is not None:
-        hits = _roundups_lowered(hits, {a: focus for a, (_, focus) in centroids.items()}, kb.embedder.roundup_focus)
+    hits = [_adjusted(hit, centroids.get(hit.article_id), as_of, kb.embedder.roundup_focus) for hit in hits]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)[:k]
 
 
-def _with_recency(hit: Hit, as_of: datetime) -> Hit:
-    published = hit.published_at or hit.fetched_at
-    age_days = max(0.0, (as_of - published).total_seconds() / 86400)
-    decay = 0.5 ** (max(0.0, age_days - RECENT_DAYS) / STALE_HALF_LIFE)
-    return replace(hit, score=hit.score * max(STALE_FLOOR, decay))
-
-
-def _roundups_lowered(hits: list[Hit], focus: dict[int, float], roundup_focus: float) -> list[Hit]:
-    lowered = []
-    for hit in hits:
-        weight = (focus.get(hit.article_id, 1.0) - roundup_focus) / FOCUS_SPAN
-        lowered.append(replace(hit, score=hit.score * min(1.0, max(ROUNDUP_WEIGHT, weight))))
-    return lowered
+def _adjusted(
+    hit: Hit, centroid: tuple[np.ndarray, float] | None, as_of: datetime | None, roundup_focus: float | None
+) -> Hit:
+    """Return `hit` with its article's centroid, its score lowered for age (news goes stale) and
+    for a roundup (a focus below the embedder's `roundup_focus`)."""
+    score = hit.score
+    if as_of is not None:
+        published = hit.published_at or hit.fetched_at
+        age_days = max(0.0, (as_of - published).total_seconds() / 86400)
+        score = score * max(STALE_FLOOR, 0.5 ** (max(0.0, age_days - RECENT_DAYS) / STALE_HALF_LIFE))
+    if centroid is None:
+        return replace(hit, score=score)
+    if roundup_focus is not None:
+        score = score * min(1.0, max(ROUNDUP_WEIGHT, (centroid[1] - roundup_focus) / FOCUS_SPAN))
+    return replace(hit, score=score, article_vector=centroid[0])
 
 
 def _centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
@@ -169,25 +166,30 @@ def _load_hits(
     exclude_articles: frozenset[int],
 ) -> list[Hit]:
     """Return the passages `ids` with their articles (a passage deleted meanwhile is skipped)."""
+    # Columns, not ORM objects: a few hundred rows per question, and the objects cost more than the query.
     with kb.sessions() as session:
-        rows = session.execute(select(Passage, Article).join(Article).where(Passage.id.in_(ids))).all()
+        rows = session.execute(
+            select(Passage.id, Passage.article_id, Passage.text, Passage.content_hash, Passage.embedding,
+                   Article.title, Article.url, Article.outlet, Article.published_at, Article.fetched_at)
+            .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
+        ).all()
     hits = []
-    for passage, article in rows:
-        if article.id in exclude_articles:
+    for row in rows:
+        if row.article_id in exclude_articles:
             continue
-        vector = np.frombuffer(passage.embedding, dtype=np.float32) if passage.embedding else None
+        vector = np.frombuffer(row.embedding, dtype=np.float32) if row.embedding else None
         hits.append(
             Hit(
-                passage_id=passage.id,
-                article_id=article.id,
-                text=passage.text,
-                content_hash=passage.content_hash,
-                title=article.title,
-                url=article.url,
-                outlet=article.outlet,
-                published_at=article.published_at,
-                fetched_at=article.fetched_at,
-                score=fused[passage.id],
+                passage_id=row.id,
+                article_id=row.article_id,
+                text=row.text,
+                content_hash=row.content_hash,
+                title=row.title,
+                url=row.url,
+                outlet=row.outlet,
+                published_at=row.published_at,
+                fetched_at=row.fetched_at,
+                score=fused[row.id],
                 similarity=float(vector @ query_vector) if vector is not None else 0.0,
             )
         )
