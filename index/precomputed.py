@@ -73,7 +73,12 @@ def article_summary(passages: Iterable[Any]) -> tuple[bytes | None, float | None
     return pack(centroid[None, :]), focus
 
 
+def translatable(word: str) -> bool:
+    """Return True for a word a question in another language may translate to: Latin letters
+    only, three or more of them (a lower-case word of index/text.keywords)."""
+    return word.isascii() and word.isalpha() and 2 < len(word) <= MAX_WORD
+
+
 def translatable_words(text: str) -> list[str]:
-    """Return the content words of `text` a question in another language may translate to:
-    Latin letters only, three or more of them (index/text.keywords, lower case)."""
-    return [w for w in keywords(text) if w.isascii() and w.isalpha() and 2 < len(w) <= MAX_WORD]
+    """Return the content words of `text` that are `translatable`."""
+    return [w for w in keywords(text) if translatable(w)]

@@ -20,7 +20,7 @@ from bot.answer.question import Question, read_question, stem
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.knowledge import KnowledgeBase
-from index.precomputed import MAX_WORD, answerable_sentences
+from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search
 from index.settings import Settings
 from index.text import holds_words, keywords, latin_share, printable, words
@@ -251,7 +251,7 @@ def _translations(kb: KnowledgeBase, question: Question, held: list[list[str]]) 
     foreign = list(question.foreign)
     if not foreign or kb.embedder.cross_lingual_threshold is None:
         return set()
-    source = sorted({w for content in held for w in content if w.isascii() and w.isalpha() and 2 < len(w) <= MAX_WORD})
+    source = sorted({w for content in held for w in content if translatable(w)})
     if not source:
         return set()
     similarity = kb.embedder.embed_words(foreign) @ word_vectors(kb, source).T
