@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from index.db import create_database, session_factory
 from index.embedders import Embedder, create_embedder
 from index.errors import ConfigError
-from index.models import Article, Meta, Passage, Source
+from index.models import Article, Meta, Passage, Source, Word
 from index.precomputed import unpack
 from index.settings import Settings
 from index.vectors import VectorIndex, stored_vector
@@ -232,6 +232,7 @@ class KnowledgeBase:
             with self.sessions.begin() as session:
                 session.query(Passage).update({Passage.embedding: None, Passage.sentence_vectors: None})
                 session.query(Article).update({Article.centroid: None, Article.focus: None})
+                session.query(Word).delete()
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
         vectors = self.open().vectors
         vectors.clear()
@@ -240,7 +241,7 @@ class KnowledgeBase:
         if re_embed:
             from index.backfill import backfill
 
-            backfill(self)  # the other model's sentence vectors and centroids are meaningless now
+            backfill(self)  # the other model's sentence, centroid and word vectors are meaningless now
         return report
 
     def stats(self) -> Stats:

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from index.errors import ConfigError
 from index.knowledge import KnowledgeBase
+from index.models import Passage
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES
 from tests.fakes.embedder import HashingEmbedder
@@ -145,3 +147,25 @@ def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path) -> None:
     (tmp_path / "data").write_text("not a folder")
     with pytest.raises(ConfigError, match="is a file, not a folder"):
         KnowledgeBase(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder())
+
+
+def test_re_embedding_with_another_model_replaces_every_precomputed_vector(settings, kb) -> None:
+    from index.precomputed import answerable_sentences, unpack
+    from index.words import word_vectors
+
+    ingest_paths(kb, [SAMPLES], progress=False)
+
+    class Flipped(HashingEmbedder):
+        name = "flipped"
+
+        def embed_batch(self, texts):
+            return -super().embed_batch(texts)
+
+    flipped = Flipped()
+    other = KnowledgeBase(settings, embedder=flipped)
+    other.reindex(re_embed=True)
+    assert np.allclose(word_vectors(other, ["coalition"])[0], flipped.embed_passages(["coalition"])[0], atol=1e-3)
+    with other.sessions() as session:
+        passage = session.scalars(select(Passage).where(Passage.text.contains("lead the coalition"))).first()
+        sentences = unpack(passage.sentence_vectors, flipped.dim)
+    assert np.allclose(sentences, flipped.embed_passages(answerable_sentences(passage.text)), atol=1e-3)
