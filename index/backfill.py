@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tqdm import tqdm
 
 from index.models import Article, Passage
@@ -36,12 +36,15 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
     with tqdm(total=len(todo), unit="passage", desc="sentences", disable=None if progress else True) as bar:
         for start in range(0, len(todo), CHUNK):
             part = todo[start : start + CHUNK]
+            with kb.sessions() as session:
+                rows = session.execute(select(Passage.id, Passage.text).where(Passage.id.in_(part))).all()
+            # Embed outside the transaction, as ingest does: the model is slow.
+            groups = [answerable_sentences(text) for _, text in rows]
+            vectors = kb.embedder.embed_passages([s for group in groups for s in group])
             with kb.sessions.begin() as session:
-                rows = list(session.scalars(select(Passage).where(Passage.id.in_(part))))
-                groups = [answerable_sentences(p.text) for p in rows]
-                vectors = kb.embedder.embed_passages([s for group in groups for s in group])
-                for passage, blob in zip(rows, packed_groups(vectors, groups), strict=True):
-                    passage.sentence_vectors = blob
+                session.execute(update(Passage), [
+                    {"id": passage_id, "sentence_vectors": blob}
+                    for (passage_id, _), blob in zip(rows, packed_groups(vectors, groups), strict=True)])
             bar.update(len(part))
     articles = 0
     with kb.sessions() as session:

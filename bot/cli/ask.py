@@ -84,7 +84,7 @@ def register(commands: Commands) -> None:
     backfill = commands.add_parser(
         "backfill",
         help="precompute what answers read, for articles stored by an older Lede",
-        description="Compute the sentence vectors and article centroids that ingest now stores, for "
-        "rows stored before it did. Resumable; a running bot keeps answering meanwhile.",
+        description="Compute the sentence vectors, article centroids and word vectors that ingest now "
+        "stores, for rows stored before it did. Resumable; a running bot keeps answering meanwhile.",
     )
     backfill.set_defaults(run=cmd_backfill)
