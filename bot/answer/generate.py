@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from index.text import holds_words, keywords, split_sentences
+from index.text import STOPWORDS, holds_words, keywords, split_sentences, words
 
 log = logging.getLogger(__name__)
 SUPPORT = 0.6  # share of a sentence's content words that its cited passages must contain
@@ -40,12 +40,45 @@ class LLMConfig:
     timeout: float = 20.0
 
 
+# Words that turn a claim around: "are not expected to lead" says the opposite of "are expected".
+NEGATIONS = frozenset("not no never none neither nor without cannot".split())
+NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+        thousand million billion trillion dozen""".split()
+)
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _negated(text: str) -> bool:
+    return any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words(text))
+
+
+def _numbers(text: str) -> set[str]:
+    """Return the numbers written in `text`, in digits ("1,500" as "1500") or in words."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)} | (set(words(text)) & NUMBER_WORDS)
+
+
+def _names(sentence: str) -> set[str]:
+    """Return the capitalised words of `sentence` that are not stop words, lower-cased: the names
+    it states (a capitalised first word counts: "Germany leads it" names Germany)."""
+    return {w.lower() for w in re.findall(r"\b[A-ZА-ЯЁІЇЄҐ][\w'’-]*", sentence)} - STOPWORDS
+
+
 def _supported(sentence: str, cited: list[str]) -> bool:
-    words = set(keywords(re.sub(r"\[\d+\]", " ", sentence)))
-    if not words or not cited:
+    """Return True when the `cited` passages support `sentence`: they hold most of its content
+    words, every number and name it states, and the sentence nearest it has the same polarity."""
+    claim = re.sub(r"\[\d+\]", " ", sentence)
+    content = set(keywords(claim))
+    if not content or not cited:
         return False
-    source_words = set(keywords(" ".join(cited)))
-    return len(words & source_words) / len(words) >= SUPPORT
+    source = " ".join(cited)
+    if len(content & set(keywords(source))) / len(content) < SUPPORT:
+        return False
+    if not _numbers(claim) <= _numbers(source) or not _names(claim) <= set(words(source)):
+        return False
+    nearest = max((s for passage in cited for s in split_sentences(passage)),
+                  key=lambda s: len(content & set(keywords(s))))
+    return _negated(claim) == _negated(nearest)
 
 
 def check_sentences(text: str, passages_by_source: dict[int, list[str]]) -> list[str]:

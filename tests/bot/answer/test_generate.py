@@ -86,3 +86,26 @@ def test_the_reader_gives_the_bold_answer_when_the_passages_hold_it(settings, mo
     assert helped.direct == "Ines Okafor" and helped.read_by_model
     llm.short_reply = "Tomas Quell"  # named in the samples, but not in the passages read
     assert answer_question(kb, "Who is the mayor of Harbourton?").direct == extractive.direct
+
+
+@pytest.mark.parametrize("written", [
+    "Britain and France are not expected to lead the coalition [1].",  # negated
+    "Britain and France will never lead the coalition [1].",
+    "Germany and France are expected to lead the coalition [1].",  # a name swapped for another
+    "Britain and Poland are expected to lead the coalition of the willing [1].",
+    "Britain and France are expected to lead the coalition of 30 countries [1].",  # a number added
+])
+def test_a_claim_its_source_does_not_make_is_dropped(llm, written) -> None:
+    llm.reply = f"{written} Zakharova named the two countries as its likely leaders [2]."
+    assert generate(LLMConfig(llm.url, "tiny"), "Who leads the coalition?", PASSAGES) == [
+        "Zakharova named the two countries as its likely leaders [2]."]
+
+
+def test_numbers_must_agree_with_the_cited_passage() -> None:
+    passages = {1: ["The storm killed more than 1,000 people in three provinces."]}
+    assert check_sentences("The storm killed more than 1,000 people [1].", passages)
+    assert check_sentences("The storm killed more than 1,500 people [1].", passages) == []
+    assert check_sentences("The storm killed people in four provinces [1].", passages) == []
+    # A negation the passage also makes is agreement, not a reversal.
+    assert check_sentences("Officials did not confirm the toll [1].",
+                           {1: ["Officials did not confirm the toll on Monday."]})
