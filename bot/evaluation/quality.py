@@ -43,7 +43,7 @@ def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool 
             exclude_articles=frozenset(article_of[u] for u in left_out if u in article_of) if unanswerable else frozenset(),
         )
         story = set(question.gold_urls) | (finder.holding(question, days=STORY_DAYS) if finder else set())
-        asked.append((question, answer, _outcome(question, answer, _cited_text(kb, answer), story)))
+        asked.append((question, answer, _outcome(question, answer, cited_text(kb, answer), story)))
     if not asked:
         raise InputError("no questions to evaluate.")
     return asked, skipped
@@ -76,7 +76,7 @@ def is_right(question: Question, text: str | None) -> bool:
     return text is not None and any(g in normalise(text) for g in golds)
 
 
-def _cited_text(kb: KnowledgeBase, answer: Answer) -> str:
+def cited_text(kb: KnowledgeBase, answer: Answer) -> str:
     with kb.sessions() as session:
         passages = session.scalars(select(Passage.text).where(Passage.id.in_([q.passage_id for q in answer.quotes])))
         return " ".join(passages)

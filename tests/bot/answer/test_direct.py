@@ -14,6 +14,10 @@ from bot.answer.question import question_kind
         ("Which continent will require a common charger?", "name"),
         ("Why did Russia object?", "description"),
         ("What is the coalition of the willing?", "description"),
+        ("What does Moscow say about it?", "description"),  # a statement answers it, not a name
+        ("What happened in Keld?", "description"),
+        ("What did the company say it would build?", "description"),
+        ("What does the farm cost?", "name"),
     ],
 )
 def test_question_kind(question, kind) -> None:
