@@ -152,13 +152,20 @@ class Chat(Base):
 
 
 class AnswerRecord(Base):
-    """An answer the bot sent, kept for the "Sources" button and the reader's 👍/👎."""
+    """An answer the bot sent, kept for its buttons, the reader's 👍/👎 and the follow-ups to it."""
 
     __tablename__ = "answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     user_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it was asked in
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the answer's message
+    question_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the question's message
+    # Article ids, comma-separated: the story a follow-up to this answer leans on, and the story
+    # this answer was asked in (bot/answer/followup.py).
+    story: Mapped[str | None] = mapped_column(Text)
+    asked_in: Mapped[str | None] = mapped_column(Text)
     question: Mapped[str] = mapped_column(Text)
     answer_html: Mapped[str] = mapped_column(Text)
     sources_html: Mapped[str] = mapped_column(Text)

@@ -129,7 +129,6 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
              story: frozenset[int] = frozenset()) -> Answer:
     """Quote the best sentences of the first `read_count` hits; those of the `story` articles (a
     follow-up's context) gain STORY_BONUS."""
-
     read = hits[:read_count]
     candidates = [(hit, sentence) for hit in read for sentence in answerable_sentences(hit.text)]
     if not candidates:
@@ -137,8 +136,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
     # Each candidate's content words, read with its headline's (see _sentence_relevance).
     held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
     relevance = _sentence_relevance(kb, question, candidates, held, read)
-    if story:
-        relevance += STORY_BONUS * np.array([hit.article_id in story for hit, _ in candidates], dtype=np.float32)
+    relevance += STORY_BONUS * np.array([hit.article_id in story for hit, _ in candidates], dtype=np.float32)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
     if relevance.max() < threshold:
@@ -154,7 +152,9 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
         hit, sentence = candidates[i]
         key = " ".join(words(sentence))
         # No filler: a sentence is quoted only when it is evidence for the question on its own
-        # (its own score, with what chooses quotes, reaches the evidence an answer needs).
+        # (its own score, with what chooses quotes, reaches the evidence an answer needs). For a
+        # follow-up, that counts the story bonus: without it, the quotes holding the answer fell
+        # from 0.59 to 0.47 of the follow-ups (conversations, first half).
         if key in seen or score[i] < threshold:
             continue
         seen.add(key)

@@ -76,6 +76,8 @@ def _add_handlers(app: LedeApplication) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, handlers.on_private_text))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, handlers.on_group_text))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.EDITED_MESSAGE,
+                                   handlers.on_edited))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
     app.add_handler(InlineQueryHandler(handlers.on_inline))
     app.add_handler(CallbackQueryHandler(handlers.on_button))

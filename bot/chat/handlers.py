@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import (
     InlineKeyboardButton,
@@ -14,6 +15,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
     MessageEntity,
     Update,
 )
@@ -22,15 +24,18 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answer import Answer, answer_question, consult_llm
+from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
+from index.models import AnswerRecord
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1".
+FOLLOW_UP_WINDOW = timedelta(minutes=FOLLOW_UP_MINUTES)
 BUTTON = re.compile(r"(?P<kind>src|ans|fb):(?P<id>\d{1,18})(?::(?P<vote>-?1))?")
 
 
@@ -42,17 +47,32 @@ class Reply:
 
 
 def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user_id: int | None,
-                  language: str | None) -> Reply:
-    """Answer `question` without the language model (seconds on a CPU: `improve_reply` adds its
-    help afterwards) and keep the answer for its buttons (blocking)."""
-    answer = answer_question(kb, question, with_llm=False)
+                  language: str | None, context: Context | None = None, thread_id: int | None = None,
+                  question_message_id: int | None = None) -> Reply:
+    """Answer `question` (in `context`, when it follows up an earlier answer) without the
+    language model (seconds on a CPU: `improve_reply` adds its help afterwards) and keep the
+    answer for its buttons and follow-ups (blocking)."""
+    answer = answer_question(kb, question, with_llm=False, context=context)
     html = answer_html(answer, language)
     passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
     answer_id = state.save_answer(
         kb, chat_id=chat_id, user_id=user_id, question=question, answer_html=html,
-        sources_html=sources_html(answer, passages, language), found=answer.found,
+        sources_html=sources_html(answer, passages, language), found=answer.found, thread_id=thread_id,
+        question_message_id=question_message_id, story=answer.context, asked_in=context,
     )
     return Reply(answer, answer_id, html)
+
+
+def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> str:
+    """Answer an edited question again, in the context its first answer was asked in; store
+    the new answer in place of the old one and return its HTML (blocking)."""
+    answer = answer_question(kb, question, with_llm=False, context=state.context_of(record.asked_in))
+    html = answer_html(answer, language)
+    passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
+    state.replace_answer(kb, record.id, question=question, answer_html=html,
+                         sources_html=sources_html(answer, passages, language), found=answer.found,
+                         story=answer.context)
+    return html
 
 
 def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Reply | None:
@@ -103,14 +123,48 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     thread_id = message.message_thread_id if message.is_topic_message else None
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     log.debug("question from %s: %s", user.id if user else None, question)
+    # A reply to one of our answers follows it up; so may a message soon after the last answer.
+    replied_to = message.reply_to_message.message_id if (
+        message.reply_to_message is not None and _replies_to_bot(message, context.bot.id)) else None
+    previous, replied = await asyncio.to_thread(state.previous_answer, lede.kb, message.chat_id, thread_id,
+                                                replied_to=replied_to, within=FOLLOW_UP_WINDOW)
+    asked_in = context_for(question, state.context_of(previous.story) if previous else None, replied=replied)
     reply = await asyncio.to_thread(compose_reply, lede.kb, question, chat_id=message.chat_id,
-                                    user_id=user.id if user else None, language=language)
+                                    user_id=user.id if user else None, language=language, context=asked_in,
+                                    thread_id=thread_id, question_message_id=message.message_id)
     sent = await message.reply_html(reply.html, reply_markup=keyboard(reply.answer_id, language),
                                     link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+    await asyncio.to_thread(state.set_answer_message, lede.kb, reply.answer_id, sent.message_id)
     better = await asyncio.to_thread(improve_reply, lede.kb, reply, language)
     if better is not None:
         await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.answer_id, language),
                              link_preview_options=NO_PREVIEW)
+
+
+def _replies_to_bot(message: Message, bot_id: int) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+
+
+async def on_edited(update: Update, context: LedeContext) -> None:
+    """An edited question that Lede answered is answered again: the answer message is edited."""
+    lede = context.lede
+    message, user = message_of(update), update.effective_user
+    record = await asyncio.to_thread(state.answer_to_question, lede.kb, message.chat_id, message.message_id)
+    if record is None or record.message_id is None:
+        return
+    language = user_language(update)
+    question = _group_question(message, context) if message.chat.type != "private" else message.text
+    if not (question or "").strip() or (user is not None and lede.quota_wait(user.id)):
+        return
+    html = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
+    try:
+        await context.bot.edit_message_text(html, chat_id=message.chat_id, message_id=record.message_id,
+                                            parse_mode=ParseMode.HTML, reply_markup=keyboard(record.id, language),
+                                            link_preview_options=NO_PREVIEW)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():  # the edit changed nothing the answer shows
+            raise
 
 
 async def on_private_text(update: Update, context: LedeContext) -> None:
@@ -119,18 +173,23 @@ async def on_private_text(update: Update, context: LedeContext) -> None:
 
 async def on_group_text(update: Update, context: LedeContext) -> None:
     """In groups, answer only when mentioned or replied to."""
-    message = message_of(update)
+    question = _group_question(message_of(update), context)
+    if question is not None:
+        await answer_in_chat(update, context, question)
+
+
+def _group_question(message: Message, context: LedeContext) -> str | None:
+    """Return the question a group message asks Lede (its mentions of the bot removed), or None
+    when it neither mentions the bot nor replies to it."""
     handle = f"@{context.bot.username}".lower()
     mentions = [text for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
                 if text.lower() == handle]
-    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None \
-        and message.reply_to_message.from_user.id == context.bot.id
-    if not mentions and not replied:
-        return
+    if not mentions and not _replies_to_bot(message, context.bot.id):
+        return None
     question = message.text or ""
     for mention in mentions:
         question = question.replace(mention, " ")
-    await answer_in_chat(update, context, " ".join(question.split()))
+    return " ".join(question.split())
 
 
 async def on_ask(update: Update, context: LedeContext) -> None:

@@ -3,7 +3,7 @@ from a worker thread."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from bot.answer.followup import Context
 from bot.answer.question import stem
 from bot.answer.stories import Item
 from index.embedders import normalise
@@ -65,13 +66,69 @@ def migrate_chat(kb: KnowledgeBase, old_id: int, new_id: int) -> None:
 
 
 def save_answer(kb: KnowledgeBase, *, chat_id: int | None, user_id: int | None, question: str,
-                answer_html: str, sources_html: str, found: bool) -> int:
+                answer_html: str, sources_html: str, found: bool, thread_id: int | None = None,
+                question_message_id: int | None = None, story: Context | None = None,
+                asked_in: Context | None = None) -> int:
     with kb.sessions.begin() as session:
         record = AnswerRecord(chat_id=chat_id, user_id=user_id, question=question, answer_html=answer_html,
-                              sources_html=sources_html, found=found, created_at=datetime.now(UTC))
+                              sources_html=sources_html, found=found, created_at=datetime.now(UTC),
+                              thread_id=thread_id, question_message_id=question_message_id,
+                              story=_ids(story), asked_in=_ids(asked_in))
         session.add(record)
         session.flush()
         return record.id
+
+
+def _ids(context: Context | None) -> str | None:
+    return ",".join(map(str, sorted(context.article_ids))) if context is not None else None
+
+
+def context_of(ids: str | None) -> Context | None:
+    """Return the context stored as comma-separated article ids (None when there is none)."""
+    article_ids = frozenset(int(i) for i in (ids or "").split(",") if i.isdigit())
+    return Context(article_ids) if article_ids else None
+
+
+def set_answer_message(kb: KnowledgeBase, answer_id: int, message_id: int) -> None:
+    """Remember which message carries an answer: a reply to it is a follow-up to it."""
+    with kb.sessions.begin() as session:
+        session.execute(update(AnswerRecord).where(AnswerRecord.id == answer_id).values(message_id=message_id))
+
+
+def previous_answer(kb: KnowledgeBase, chat_id: int, thread_id: int | None, *, replied_to: int | None,
+                    within: timedelta) -> tuple[AnswerRecord | None, bool]:
+    """Return the answer a new message in a chat (and forum topic) may follow up, and whether it
+    replies to it: the answer it replies to, whatever its age, or else the chat's last answer
+    when it is recent enough."""
+    with kb.sessions() as session:
+        if replied_to is not None:
+            record = session.scalar(select(AnswerRecord).where(
+                AnswerRecord.chat_id == chat_id, AnswerRecord.message_id == replied_to))
+            if record is not None:
+                return record, True
+        thread = AnswerRecord.thread_id.is_(None) if thread_id is None else AnswerRecord.thread_id == thread_id
+        record = session.scalar(
+            select(AnswerRecord).where(AnswerRecord.chat_id == chat_id, thread,
+                                       AnswerRecord.created_at >= datetime.now(UTC) - within)
+            .order_by(AnswerRecord.id.desc()).limit(1))
+        return record, False
+
+
+def answer_to_question(kb: KnowledgeBase, chat_id: int, question_message_id: int) -> AnswerRecord | None:
+    """Return the answer given to a chat's message (to answer it again when it is edited)."""
+    with kb.sessions() as session:
+        return session.scalar(select(AnswerRecord).where(
+            AnswerRecord.chat_id == chat_id, AnswerRecord.question_message_id == question_message_id)
+            .order_by(AnswerRecord.id.desc()).limit(1))
+
+
+def replace_answer(kb: KnowledgeBase, answer_id: int, *, question: str, answer_html: str, sources_html: str,
+                   found: bool, story: Context | None) -> None:
+    """Store the answer to an edited question in place of the old one (its vote no longer applies)."""
+    with kb.sessions.begin() as session:
+        session.execute(update(AnswerRecord).where(AnswerRecord.id == answer_id).values(
+            question=question, answer_html=answer_html, sources_html=sources_html, found=found,
+            story=_ids(story), vote=None))
 
 
 def update_answer_html(kb: KnowledgeBase, answer_id: int, answer_html: str) -> None:

@@ -1,4 +1,4 @@
-"""`lede ask`, `lede stats`, `lede reindex` and `lede backfill`: the knowledge base from the terminal."""
+"""`lede ask`, `lede chat`, `lede stats`, `lede reindex` and `lede backfill`: the knowledge base from the terminal."""
 
 from __future__ import annotations
 
@@ -24,6 +24,37 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     answer = answer_question(kb, question)
     print(render_text(answer))
     return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer questions read line by line, each a possible follow-up of the one before."""
+    import sys
+
+    from bot.answer import answer_question
+    from bot.answer.followup import context_for
+    from bot.cli.terminal import render_text
+
+    kb = open_knowledge_base(settings)
+    if kb.stats().passages == 0:
+        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about the news; a question may follow up the one before. An empty line or Ctrl-D ends.")
+    previous = None
+    while True:
+        if interactive:
+            print("> ", end="", flush=True)
+        line = sys.stdin.readline()
+        question = line.strip()
+        if not question:
+            if line and not interactive:
+                continue  # a blank line in piped input
+            return 0
+        if not interactive:
+            print(f"> {question}")  # piped in: show what each answer answers
+        answer = answer_question(kb, question, context=context_for(question, previous))
+        previous = answer.context
+        print(render_text(answer), end="\n\n", flush=True)
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,6 +93,13 @@ def register(commands: Commands) -> None:
     )
     ask.add_argument("question", nargs="+", metavar="QUESTION")
     ask.set_defaults(run=cmd_ask)
+
+    chat = commands.add_parser(
+        "chat", help="ask questions in a row, follow-ups included",
+        description="Answer questions read from the terminal (or piped in, one per line); a question "
+        'that leans on the one before ("who signed it?") is answered in its story, as the bot does.',
+    )
+    chat.set_defaults(run=cmd_chat)
 
     stats = commands.add_parser(
         "stats",

@@ -133,3 +133,17 @@ def test_undecodable_arguments_and_escape_characters_from_a_file_reach_no_termin
     assert asked.returncode == 0, asked.stderr.decode()
     assert b"ferry" in asked.stdout
     assert b"\x1b" not in asked.stdout and b"\x07" not in asked.stdout
+
+
+@pytest.mark.slow
+def test_chat_answers_a_follow_up_in_the_story_of_the_question_before(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert lede("ingest", str(SAMPLES), data_dir=data).returncode == 0
+    env = {**os.environ, "LEDE_DATA_DIR": str(data)}
+    chat = subprocess.run([str(LEDE), "chat"], input="How long will the tram line be?\nWho opposed it?\n",
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert chat.returncode == 0, chat.stderr
+    _, tram, opposed = chat.stdout.split("> ")
+    assert tram.startswith("How long will the tram line be?") and opposed.startswith("Who opposed it?")
+    assert "14 kilometres" in tram
+    assert "Opponents on the council argued" in opposed and "Harbourton Council Approves" in opposed
