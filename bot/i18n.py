@@ -9,6 +9,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Ask me anything, e.g. <i>Who leads the coalition?</i>",
         "help": "Ask a question in this chat. In a group, mention me, reply to me, or use /ask. "
         "In any chat, type @{bot} and your question.\n\n"
+        "/timeline words — how a story unfolded; /compare words — how the outlets tell it\n"
         "/digest HH:MM Timezone [topic] — a daily digest here (group admins)\n"
         "/follow words — new articles about these words; /unfollow\n"
         "Admins: /addsource URL, /sources, /removesource ID, /ingest, /stats",
@@ -39,12 +40,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "follow_usage": "Use: /follow words",
         "unfollowed": "Stopped following {count} topic(s).",
         "alert": "New on “{words}”:",
+        "timeline": "Timeline",
+        "coverage": "Coverage",
+        "more": "More",
+        "timeline_title": "Timeline: {title}",
+        "timeline_usage": "Use: /timeline words, e.g. /timeline hurricane Ian",
+        "story_none": "I found no story about that in my sources.",
+        "story_single": "Only one article tells this story in my sources so far:",
+        "first_seen": "first seen",
+        "compare_title": "How the outlets tell it: {title}",
+        "compare_usage": "Use: /compare words, e.g. /compare hurricane Ian",
+        "compare_single": "Only {outlet} covers this story in my sources, so there is nothing to compare.",
+        "compare_shared": "Reported by more than one outlet:",
+        "compare_own": "Reported by one outlet only:",
+        "compare_differ": "Where their figures differ:",
+        "compare_nothing": "Their sentences do not line up closely enough to compare point by point.",
+        "cmd_timeline": "How a story unfolded, day by day",
+        "cmd_compare": "Where outlets agree and differ on a story",
     },
     "ru": {
         "start": "Привет! Я отвечаю на вопросы о новостях со ссылками на источники. "
         "Спросите, например: <i>Who leads the coalition?</i>",
         "help": "Задайте вопрос в этом чате. В группе упомяните меня, ответьте на моё сообщение или "
         "используйте /ask. В любом чате наберите @{bot} и вопрос.\n\n"
+        "/timeline слова — как развивалась история; /compare слова — как о ней пишут СМИ\n"
         "/digest ЧЧ:ММ Часовой_пояс [тема] — ежедневная сводка (админы группы)\n"
         "/follow слова — новые статьи по теме; /unfollow\n"
         "Админы: /addsource URL, /sources, /removesource ID, /ingest, /stats",
@@ -75,12 +94,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "follow_usage": "Формат: /follow слова",
         "unfollowed": "Отписано от тем: {count}.",
         "alert": "Новое по теме «{words}»:",
+        "timeline": "Хронология",
+        "coverage": "Как пишут СМИ",
+        "more": "Ещё",
+        "timeline_title": "Хронология: {title}",
+        "timeline_usage": "Формат: /timeline слова, например /timeline hurricane Ian",
+        "story_none": "В моих источниках нет истории об этом.",
+        "story_single": "Пока эту историю рассказывает только одна статья:",
+        "first_seen": "впервые замечено",
+        "compare_title": "Как об этом пишут СМИ: {title}",
+        "compare_usage": "Формат: /compare слова, например /compare hurricane Ian",
+        "compare_single": "Эту историю в моих источниках освещает только {outlet}, сравнивать не с чем.",
+        "compare_shared": "Сообщают несколько изданий:",
+        "compare_own": "Сообщает только одно издание:",
+        "compare_differ": "Где расходятся цифры:",
+        "compare_nothing": "Их предложения не совпадают настолько, чтобы сравнить по пунктам.",
+        "cmd_timeline": "Как развивалась история, по дням",
+        "cmd_compare": "В чём СМИ сходятся и расходятся",
     },
     "uk": {
         "start": "Привіт! Я відповідаю на питання про новини з посиланнями на джерела. "
         "Запитайте, наприклад: <i>Who leads the coalition?</i>",
         "help": "Поставте питання в цьому чаті. У групі згадайте мене, дайте відповідь на моє "
         "повідомлення або скористайтеся /ask. У будь-якому чаті наберіть @{bot} і питання.\n\n"
+        "/timeline слова — як розвивалася історія; /compare слова — як про неї пишуть ЗМІ\n"
         "/digest ГГ:ХХ Часовий_пояс [тема] — щоденний дайджест (адміни групи)\n"
         "/follow слова — нові статті за темою; /unfollow\n"
         "Адміни: /addsource URL, /sources, /removesource ID, /ingest, /stats",
@@ -111,10 +148,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "follow_usage": "Формат: /follow слова",
         "unfollowed": "Відписано від тем: {count}.",
         "alert": "Нове за темою «{words}»:",
+        "timeline": "Хронологія",
+        "coverage": "Як пишуть ЗМІ",
+        "more": "Ще",
+        "timeline_title": "Хронологія: {title}",
+        "timeline_usage": "Формат: /timeline слова, наприклад /timeline hurricane Ian",
+        "story_none": "У моїх джерелах немає історії про це.",
+        "story_single": "Поки що цю історію розповідає лише одна стаття:",
+        "first_seen": "вперше помічено",
+        "compare_title": "Як про це пишуть ЗМІ: {title}",
+        "compare_usage": "Формат: /compare слова, наприклад /compare hurricane Ian",
+        "compare_single": "Цю історію в моїх джерелах висвітлює лише {outlet}, порівнювати нема з чим.",
+        "compare_shared": "Повідомляють кілька видань:",
+        "compare_own": "Повідомляє лише одне видання:",
+        "compare_differ": "Де розходяться цифри:",
+        "compare_nothing": "Їхні речення не збігаються настільки, щоб порівняти по пунктах.",
+        "cmd_timeline": "Як розвивалася історія, по днях",
+        "cmd_compare": "У чому ЗМІ сходяться і розходяться",
     },
 }
 LANGUAGES = tuple(TEXTS)
-PUBLIC_COMMANDS = ("ask", "help", "digest", "follow", "unfollow")
+PUBLIC_COMMANDS = ("ask", "timeline", "compare", "help", "digest", "follow", "unfollow")
 
 
 def language_of(code: str | None) -> str:

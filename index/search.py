@@ -87,7 +87,7 @@ def search(
         hits = [hit for hit in hits if hit.published_at is not None and hit.published_at < until]
     # One read of the candidate articles' centroids serves the roundup lowering here and the
     # grouping of citations by story later.
-    centroids = _centroids(kb, {hit.article_id for hit in hits})
+    centroids = article_centroids(kb, {hit.article_id for hit in hits})
     hits = [_adjusted(hit, centroids.get(hit.article_id), as_of, kb.embedder.roundup_focus) for hit in hits]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)[:k]
@@ -107,7 +107,7 @@ def search_within(
     with kb.sessions() as session:
         ids = list(session.scalars(statement))
     hits = _load_hits(kb, ids, dict.fromkeys(ids, 0.0), query_vector, frozenset())
-    centroids = _centroids(kb, {hit.article_id for hit in hits})
+    centroids = article_centroids(kb, {hit.article_id for hit in hits})
     hits = [_adjusted(replace(hit, score=hit.similarity), centroids.get(hit.article_id), None, None) for hit in hits]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)
@@ -130,7 +130,7 @@ def _adjusted(
     return replace(hit, score=score, article_vector=centroid[0])
 
 
-def _centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
+def article_centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
     """Return each article's centroid and focus (index/precomputed.py) as stored at ingest; an
     article stored before they were (until `lede backfill`) has them computed from its passages."""
     centroids: dict[int, tuple[np.ndarray, float]] = {}

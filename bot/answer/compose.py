@@ -113,8 +113,9 @@ def _next_context(answer: Answer, context: Context | None, *, followed: bool) ->
     the story it followed up), or, when it found nothing, the story the chat was on."""
     if not answer.found or not answer.sources:
         return context
-    lead = frozenset(answer.sources[0].article_ids)
-    return Context(lead | context.article_ids) if followed and context is not None else Context(lead)
+    first = answer.sources[0].article_ids
+    story = frozenset(first) | (context.article_ids if followed and context is not None else frozenset())
+    return Context(story, lead=first[0] if first else None)
 
 
 END_OF_TIME = datetime.max.replace(tzinfo=UTC)

@@ -37,9 +37,10 @@ _LEANING_OPENINGS = re.compile(
 @dataclass(frozen=True)
 class Context:
     """What a follow-up leans on: the articles of the stories the last answer cited (their lead
-    articles and the others telling them)."""
+    articles and the others telling them), and the lead article of its first source."""
 
     article_ids: frozenset[int]
+    lead: int | None = None
 
 
 def refers_back(question: str) -> bool:

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import admin, digests, handlers
+from bot.chat import admin, digests, handlers, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from index.errors import ConfigError
@@ -68,6 +68,8 @@ def _add_handlers(app: LedeApplication) -> None:
     app.add_handler(CommandHandler("start", handlers.on_start))
     app.add_handler(CommandHandler("help", handlers.on_help))
     app.add_handler(CommandHandler("ask", handlers.on_ask))
+    app.add_handler(CommandHandler("timeline", story_views.on_timeline))
+    app.add_handler(CommandHandler("compare", story_views.on_compare))
     for name in ("addsource", "sources", "removesource", "ingest", "stats"):
         app.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
     app.add_handler(CommandHandler("digest", digests.on_digest))

@@ -28,15 +28,17 @@ from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
+from bot.chat.story_views import COVERAGE, TIMELINE, show_story
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1".
+# What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1", and its
+# story's "tl:12:1" (timeline, page 1: "More" asks for the next) and "cv:12" (coverage).
 FOLLOW_UP_WINDOW = timedelta(minutes=FOLLOW_UP_MINUTES)
-BUTTON = re.compile(r"(?P<kind>src|ans|fb):(?P<id>\d{1,18})(?::(?P<vote>-?1))?")
+BUTTON = re.compile(r"(?P<kind>src|ans|fb|tl|cv):(?P<id>\d{1,18})(?::(?P<arg>-?\d{1,3}))?")
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,16 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
     return Reply(answer, answer_id, html)
 
 
-def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> str:
-    """Answer an edited question again, in the context its first answer was asked in; store
-    the new answer in place of the old one and return its HTML (blocking)."""
+def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> Reply:
+    """Answer an edited question again, in the context its first answer was asked in, and store
+    the new answer in place of the old one (blocking)."""
     answer = answer_question(kb, question, with_llm=False, context=state.context_of(record.asked_in))
     html = answer_html(answer, language)
     passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
     state.replace_answer(kb, record.id, question=question, answer_html=html,
                          sources_html=sources_html(answer, passages, language), found=answer.found,
                          story=answer.context)
-    return html
+    return Reply(answer, record.id, html)
 
 
 def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Reply | None:
@@ -86,14 +88,19 @@ def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Repl
     return Reply(helped, reply.answer_id, html)
 
 
-def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False) -> InlineKeyboardMarkup:
+def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False,
+             story: bool = False) -> InlineKeyboardMarkup:
+    """Return the buttons under an answer: Sources/Answer, the story's Timeline and Coverage
+    (when it found one; inline results have none: their chat is unknown), 👍/👎."""
     toggle = (InlineKeyboardButton(t("answer", language), callback_data=f"ans:{answer_id}") if showing_sources
               else InlineKeyboardButton(t("sources", language), callback_data=f"src:{answer_id}"))
-    return InlineKeyboardMarkup([
-        [toggle],
-        [InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1"),
-         InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1")],
-    ])
+    rows = [[toggle]]
+    if story:
+        rows.append([InlineKeyboardButton(t("timeline", language), callback_data=f"{TIMELINE}:{answer_id}:1"),
+                     InlineKeyboardButton(t("coverage", language), callback_data=f"{COVERAGE}:{answer_id}")])
+    rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1"),
+                 InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1")])
+    return InlineKeyboardMarkup(rows)
 
 
 async def first_pass(update: Update, context: LedeContext) -> None:
@@ -132,12 +139,13 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     reply = await asyncio.to_thread(compose_reply, lede.kb, question, chat_id=message.chat_id,
                                     user_id=user.id if user else None, language=language, context=asked_in,
                                     thread_id=thread_id, question_message_id=message.message_id)
-    sent = await message.reply_html(reply.html, reply_markup=keyboard(reply.answer_id, language),
-                                    link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+    buttons = keyboard(reply.answer_id, language, story=reply.answer.found)
+    sent = await message.reply_html(reply.html, reply_markup=buttons, link_preview_options=NO_PREVIEW,
+                                    message_thread_id=thread_id, do_quote=True)
     await asyncio.to_thread(state.set_answer_message, lede.kb, reply.answer_id, sent.message_id)
     better = await asyncio.to_thread(improve_reply, lede.kb, reply, language)
     if better is not None:
-        await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.answer_id, language),
+        await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=buttons,
                              link_preview_options=NO_PREVIEW)
 
 
@@ -157,11 +165,11 @@ async def on_edited(update: Update, context: LedeContext) -> None:
     question = _group_question(message, context) if message.chat.type != "private" else message.text
     if not (question or "").strip() or (user is not None and lede.quota_wait(user.id)):
         return
-    html = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
+    reply = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
     try:
-        await context.bot.edit_message_text(html, chat_id=message.chat_id, message_id=record.message_id,
-                                            parse_mode=ParseMode.HTML, reply_markup=keyboard(record.id, language),
-                                            link_preview_options=NO_PREVIEW)
+        await context.bot.edit_message_text(reply.html, chat_id=message.chat_id, message_id=record.message_id,
+                                            parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                            reply_markup=keyboard(record.id, language, story=reply.answer.found))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():  # the edit changed nothing the answer shows
             raise
@@ -244,25 +252,37 @@ async def on_button(update: Update, context: LedeContext) -> None:
     button = BUTTON.fullmatch(query.data or "")
     record = await asyncio.to_thread(state.get_answer, lede.kb, int(button["id"])) if button else None
     chat_id = query.message.chat.id if query.message is not None else None
-    if button is None or record is None or record.chat_id != chat_id or (button["kind"] == "fb") != bool(button["vote"]):
+    if button is None or record is None or record.chat_id != chat_id or not _well_formed(button["kind"], button["arg"]):
         await query.answer()
         return
     kind = button["kind"]
     if kind == "fb":
-        await asyncio.to_thread(state.vote, lede.kb, record.id, int(button["vote"]))
+        await asyncio.to_thread(state.vote, lede.kb, record.id, int(button["arg"]))
         await query.answer(t("thanks", language))
+        return
+    if kind in (TIMELINE, COVERAGE):
+        await show_story(update, context, record, kind, int(button["arg"] or 1))
         return
     showing_sources = kind == "src"
     try:
         await query.edit_message_text(
             record.sources_html if showing_sources else record.answer_html, parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(record.id, language, showing_sources=showing_sources),
+            reply_markup=keyboard(record.id, language, showing_sources=showing_sources, story=record.found),
             link_preview_options=NO_PREVIEW,
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():  # a double press changes nothing
             raise
     await query.answer()
+
+
+def _well_formed(kind: str, arg: str | None) -> bool:
+    """Return True when a button's argument suits its kind: a vote of 1 or -1, a page from 1."""
+    if kind == "fb":
+        return arg in ("1", "-1")
+    if kind == TIMELINE:
+        return arg is not None and 1 <= int(arg) <= 100
+    return arg is None
 
 
 async def on_migrate(update: Update, context: LedeContext) -> None:

@@ -1,4 +1,5 @@
-"""All of the bot's Telegram HTML: answers, sources and digests that fits one message (4096 characters)."""
+"""All of the bot's Telegram HTML: answers, sources, timelines, outlet comparisons and digests, each
+fitting one message (4096 characters); a long timeline is split into pages."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Sequence
 from html import escape, unescape
 
 from bot.answer import Answer, Source
+from bot.answer.coverage import Coverage, Said
 from bot.answer.stories import Item, Story
+from bot.answer.timeline import Timeline
 from bot.i18n import t
 from ingest.sources import SourceInfo
 
@@ -67,6 +70,68 @@ def answer_html(answer: Answer, language: str | None) -> str:
         parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
     tail = [""] + [source_line(s) for s in answer.sources]
     return fit_message(parts, tail)
+
+
+def _quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def timeline_pages(timeline: Timeline, language: str | None) -> list[str]:
+    """Return a story's timeline as messages: each development under its day, its [n] linked to
+    the article, oldest first; a page ends where the next line would pass Telegram's limit."""
+    if not timeline.developments:
+        return [escape(t("story_none", language))]
+    head = [f"<b>{escape(t('timeline_title', language, title=timeline.title))}</b>"]
+    if len(timeline.developments) == 1:
+        head.append(escape(t("story_single", language)))
+    lines: list[str] = []
+    day = None
+    for development in timeline.developments:
+        if development.when.date() != day:
+            day = development.when.date()
+            seen = "" if development.dated else f" ({escape(t('first_seen', language))})"
+            lines += ["", f"<b>{day.isoformat()}</b>{seen}"]
+        number = link_html(development.article.url, f"[{development.number}]")
+        lines.append(f"• {_quoted(development.sentence)} {number} {escape(development.article.label)}")
+    pages, page = [], list(head)
+    for line in lines:
+        if shown_length("\n".join([*page, line])) > LIMIT and len(page) > len(head):
+            pages.append("\n".join(page).rstrip())
+            page = list(head) + ([""] if line else [])
+        page.append(line)
+    pages.append("\n".join(page).rstrip())
+    return pages
+
+
+def _cited(coverage: Coverage, said: Said) -> str:
+    return f"{escape(said.outlet)} {link_html(said.article.url, f'[{coverage.number(said)}]')}"
+
+
+def coverage_html(coverage: Coverage, language: str | None) -> str:
+    """Return where the outlets of a story agree and differ, each sentence quoted and cited."""
+    if not coverage.articles:
+        return escape(t("story_none", language))
+    lines = [f"<b>{escape(t('compare_title', language, title=coverage.title))}</b>"]
+    if len(coverage.outlets) < 2:
+        lines.append(escape(t("compare_single", language, outlet=coverage.outlets[0] if coverage.outlets else "?")))
+        return fit_message(lines)
+    lines.append(escape(", ".join(coverage.outlets)))
+    if coverage.shared:
+        lines += ["", f"<b>{escape(t('compare_shared', language))}</b>"]
+        lines += [f"• “{_quoted(point[0].sentence.text, 400)}” — " + " · ".join(_cited(coverage, s) for s in point)
+                  for point in coverage.shared]
+    if coverage.differences:
+        lines += ["", f"<b>{escape(t('compare_differ', language))}</b>"]
+        for d in coverage.differences:
+            lines.append(f"• {escape(d.counted)}: " + "; ".join(
+                f"{_cited(coverage, s)}, {s.article.when.date().isoformat()}: “{_quoted(s.sentence.text, 300)}”"
+                for s in (d.one, d.other)))
+    if not (coverage.shared or coverage.differences):
+        lines += ["", escape(t("compare_nothing", language))]
+    # What one outlet alone says goes last: the first to go when the message is too long.
+    own = [""] + [f"<b>{escape(t('compare_own', language))}</b>"] + [
+        f"• {_cited(coverage, s)}: “{_quoted(s.sentence.text, 300)}”" for s in coverage.own] if coverage.own else []
+    return fit_message(lines, own)
 
 
 def sources_html(answer: Answer, passages: dict[int, str], language: str | None) -> str:

@@ -80,13 +80,17 @@ def save_answer(kb: KnowledgeBase, *, chat_id: int | None, user_id: int | None, 
 
 
 def _ids(context: Context | None) -> str | None:
-    return ",".join(map(str, sorted(context.article_ids))) if context is not None else None
+    """Return the context's article ids, comma-separated, its lead article first."""
+    if context is None:
+        return None
+    lead = [context.lead] if context.lead is not None else []
+    return ",".join(map(str, lead + sorted(context.article_ids - set(lead))))
 
 
 def context_of(ids: str | None) -> Context | None:
-    """Return the context stored as comma-separated article ids (None when there is none)."""
-    article_ids = frozenset(int(i) for i in (ids or "").split(",") if i.isdigit())
-    return Context(article_ids) if article_ids else None
+    """Return the context stored as comma-separated article ids, lead first (None when empty)."""
+    article_ids = [int(i) for i in (ids or "").split(",") if i.isdigit()]
+    return Context(frozenset(article_ids), lead=article_ids[0]) if article_ids else None
 
 
 def set_answer_message(kb: KnowledgeBase, answer_id: int, message_id: int) -> None:

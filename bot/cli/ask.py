@@ -1,14 +1,18 @@
-"""`lede ask`, `lede chat`, `lede stats`, `lede reindex` and `lede backfill`: the knowledge base from the terminal."""
+"""`lede ask`, `lede chat`, `lede timeline`, `lede compare`, `lede stats`, `lede reindex` and `lede backfill`: the knowledge base from the terminal."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Commands, open_knowledge_base
 from index.errors import LedeError
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.knowledge import KnowledgeBase
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,10 +22,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise LedeError('the question is empty. Ask one: lede ask "Who leads the coalition?"')
-    kb = open_knowledge_base(settings)
-    if kb.stats().passages == 0:
-        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
-    answer = answer_question(kb, question)
+    answer = answer_question(_nonempty(settings), question)
     print(render_text(answer))
     return 0
 
@@ -34,9 +35,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer.followup import context_for
     from bot.cli.terminal import render_text
 
-    kb = open_knowledge_base(settings)
-    if kb.stats().passages == 0:
-        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
+    kb = _nonempty(settings)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Ask about the news; a question may follow up the one before. An empty line or Ctrl-D ends.")
@@ -55,6 +54,41 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         answer = answer_question(kb, question, context=context_for(question, previous))
         previous = answer.context
         print(render_text(answer), end="\n\n", flush=True)
+
+
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answer.story import find_story, lead_of
+    from bot.answer.timeline import timeline
+    from bot.cli.terminal import render_timeline
+
+    articles = find_story(_nonempty(settings), _words(args.words, "timeline"))
+    print(render_timeline(timeline(articles, lead_of(articles).title if articles else "")))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answer.coverage import compare
+    from bot.answer.story import find_story, lead_of
+    from bot.cli.terminal import render_coverage
+
+    articles = find_story(_nonempty(settings), _words(args.words, "compare"))
+    print(render_coverage(compare(articles, lead_of(articles).title if articles else "")))
+    return 0
+
+
+def _words(words: list[str], command: str) -> str:
+    text = " ".join(words).strip()
+    if not text:
+        raise LedeError(f'say which story: lede {command} "hurricane Ian"')
+    return text
+
+
+def _nonempty(settings: Settings) -> KnowledgeBase:
+    """Return the knowledge base, or explain how to fill it when it is empty."""
+    kb = open_knowledge_base(settings)
+    if kb.stats().passages == 0:
+        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
+    return kb
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -100,6 +134,17 @@ def register(commands: Commands) -> None:
         'that leans on the one before ("who signed it?") is answered in its story, as the bot does.',
     )
     chat.set_defaults(run=cmd_chat)
+
+    for name, run, summary, description in (
+        ("timeline", cmd_timeline, "how a story unfolded, day by day, with citations",
+         "list its developments day by day, oldest first, each quoted from the article that reported it."),
+        ("compare", cmd_compare, "where the outlets covering a story agree and differ",
+         "show what more than one outlet reports, what only one says, and the figures that differ between "
+         "them, each quoted and cited."),
+    ):
+        story = commands.add_parser(name, help=summary, description=f"Find the story best matching WORDS and {description}")
+        story.add_argument("words", nargs="+", metavar="WORDS")
+        story.set_defaults(run=run)
 
     stats = commands.add_parser(
         "stats",

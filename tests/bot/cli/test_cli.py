@@ -147,3 +147,22 @@ def test_chat_answers_a_follow_up_in_the_story_of_the_question_before(tmp_path: 
     assert tram.startswith("How long will the tram line be?") and opposed.startswith("Who opposed it?")
     assert "14 kilometres" in tram
     assert "Opponents on the council argued" in opposed and "Harbourton Council Approves" in opposed
+
+
+@pytest.mark.slow
+def test_timeline_and_compare_from_the_terminal(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    data = tmp_path / "data"
+    assert lede("ingest", str(FIXTURES / "stories"), data_dir=data).returncode == 0
+    timeline = lede("timeline", "storm", "Mara", data_dir=data)
+    assert timeline.returncode == 0, timeline.stderr
+    lines = timeline.stdout.splitlines()
+    assert lines[0].startswith("Timeline: ") and lines[1] == "2025-03-10"
+    assert "https://times.example.com/news/keld-storm-cleanup" in timeline.stdout
+    compared = lede("compare", "storm", "Mara", data_dir=data)
+    assert compared.returncode == 0, compared.stderr
+    assert "Harbour Herald, Coast Courier, Valley Times" in compared.stdout
+    assert "Where their figures differ:" in compared.stdout and "15,000 homes" in compared.stdout
+    nothing = lede("timeline", " ", data_dir=data)
+    assert nothing.returncode == 2 and nothing.stderr.count("\n") == 1 and "lede timeline" in nothing.stderr

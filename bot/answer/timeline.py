@@ -1,0 +1,67 @@
+"""A story's timeline: its developments day by day, oldest first, one line each, quoted verbatim
+from the article that reported it and cited to it.
+
+An article's development is the sentence of its opening (the first LEAD_SENTENCES) nearest the
+article's own centroid: the lead a reporter writes, not the boilerplate that opens some pages
+("Use CNN's lite site for low bandwidth"). A development another article already reported
+(its sentence within REPEAT_COSINE of a listed one) is left out. An undated article takes its
+place by when Lede first saw it, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from bot.answer.story import Sentence, StoryArticle
+
+LEAD_SENTENCES = 5
+REPEAT_COSINE = 0.85
+
+
+@dataclass(frozen=True)
+class Development:
+    number: int  # the [n] citing its article
+    sentence: str
+    article: StoryArticle
+
+    @property
+    def when(self) -> datetime:
+        return self.article.when
+
+    @property
+    def dated(self) -> bool:
+        return self.article.dated
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str  # the lead article's
+    developments: list[Development]
+
+    @property
+    def days(self) -> int:
+        return len({d.when.date() for d in self.developments})
+
+
+def lead_sentence(article: StoryArticle) -> Sentence | None:
+    """Return the sentence of the article's opening that is nearest its centroid."""
+    opening = article.sentences[:LEAD_SENTENCES]
+    if not opening:
+        return None
+    return max(opening, key=lambda s: float(s.vector @ article.centroid))
+
+
+def timeline(articles: list[StoryArticle], title: str) -> Timeline:
+    """Return the developments of a story's `articles` (oldest first), each reported once."""
+    developments: list[Development] = []
+    listed: list[np.ndarray] = []
+    for article in sorted(articles, key=lambda a: a.when):
+        lead = lead_sentence(article)
+        if lead is None or any(float(lead.vector @ v) >= REPEAT_COSINE for v in listed):
+            continue
+        listed.append(lead.vector)
+        developments.append(Development(len(developments) + 1, lead.text, article))
+    return Timeline(title, developments)

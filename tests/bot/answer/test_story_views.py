@@ -1,0 +1,112 @@
+"""A story's timeline and where its outlets agree and differ: the logic on hand-made articles,
+then the real model over a small corpus of one story told by three outlets over four days."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from bot.answer.coverage import compare, counts
+from bot.answer.story import Sentence, StoryArticle, _continuous, find_story, lead_of
+from bot.answer.timeline import timeline
+from bot.chat.render import LIMIT, coverage_html, shown_length, timeline_pages
+from bot.cli.terminal import render_timeline
+from ingest.local import ingest_paths
+from tests.conftest import FIXTURES
+
+DAY = datetime(2025, 3, 10, tzinfo=UTC)
+
+
+def _unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).normal(size=64).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def _article(article_id: int, days: int, texts: list[str], *, outlet: str = "Herald", dated: bool = True,
+             vectors: list[np.ndarray] | None = None) -> StoryArticle:
+    vectors = vectors or [_unit(article_id * 100 + i) for i in range(len(texts))]
+    when = DAY + timedelta(days=days)
+    return StoryArticle(article_id, f"Article {article_id}", f"https://example.org/{article_id}", outlet,
+                        when if dated else None, when, 1.0, np.mean(vectors, axis=0),
+                        tuple(Sentence(t, article_id, v) for t, v in zip(texts, vectors, strict=True)))
+
+
+def test_counts_read_what_each_number_counts() -> None:
+    assert counts("At least 1,500 people died and 12,000 homes lost power.") == {"people": {"1500"}, "home": {"12000"}}
+    assert counts("The $25 billion deal") == {"deal": {"$25 billion"}}
+    assert counts("It happened in 2022.") == {}
+
+
+def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_articles() -> None:
+    same = _unit(7)
+    articles = [
+        _article(3, 2, ["The harbour reopened on Thursday."]),
+        _article(1, 0, ["The storm reached the coast on Monday."], vectors=[same]),
+        _article(2, 0, ["The storm hit the coast on Monday."], outlet="Courier", vectors=[same]),  # a repeat
+        _article(4, 3, ["Repairs began."], dated=False),
+    ]
+    developments = timeline(articles, "Storm").developments
+    assert [d.sentence for d in developments] == [
+        "The storm reached the coast on Monday.", "The harbour reopened on Thursday.", "Repairs began."]
+    assert [d.number for d in developments] == [1, 2, 3]
+    assert "2025-03-13 (first seen)\n  • Repairs began. [3] Herald" in render_timeline(timeline(articles, "Storm"))
+
+
+def test_a_story_is_continuous_coverage() -> None:
+    articles = [_article(i, days, ["x"]) for i, days in [(1, 0), (2, 10), (3, 20), (4, 60)]]
+    assert [a.article_id for a in _continuous(articles, 2)] == [1, 2, 3]  # 40 days on is another story
+
+
+def test_a_long_timeline_is_split_into_pages_within_telegrams_limit() -> None:
+    articles = [_article(i, i, [f"Development number {i}: " + "the council met again and talked " * 12])
+                for i in range(1, 41)]
+    pages = timeline_pages(timeline(articles, "A long story"), "en")
+    assert len(pages) > 1 and all(shown_length(page) <= LIMIT for page in pages)
+    assert all(page.startswith("<b>Timeline: A long story</b>") for page in pages)
+    assert sum(page.count("• ") for page in pages) == 40  # nothing lost between pages
+
+
+def test_a_story_told_by_one_outlet_says_there_is_nothing_to_compare() -> None:
+    coverage = compare([_article(1, 0, ["One fact."]), _article(2, 1, ["Another."])], "Story")
+    assert coverage.outlets == ["Herald"] and not coverage.shared
+    assert "Only Herald covers this story" in coverage_html(coverage, "en")
+
+
+@pytest.fixture
+def storm_kb(real_kb):
+    ingest_paths(real_kb, [FIXTURES / "stories"], progress=False)
+    return real_kb
+
+
+@pytest.mark.slow
+def test_the_timeline_of_a_story_follows_it_across_outlets_and_days(storm_kb) -> None:
+    articles = find_story(storm_kb, "storm Mara")
+    assert {a.label for a in articles} == {"Harbour Herald", "Coast Courier", "Valley Times"}
+    assert "Ostvale" not in " ".join(a.title for a in articles)  # another story entirely
+    developments = timeline(articles, lead_of(articles).title).developments
+    days = [d.when.date().isoformat() for d in developments]
+    assert days == sorted(days) and days[0] == "2025-03-10" and days[-1] == "2025-03-13"
+    assert any("made landfall in Keld" in d.sentence for d in developments)
+    # The Courier's landfall report repeats the Herald's development: listed once.
+    assert sum("flood" in d.sentence and d.when.date().isoformat() == "2025-03-11" for d in developments) == 1
+
+
+@pytest.mark.slow
+def test_compare_shows_shared_facts_and_the_figures_outlets_differ_on(storm_kb) -> None:
+    articles = find_story(storm_kb, "storm Mara")
+    coverage = compare(articles, lead_of(articles).title)
+    assert any({s.outlet for s in point} >= {"Harbour Herald", "Coast Courier"} for point in coverage.shared)
+    differing = {d.counted: {d.one.sentence.text, d.other.sentence.text} for d in coverage.differences}
+    assert set(differing) == {"homes", "people"}
+    assert any("3 people" in text for text in differing["people"]) and any("5 people" in text for text in differing["people"])
+    assert any(s.outlet == "Valley Times" and "8 million euros" in s.sentence.text for s in coverage.own)
+    html = coverage_html(coverage, "uk")
+    assert html.startswith("<b>Як про це пишуть ЗМІ:") and shown_length(html) <= LIMIT
+
+
+@pytest.mark.slow
+def test_a_single_article_story_is_said_plainly(storm_kb) -> None:
+    articles = find_story(storm_kb, "Ostvale footbridge")
+    assert [a.title for a in articles] == ["Ostvale opens its new footbridge"]
+    assert "Only one article tells this story" in timeline_pages(timeline(articles, articles[0].title), "en")[0]
+    assert "Эту историю в моих источниках освещает только Valley Times" in coverage_html(compare(articles, "x"), "ru")

@@ -1,0 +1,104 @@
+"""/timeline, /compare and the Timeline, Coverage and More buttons through the real bot and the
+Bot API fake: in private chats, groups and forum topics, in the reader's language."""
+
+import asyncio
+
+import pytest
+
+from bot.chat import render
+from ingest.local import ingest_paths
+from tests.bot.chat.conftest import ADMIN, READER
+from tests.conftest import FIXTURES
+from tests.fakes.botapi import User
+
+pytestmark = pytest.mark.slow
+RU_READER = User(4004, "Ivan", "ivan", "ru")
+
+
+async def _with_storm(telegram):
+    await asyncio.to_thread(ingest_paths, telegram.kb, [FIXTURES / "stories"], progress=False)
+
+
+async def _reply(telegram, chat, user, text, **kwargs) -> dict:
+    before = len(telegram.api.sent(chat_id=chat["id"]))
+    telegram.api.send(chat, user, text, **kwargs)
+    calls = await telegram.wait_for(chat_id=chat["id"], count=before + 1)
+    return calls[before]
+
+
+async def test_timeline_and_compare_in_a_private_chat(telegram) -> None:
+    await _with_storm(telegram)
+    chat = telegram.api.private_chat(ADMIN)
+    timeline = (await _reply(telegram, chat, ADMIN, "/timeline storm Mara")).result
+    assert timeline["text"].startswith("Timeline: ")
+    days = [line for line in timeline["text"].splitlines() if line.startswith("2025-")]
+    assert days == ["2025-03-10", "2025-03-11", "2025-03-13"]
+    assert "https://times.example.com/news/keld-storm-cleanup" in [e.get("url") for e in timeline["entities"]]
+    compared = (await _reply(telegram, chat, ADMIN, "/compare storm Mara")).result
+    assert "Where their figures differ:" in compared["text"]
+    assert "12,000 homes" in compared["text"] and "15,000 homes" in compared["text"]
+    usage = (await _reply(telegram, chat, ADMIN, "/timeline")).result
+    assert usage["text"].startswith("Use: /timeline words")
+
+
+async def test_a_single_article_story_is_said_plainly_in_the_readers_language(telegram) -> None:
+    await _with_storm(telegram)
+    chat = telegram.api.private_chat(RU_READER)
+    compared = (await _reply(telegram, chat, RU_READER, "/compare Ostvale footbridge")).result
+    assert "освещает только Valley Times" in compared["text"]
+    timeline = (await _reply(telegram, chat, READER, "/timeline Ostvale footbridge")).result
+    assert "Поки що цю історію розповідає лише одна стаття" in timeline["text"]
+
+
+async def test_story_views_stay_in_their_forum_topic(telegram) -> None:
+    await _with_storm(telegram)
+    forum = telegram.api.group(-100800, "Forum", forum=True)
+    call = await _reply(telegram, forum, ADMIN, "/compare@lede_test_bot storm Mara", thread_id=9)
+    assert call.params["message_thread_id"] == 9 and "Harbour Herald" in call.result["text"]
+
+
+async def test_the_buttons_under_an_answer_show_its_storys_timeline_and_coverage(telegram) -> None:
+    await _with_storm(telegram)
+    api = telegram.api
+    group = api.group(-100900, "Newsroom")
+    answer = (await _reply(telegram, group, READER, "@lede_test_bot How many homes lost power in Keld?")).result
+    buttons = {b["text"]: b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row}
+    message = api.messages[(group["id"], answer["message_id"])]
+    before = len(api.sent(chat_id=group["id"]))
+    api.press(message, buttons["Хронологія"], READER)
+    [*_, shown] = await telegram.wait_for(chat_id=group["id"], count=before + 1)
+    assert shown.result["text"].startswith("Хронологія: ") and "2025-03-13" in shown.result["text"]
+    api.press(message, buttons["Як пишуть ЗМІ"], READER)
+    [*_, shown] = await telegram.wait_for(chat_id=group["id"], count=before + 2)
+    assert "Де розходяться цифри:" in shown.result["text"]
+
+
+async def test_more_shows_the_next_page_of_a_long_timeline(telegram, monkeypatch) -> None:
+    await _with_storm(telegram)
+    monkeypatch.setattr(render, "LIMIT", 600)  # the storm's timeline then takes several pages
+    api = telegram.api
+    chat = api.private_chat(ADMIN)
+    first = (await _reply(telegram, chat, ADMIN, "/timeline storm Mara")).result
+    [[more]] = first["reply_markup"]["inline_keyboard"]
+    assert more["text"] == "More" and "2025-03-13" not in first["text"]
+    pages, page = [first], first
+    while page.get("reply_markup"):
+        before = len(api.sent(chat_id=chat["id"]))
+        api.press(api.messages[(chat["id"], page["message_id"])], page["reply_markup"]["inline_keyboard"][0][0]["callback_data"], ADMIN)
+        page = (await telegram.wait_for(chat_id=chat["id"], count=before + 1))[before].result
+        pages.append(page)
+    developments = [line for p in pages for line in p["text"].splitlines() if line.startswith("• ")]
+    assert len(developments) == len(set(developments)) == 4  # every development once, across pages
+    assert "2025-03-13" in pages[-1]["text"]
+
+
+async def test_forged_story_buttons_change_nothing(telegram) -> None:
+    api = telegram.api
+    chat = api.private_chat(ADMIN)
+    answer = (await _reply(telegram, chat, ADMIN, "Who leads the coalition?")).result
+    message = api.messages[(chat["id"], answer["message_id"])]
+    before = len(api.sent(chat_id=chat["id"]))
+    for data in (f"tl:{answer['message_id']}:0", "tl:1:999", "cv:1:2", "tl:99999:1"):
+        api.press(message, data, ADMIN)
+    await telegram.wait_for("answerCallbackQuery", count=4)
+    assert len(api.sent(chat_id=chat["id"])) == before
