@@ -24,7 +24,7 @@ from bot.answer.question import stem
 from bot.answer.story import Sentence, StoryArticle
 from index.text import STOPWORDS, keywords, words
 
-SAME_POINT = 0.85
+SAME_POINT = 0.8
 NEAR_POINT = 0.7
 OWN_POINT = 0.6
 SAME_WORDS = 0.5

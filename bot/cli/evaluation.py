@@ -100,6 +100,16 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.coverage import bench_compare
+
+    kb = open_knowledge_base(settings)
+    if kb.stats().passages == 0:
+        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest a corpus first.")
+    print_result(bench_compare(kb, outlets=args.outlets, stories=args.stories), args.json)
+    return 0
+
+
 def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.startup import bench_start
 
@@ -161,6 +171,15 @@ def register(commands: Commands) -> None:
                               "(e.g. the eval's); a few built-in ones otherwise")
     answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
     answer_bench.set_defaults(run=cmd_bench_answer)
+    compare_bench = benches.add_parser(
+        "compare", help="how often /compare finds shared points and differing figures",
+        description="Find the stories of this knowledge base told by at least --outlets outlets and compare "
+        "the first --stories of them; print what each shows and the counts.",
+    )
+    compare_bench.add_argument("--outlets", type=int, default=3)
+    compare_bench.add_argument("--stories", type=int, default=10)
+    compare_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    compare_bench.set_defaults(run=cmd_bench_compare)
     start_bench = benches.add_parser(
         "start", help="seconds from starting `lede bot` to its first poll for updates",
         description="Start `lede bot --no-ingest` on this data dir against a local stand-in for the Bot API.",
