@@ -1,6 +1,7 @@
 """Scheduled digests for groups and channels, and topic alerts.
 
-A digest posts the stories that arrived since the last one, near-duplicates grouped. Schedules live
+A digest posts the stories that arrived since the last one, near-duplicates grouped, each with
+its outlets and, when it spans several days, a link to its timeline. Schedules live
 in the database and are re-created at start-up (JobQueue jobs do not survive a restart). Advancing
 a cursor is a compare-and-set in SQL, so with several bot processes a post happens once.
 """
@@ -21,6 +22,7 @@ from bot.chat import state
 from bot.chat.context import LedeApplication, LedeContext, chat_of, message_of, user_id_of, user_language
 from bot.chat.render import alert_html, digest_html
 from bot.chat.send import send_html
+from bot.chat.story_views import timeline_links
 from bot.i18n import t
 from index.models import Digest, Follow
 
@@ -75,7 +77,10 @@ async def post_digest(app: LedeApplication, digest_id: int, *, preview_chat: int
     if not items:
         return False
     chat = await asyncio.to_thread(state.chat_language, kb, digest.chat_id)
-    html = digest_html(group_stories(items), t("digest_title", chat))
+    stories = group_stories(items)
+    links = await asyncio.to_thread(timeline_links, kb, [s.items[0].article_id for s in stories],
+                                    chat_id=digest.chat_id, bot_username=app.bot.username)
+    html = digest_html(stories, t("digest_title", chat), links, t("timeline", chat))
     sent = await send_html(app.bot, kb, preview_chat or digest.chat_id, html)
     if sent is not None and preview_chat is None:
         await asyncio.to_thread(state.mark_digest_sent, kb, digest.id)

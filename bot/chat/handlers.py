@@ -28,7 +28,7 @@ from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
-from bot.chat.story_views import COVERAGE, TIMELINE, show_story
+from bot.chat.story_views import COVERAGE, START_TIMELINE, TIMELINE, show_linked_timeline, show_story
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord
@@ -205,6 +205,11 @@ async def on_ask(update: Update, context: LedeContext) -> None:
 
 
 async def on_start(update: Update, context: LedeContext) -> None:
+    """Greet, or open what a deep link asks for (a digest's "timeline" link)."""
+    link = re.fullmatch(rf"{START_TIMELINE}(\d{{1,18}})", (context.args or [""])[0])
+    if link is not None:
+        await show_linked_timeline(update, context, int(link[1]))
+        return
     language = user_language(update)
     await message_of(update).reply_html(t("start", language) + "\n\n" + t("help", language, bot=context.bot.username))
 

@@ -146,15 +146,19 @@ def sources_html(answer: Answer, passages: dict[int, str], language: str | None)
     return fit_message(list(dict.fromkeys(blocks)), [])
 
 
-def digest_html(stories: list[Story], title: str) -> str:
-    """Return the digest message: one line per story with links to each outlet's article."""
+def digest_html(stories: list[Story], title: str, timelines: dict[int, str] | None = None,
+                timeline_label: str = "Timeline") -> str:
+    """Return the digest message: one line per story with links to each outlet's article, and
+    to its timeline when `timelines` has one for its lead article."""
     lines = [f"<b>{escape(title)}</b>", ""]
     for story in stories:
         head = story.items[0]
         links = " · ".join(
             link_html(item.url, item.outlet or "link") for item in story.items
         )
-        lines.append(f"• {escape(head.title)} — {links}")
+        timeline = (timelines or {}).get(head.article_id)
+        more = f" · {link_html(timeline, timeline_label)}" if timeline else ""
+        lines.append(f"• {escape(head.title)} — {links}{more}")
     return fit_message(lines)
 
 

@@ -23,6 +23,10 @@ from index.models import AnswerRecord
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TIMELINE, COVERAGE = "tl", "cv"  # the views, as their buttons' data names them
+# A digest links each story that spans several days to its timeline: t.me/<bot>?start=tl_<id>
+# opens a private chat with the bot, which shows it there (a channel's readers cannot press
+# buttons that post into the channel).
+START_TIMELINE = "tl_"
 
 
 @dataclass(frozen=True)
@@ -110,3 +114,34 @@ async def show_story(update: Update, context: LedeContext, record: AnswerRecord,
                                    asked=f"{kind}:{record.id}:{page}", thread_id=_thread_of(query.message))
     await query.answer()
     await _send(query.message, view, page, language, reply=page == 1)
+
+
+def timeline_links(kb: KnowledgeBase, leads: list[int], *, chat_id: int, bot_username: str) -> dict[int, str]:
+    """Return, for each lead article whose story spans several days, a link that opens its
+    timeline in a private chat with the bot (blocking)."""
+    links = {}
+    for lead in leads:
+        articles = story_of(kb, lead)
+        if len({a.when.date() for a in articles}) < 2:
+            continue
+        story = Context(frozenset(a.article_id for a in articles), lead=lead)
+        record_id = state.save_answer(kb, chat_id=chat_id, user_id=None, question=f"digest timeline {lead}",
+                                      answer_html="", sources_html="", found=True, story=story)
+        links[lead] = f"https://t.me/{bot_username}?start={START_TIMELINE}{record_id}"
+    return links
+
+
+async def show_linked_timeline(update: Update, context: LedeContext, record_id: int) -> None:
+    """/start tl_<id> from a digest's link: show that story's timeline in this private chat."""
+    lede, message, user = context.lede, message_of(update), update.effective_user
+    language = user_language(update)
+    record = await asyncio.to_thread(state.get_answer, lede.kb, record_id)
+    story = state.context_of(record.story) if record is not None and record.question.startswith("digest timeline") else None
+    if story is None or story.lead is None:
+        await message.reply_text(t("story_none", language))
+        return
+    articles = await asyncio.to_thread(story_of, lede.kb, story.lead)
+    view = await asyncio.to_thread(story_view, lede.kb, TIMELINE, articles, page=1, language=language,
+                                   chat_id=message.chat_id, user_id=user.id if user else None,
+                                   asked=f"/start {START_TIMELINE}{record_id}", thread_id=None)
+    await _send(message, view, 1, language, reply=False)

@@ -102,3 +102,34 @@ async def test_forged_story_buttons_change_nothing(telegram) -> None:
         api.press(message, data, ADMIN)
     await telegram.wait_for("answerCallbackQuery", count=4)
     assert len(api.sent(chat_id=chat["id"])) == before
+
+
+async def test_a_digest_links_a_story_of_several_days_to_its_timeline(telegram) -> None:
+    from sqlalchemy import select
+
+    from bot.chat.digests import post_digest
+    from index.models import Digest
+
+    api = telegram.api
+    channel = api.channel(-100950, "storm_news")
+    admin_chat = api.private_chat(ADMIN)
+    await _reply(telegram, admin_chat, ADMIN, "/digest @storm_news 08:00 Europe/Kyiv")
+    with telegram.kb.sessions() as session:
+        digest = session.scalar(select(Digest))
+    await _with_storm(telegram)
+    assert await post_digest(telegram.app, digest.id)
+    [post] = api.sent(chat_id=channel["id"])
+    lines = post.result["text"].splitlines()
+    storm = [line for line in lines if "Mara" in line]
+    assert len(storm) == 1 and storm[0].endswith("· Timeline")  # one story, several days
+    assert not any(line.endswith("Timeline") for line in lines if "Ostvale" in line)  # one day only
+    link = next(e["url"] for e in post.result["entities"] if e.get("url", "").startswith("https://t.me/"))
+    start = link.split("?start=")[1]
+    reader = api.private_chat(READER)
+    timeline = (await _reply(telegram, reader, READER, f"/start {start}")).result
+    assert timeline["text"].startswith("Хронологія: ") and "2025-03-13" in timeline["text"]
+    asked = (await _reply(telegram, reader, READER, "Who leads the coalition?")).result
+    answer_id = next(b["callback_data"] for row in asked["reply_markup"]["inline_keyboard"] for b in row).split(":")[1]
+    for forged in (f"tl_{answer_id}", "tl_999999"):  # an answer's id is not a digest's link
+        refused = (await _reply(telegram, reader, READER, f"/start {forged}")).result
+        assert refused["text"] == "У моїх джерелах немає історії про це."

@@ -35,3 +35,16 @@ def test_bench_start_prints_the_seconds_to_the_first_poll(capsys) -> None:
     assert main(["bench", "start", "--runs", "1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["runs"] == 1 and 0 < result["first_poll_s_median"] == result["first_poll_s_max"] < 60
+
+
+@pytest.mark.slow
+def test_bench_compare_counts_what_the_comparison_finds(real_kb) -> None:
+    from bot.evaluation.coverage import bench_compare
+    from ingest.local import ingest_paths
+    from tests.conftest import FIXTURES
+
+    ingest_paths(real_kb, [FIXTURES / "stories"], progress=False)
+    result = bench_compare(real_kb, outlets=3, stories=10)
+    assert result["stories"] == 1  # the footbridge is one outlet's story
+    assert result["with_both"] == 1 and result["each"][0]["differences"] == 2
+    assert bench_compare(real_kb, outlets=4, stories=10)["stories"] == 0
