@@ -85,15 +85,40 @@ async def add_source(
     return Added(source=info, result=result, existed=existed)
 
 
+async def read_link(kb: KnowledgeBase, runner: Runner, url: str) -> int:
+    """Fetch an article page a reader sent (the safe-fetch rules apply), store it, and return its
+    article id. It is kept under a disabled source of its own: read once, never on a schedule,
+    and listed with the sources so an admin sees what readers brought in and can remove it."""
+    url = canonical_url(check_url(url))
+    fetched = await runner.fetcher.get(url)
+    if looks_like_feed(fetched.content, fetched.content_type):
+        raise InputError(f"{url} is a feed, not an article: an admin can add it with /addsource.")
+    page_url = canonical_url(fetched.url)
+    source_id, _ = await asyncio.to_thread(_upsert_source, kb, "page", page_url, None, enabled=False)
+    result = await runner.run_source(source_id, prefetched=fetched)
+    if result.error:
+        raise InputError(result.error)
+    article_id = await asyncio.to_thread(_article_id, kb, page_url)
+    if article_id is None:
+        raise InputError(f"{url}: no article text was found on that page.")
+    return article_id
+
+
+def _article_id(kb: KnowledgeBase, url: str) -> int | None:
+    with kb.sessions() as session:
+        return session.scalar(select(Article.id).where(Article.url == url))
+
+
 def _set_title(kb: KnowledgeBase, source_id: int, title: str | None) -> None:
     with kb.sessions.begin() as session:
         session.get_one(Source, source_id).title = title
 
 
 def _upsert_source(
-    kb: KnowledgeBase, kind: str, follow_url: str, interval_seconds: int | None
+    kb: KnowledgeBase, kind: str, follow_url: str, interval_seconds: int | None, *, enabled: bool = True
 ) -> tuple[int, bool]:
-    """Return (id, existed) of the source at `follow_url`, creating it when new."""
+    """Return (id, existed) of the source at `follow_url`, creating it when new (`enabled`: fetched
+    on its schedule)."""
     with kb.sessions.begin() as session:
         source = session.scalar(select(Source).where(Source.url == follow_url))
         existed = source is not None
@@ -103,7 +128,7 @@ def _upsert_source(
                 url=follow_url,
                 interval_seconds=interval_seconds or kb.settings.source_interval,
                 created_at=datetime.now(UTC),
-                enabled=True,
+                enabled=enabled,
             )
             session.add(source)
         elif interval_seconds:

@@ -104,15 +104,21 @@ def _item(article_id: int, titles: dict[int, str], centroids: dict[int, np.ndarr
 
 
 def _continuous(articles: list[StoryArticle], lead_id: int) -> list[StoryArticle]:
-    """Return the run of `articles` (oldest first) around the lead with no gap of more than
-    STORY_GAP_DAYS between one and the next."""
-    at = next(i for i, a in enumerate(articles) if a.article_id == lead_id)
+    """Return the run of dated `articles` (oldest first) around the lead with no gap of more than
+    STORY_GAP_DAYS between one and the next, and the undated ones (when Lede first saw them says
+    nothing of when the story happened). An undated lead's run is that of its nearest dated one."""
+    dated = [a for a in articles if a.dated]
+    undated = [a for a in articles if not a.dated]
+    if not dated:
+        return articles
+    lead = next((a for a in dated if a.article_id == lead_id), None) or max(dated, key=lambda a: a.nearness)
+    at = dated.index(lead)
     start, end = at, at + 1
-    while start > 0 and (articles[start].when - articles[start - 1].when).days <= STORY_GAP_DAYS:
+    while start > 0 and (dated[start].when - dated[start - 1].when).days <= STORY_GAP_DAYS:
         start -= 1
-    while end < len(articles) and (articles[end].when - articles[end - 1].when).days <= STORY_GAP_DAYS:
+    while end < len(dated) and (dated[end].when - dated[end - 1].when).days <= STORY_GAP_DAYS:
         end += 1
-    return articles[start:end]
+    return sorted(dated[start:end] + undated, key=lambda a: a.when)
 
 
 def _load(kb: KnowledgeBase, article_ids: list[int], nearness: dict[int, float],

@@ -48,10 +48,16 @@ class Timeline:
 
 def lead_sentence(article: StoryArticle) -> Sentence | None:
     """Return the sentence of the article's opening that is nearest its centroid."""
-    opening = article.sentences[:LEAD_SENTENCES]
-    if not opening:
-        return None
-    return max(opening, key=lambda s: float(s.vector @ article.centroid))
+    lead = lead_sentences(article, 1)
+    return lead[0] if lead else None
+
+
+def lead_sentences(article: StoryArticle, count: int, *, opening: int = LEAD_SENTENCES) -> list[Sentence]:
+    """Return the `count` sentences of the article's first `opening` nearest its centroid, in the
+    article's order: its lead facts."""
+    first = article.sentences[:opening]
+    nearest = sorted(range(len(first)), key=lambda i: -float(first[i].vector @ article.centroid))[:count]
+    return [first[i] for i in sorted(nearest)]
 
 
 def timeline(articles: list[StoryArticle], title: str) -> Timeline:

@@ -76,7 +76,9 @@ def _add_handlers(app: LedeApplication) -> None:
     app.add_handler(CommandHandler("follow", digests.on_follow))
     app.add_handler(CommandHandler("unfollow", digests.on_unfollow))
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
-    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, handlers.on_private_text))
+    # In a private chat a forwarded post's caption is read too: it may carry the link asked about.
+    captioned = filters.CAPTION & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler((text | captioned) & filters.ChatType.PRIVATE, handlers.on_private_text))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, handlers.on_group_text))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.EDITED_MESSAGE,
                                    handlers.on_edited))

@@ -28,10 +28,12 @@ from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
-from bot.chat.story_views import COVERAGE, START_TIMELINE, TIMELINE, show_linked_timeline, show_story
+from bot.chat.story_views import COVERAGE, START_TIMELINE, TIMELINE, link_view, show_linked_timeline, show_story
 from bot.i18n import t
+from index.errors import LedeError
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord
+from ingest.sources import read_link
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -130,6 +132,10 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     thread_id = message.message_thread_id if message.is_topic_message else None
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     log.debug("question from %s: %s", user.id if user else None, question)
+    url = _link_in(message)
+    if url is not None:
+        await _answer_link(update, context, url, question, thread_id)
+        return
     # A reply to one of our answers follows it up; so may a message soon after the last answer.
     replied_to = message.reply_to_message.message_id if (
         message.reply_to_message is not None and _replies_to_bot(message, context.bot.id)) else None
@@ -147,6 +153,35 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     if better is not None:
         await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=buttons,
                              link_preview_options=NO_PREVIEW)
+
+
+def _link_in(message: Message) -> str | None:
+    """Return the first web address a message (or a forwarded post's caption) carries."""
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    found = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
+    for entity, text in found.items():
+        url = entity.url if entity.type == MessageEntity.TEXT_LINK else text
+        if url:
+            return url if "://" in url else f"https://{url}"
+    return None
+
+
+async def _answer_link(update: Update, context: LedeContext, url: str, question: str, thread_id: int | None) -> None:
+    """A reader sent a link: read the page (safe-fetch rules), store it, and say what it is about
+    and what other outlets in the knowledge base say about the same story."""
+    lede, message, user = context.lede, message_of(update), update.effective_user
+    language = user_language(update)
+    try:
+        article_id = await read_link(lede.kb, lede.runner, url)
+    except LedeError as exc:
+        await message.reply_text(t("link_failed", language, reason=str(exc)), message_thread_id=thread_id)
+        return
+    view = await asyncio.to_thread(link_view, lede.kb, article_id, language=language, chat_id=message.chat_id,
+                                   user_id=user.id if user else None, asked=question or url, thread_id=thread_id,
+                                   question_message_id=message.message_id)
+    sent = await message.reply_html(view.html, reply_markup=keyboard(view.record_id, language, story=True),
+                                    link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
+    await asyncio.to_thread(state.set_answer_message, lede.kb, view.record_id, sent.message_id)
 
 
 def _replies_to_bot(message: Message, bot_id: int) -> bool:
@@ -176,7 +211,8 @@ async def on_edited(update: Update, context: LedeContext) -> None:
 
 
 async def on_private_text(update: Update, context: LedeContext) -> None:
-    await answer_in_chat(update, context, message_of(update).text or "")
+    message = message_of(update)
+    await answer_in_chat(update, context, message.text or message.caption or "")
 
 
 async def on_group_text(update: Update, context: LedeContext) -> None:

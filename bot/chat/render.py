@@ -10,6 +10,7 @@ from html import escape, unescape
 from bot.answer import Answer, Source
 from bot.answer.coverage import Coverage, Said
 from bot.answer.stories import Item, Story
+from bot.answer.story import StoryArticle
 from bot.answer.timeline import Timeline
 from bot.i18n import t
 from ingest.sources import SourceInfo
@@ -101,6 +102,19 @@ def timeline_pages(timeline: Timeline, language: str | None) -> list[str]:
         page.append(line)
     pages.append("\n".join(page).rstrip())
     return pages
+
+
+def page_summary_html(page: StoryArticle, facts: list[str], others: list[tuple[StoryArticle, str]],
+                      language: str | None) -> str:
+    """Return what a link a reader sent is about: its title, outlet and date, its lead facts cited
+    [1], then what other outlets say about the same story, each cited."""
+    details = ", ".join(p for p in (page.label, page.when.date().isoformat() if page.dated else None) if p)
+    lines = [f"<b>{escape(page.title)}</b> — {escape(details)}", ""]
+    lines += [f"• “{_quoted(fact)}” {link_html(page.url, '[1]')}" for fact in facts]
+    tail = ["", escape(t("link_others" if others else "link_alone", language))]
+    tail += [f"• {escape(other.label)}: “{_quoted(fact, 300)}” {link_html(other.url, f'[{number}]')}"
+             for number, (other, fact) in enumerate(others, 2)]
+    return fit_message(lines, tail)
 
 
 def _cited(coverage: Coverage, said: Said) -> str:

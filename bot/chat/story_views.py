@@ -13,10 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from bot.answer.coverage import compare
 from bot.answer.followup import Context
 from bot.answer.story import StoryArticle, find_story, lead_of, story_of
-from bot.answer.timeline import timeline
+from bot.answer.timeline import lead_sentence, lead_sentences, timeline
 from bot.chat import state
 from bot.chat.context import LedeContext, message_of, user_language
-from bot.chat.render import coverage_html, timeline_pages
+from bot.chat.render import coverage_html, page_summary_html, timeline_pages
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord
@@ -49,6 +49,30 @@ def story_view(kb: KnowledgeBase, kind: str, articles: list[StoryArticle], *, pa
     record_id = state.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
                                   sources_html=html, found=bool(articles), thread_id=thread_id, story=story)
     return View(html, record_id, len(pages))
+
+
+LEAD_FACTS, OTHER_OUTLETS = 3, 4
+
+
+def link_view(kb: KnowledgeBase, article_id: int, *, language: str | None, chat_id: int | None,
+              user_id: int | None, asked: str, thread_id: int | None, question_message_id: int | None) -> View:
+    """Render what a link a reader sent is about: its lead facts and what the other outlets of its
+    story say; keep it as an answer whose story is the link's, so follow-ups and the Timeline and
+    Coverage buttons work on it (blocking)."""
+    articles = story_of(kb, article_id)
+    page = next(a for a in articles if a.article_id == article_id)
+    facts = [s.text for s in lead_sentences(page, LEAD_FACTS)]
+    others: list[tuple[StoryArticle, str]] = []
+    for other in sorted((a for a in articles if a.label != page.label), key=lambda a: -a.nearness):
+        lead = lead_sentence(other)
+        if lead is not None and all(other.label != o.label for o, _ in others):
+            others.append((other, lead.text))
+    html = page_summary_html(page, facts, others[:OTHER_OUTLETS], language)
+    story = Context(frozenset(a.article_id for a in articles), lead=article_id)
+    record_id = state.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
+                                  sources_html=html, found=True, thread_id=thread_id, story=story,
+                                  question_message_id=question_message_id)
+    return View(html, record_id, 1)
 
 
 def more_button(view: View, page: int, language: str | None) -> InlineKeyboardMarkup | None:

@@ -141,6 +141,9 @@ class BotAPI(BotAPIServer):
             if match.start() > 0 or not text.startswith("/"):
                 entities.append({"type": "mention", "offset": utf16_len(text[: match.start()]),
                                  "length": utf16_len(match.group(0))})
+        for match in re.finditer(r"https?://\S+", text):  # Telegram marks web addresses itself
+            entities.append({"type": "url", "offset": utf16_len(text[: match.start()]),
+                             "length": utf16_len(match.group(0))})
         if entities:
             message["entities"] = entities
         self.messages[(chat["id"], message["message_id"])] = message

@@ -55,6 +55,9 @@ def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_a
 def test_a_story_is_continuous_coverage() -> None:
     articles = [_article(i, days, ["x"]) for i, days in [(1, 0), (2, 10), (3, 20), (4, 60)]]
     assert [a.article_id for a in _continuous(articles, 2)] == [1, 2, 3]  # 40 days on is another story
+    # An undated article's first-seen time says nothing of when it happened: it stays in.
+    undated = _article(5, 300, ["y"], dated=False)
+    assert [a.article_id for a in _continuous([*articles, undated], 5)] == [1, 2, 3, 5]
 
 
 def test_a_long_timeline_is_split_into_pages_within_telegrams_limit() -> None:

@@ -133,3 +133,46 @@ async def test_a_digest_links_a_story_of_several_days_to_its_timeline(telegram) 
     for forged in (f"tl_{answer_id}", "tl_999999"):  # an answer's id is not a digest's link
         refused = (await _reply(telegram, reader, READER, f"/start {forged}")).result
         assert refused["text"] == "У моїх джерелах немає історії про це."
+
+
+STORM_PAGE = """<html><head><title>Keld counts the cost of Storm Mara</title>
+<meta property="og:site_name" content="Keld Gazette"></head><body><article>
+<h1>Keld counts the cost of Storm Mara</h1>
+<p>Storm Mara left damage worth 20 million euros in Keld, the town council said on Wednesday; the
+storm, the town and this page are fictional samples written for Lede's tests.</p>
+<p>The storm flooded the harbour on Tuesday and cut power to thousands of homes across the coast.</p>
+<p>Mayor Ines Dahl asked the regional government for help to rebuild the sea wall before the
+autumn storms arrive.</p>
+<p>Fishermen said they would not be able to go out to sea for at least two weeks.</p>
+</article></body></html>"""
+
+
+async def test_a_link_sent_to_the_bot_is_read_stored_and_set_in_its_story(telegram, web) -> None:
+    await _with_storm(telegram)
+    url = web.route("/keld-cost", STORM_PAGE)
+    chat = telegram.api.private_chat(ADMIN)
+    call = await _reply(telegram, chat, ADMIN, f"What is this about? {url}")
+    text = call.result["text"]
+    assert text.startswith("Keld counts the cost of Storm Mara")
+    assert "20 million euros" in text  # its lead facts, cited [1]
+    assert "Other outlets on this story:" in text and "Harbour Herald" in text
+    with telegram.kb.sessions() as session:
+        from sqlalchemy import select
+
+        from index.models import Article, Source
+
+        article = session.scalar(select(Article).where(Article.url == url))
+        source = session.get(Source, article.source_id)
+    assert source.kind == "page" and not source.enabled  # read once, listed for the admins
+    # The link's story is the conversation's: a follow-up is answered from it.
+    follow_up = (await _reply(telegram, chat, ADMIN, "How much damage did it cause?")).result
+    assert "20 million euros" in follow_up["text"]
+
+
+@pytest.mark.parametrize("telegram", [{"allow_private_networks": False}], indirect=True)
+async def test_a_link_to_a_private_address_is_refused_in_one_line(telegram, web) -> None:
+    url = web.route("/inside", STORM_PAGE)
+    chat = telegram.api.private_chat(READER)
+    refused = (await _reply(telegram, chat, READER, url)).result["text"]
+    assert refused.startswith("Не вдалося прочитати посилання: ") and "\n" not in refused
+    assert web.hits("/inside") == 0
