@@ -68,3 +68,23 @@ def context_for(question: str, previous: Context | None, *, replied: bool = Fals
     if previous is None or not (replied or leans_on_previous(question)):
         return None
     return previous
+
+
+# "How did the storm unfold?", "timeline of the strike", "как развивалась забастовка": asked for
+# a story's timeline rather than one fact.
+_TIMELINE_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but|а|и|і|й)\s+)?(?:how (?:did|has|have|does|do|is|are) (?P<en>.+?) (?:unfold(?:ed)?|develop(?:ed)?|evolve[d]?|progress(?:ed)?)"
+    r"|(?:timeline|chronology) (?:of|for) (?P<of>.+?)"
+    r"|как развивал(?:ась|ся|ось|ись) (?P<ru>.+?)|хронология (?P<chr_ru>.+?)"
+    r"|як розвивал(?:ася|ся|ося|ися) (?P<uk>.+?)|хронологія (?P<chr_uk>.+?))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def timeline_subject(question: str) -> str | None:
+    """Return what a question asks the timeline of ("How did the storm unfold?" -> "the storm"),
+    or None when it asks something else."""
+    match = _TIMELINE_QUESTION.match(question)
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group)

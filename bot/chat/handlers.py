@@ -24,11 +24,19 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answer import Answer, answer_question, consult_llm
-from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for
+from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
 from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import answer_html, sources_html
-from bot.chat.story_views import COVERAGE, START_TIMELINE, TIMELINE, link_view, show_linked_timeline, show_story
+from bot.chat.story_views import (
+    COVERAGE,
+    START_TIMELINE,
+    TIMELINE,
+    answer_timeline_question,
+    link_view,
+    show_linked_timeline,
+    show_story,
+)
 from bot.i18n import t
 from index.errors import LedeError
 from index.knowledge import KnowledgeBase
@@ -142,6 +150,11 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     previous, replied = await asyncio.to_thread(state.previous_answer, lede.kb, message.chat_id, thread_id,
                                                 replied_to=replied_to, within=FOLLOW_UP_WINDOW)
     asked_in = context_for(question, state.context_of(previous.story) if previous else None, replied=replied)
+    subject = timeline_subject(question)
+    if subject is not None:
+        lead = asked_in.lead if asked_in is not None and refers_back(subject) else None
+        await answer_timeline_question(update, context, question, subject, lead)
+        return
     reply = await asyncio.to_thread(compose_reply, lede.kb, question, chat_id=message.chat_id,
                                     user_id=user.id if user else None, language=language, context=asked_in,
                                     thread_id=thread_id, question_message_id=message.message_id)

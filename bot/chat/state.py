@@ -103,7 +103,7 @@ def previous_answer(kb: KnowledgeBase, chat_id: int, thread_id: int | None, *, r
                     within: timedelta) -> tuple[AnswerRecord | None, bool]:
     """Return the answer a new message in a chat (and forum topic) may follow up, and whether it
     replies to it: the answer it replies to, whatever its age, or else the chat's last answer
-    when it is recent enough."""
+    when it is recent enough (one that was sent: a digest's timeline links are not answers)."""
     with kb.sessions() as session:
         if replied_to is not None:
             record = session.scalar(select(AnswerRecord).where(
@@ -112,7 +112,7 @@ def previous_answer(kb: KnowledgeBase, chat_id: int, thread_id: int | None, *, r
                 return record, True
         thread = AnswerRecord.thread_id.is_(None) if thread_id is None else AnswerRecord.thread_id == thread_id
         record = session.scalar(
-            select(AnswerRecord).where(AnswerRecord.chat_id == chat_id, thread,
+            select(AnswerRecord).where(AnswerRecord.chat_id == chat_id, thread, AnswerRecord.message_id.is_not(None),
                                        AnswerRecord.created_at >= datetime.now(UTC) - within)
             .order_by(AnswerRecord.id.desc()).limit(1))
         return record, False

@@ -86,9 +86,13 @@ def _thread_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def _send(message: Message, view: View, page: int, language: str | None, *, reply: bool) -> None:
-    await message.reply_html(view.html, reply_markup=more_button(view, page, language), link_preview_options=NO_PREVIEW,
-                             message_thread_id=_thread_of(message), do_quote=reply)
+async def _send(kb: KnowledgeBase, message: Message, view: View, page: int, language: str | None, *,
+                reply: bool) -> None:
+    sent = await message.reply_html(view.html, reply_markup=more_button(view, page, language),
+                                    link_preview_options=NO_PREVIEW, message_thread_id=_thread_of(message),
+                                    do_quote=reply)
+    # A reply to the view follows up its story, as a reply to an answer does.
+    await asyncio.to_thread(state.set_answer_message, kb, view.record_id, sent.message_id)
 
 
 async def _story_command(update: Update, context: LedeContext, kind: str) -> None:
@@ -105,11 +109,26 @@ async def _story_command(update: Update, context: LedeContext, kind: str) -> Non
         await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))), message_thread_id=_thread_of(message))
         return
     articles = await asyncio.to_thread(find_story, lede.kb, words)
-    view = await asyncio.to_thread(story_view, lede.kb, kind, articles, page=1, language=language,
-                                   chat_id=message.chat_id, user_id=user.id if user else None,
-                                   asked=f"/{'timeline' if kind == TIMELINE else 'compare'} {words}",
+    await _show_new(update, context, kind, articles, f"/{'timeline' if kind == TIMELINE else 'compare'} {words}")
+
+
+async def _show_new(update: Update, context: LedeContext, kind: str, articles: list[StoryArticle], asked: str) -> None:
+    """Send page 1 of a story's view in reply to the message that asked for it."""
+    message, user, language = message_of(update), update.effective_user, user_language(update)
+    view = await asyncio.to_thread(story_view, context.lede.kb, kind, articles, page=1, language=language,
+                                   chat_id=message.chat_id, user_id=user.id if user else None, asked=asked,
                                    thread_id=_thread_of(message))
-    await _send(message, view, 1, language, reply=True)
+    await _send(context.lede.kb, message, view, 1, language, reply=True)
+
+
+async def answer_timeline_question(update: Update, context: LedeContext, question: str, words: str,
+                                   lead: int | None) -> None:
+    """A question asked for a story's timeline ("how did it unfold?"): that of the story the chat
+    is on (`lead`) when it points back, otherwise of the story best matching `words`."""
+    kb = context.lede.kb
+    articles = await asyncio.to_thread(story_of, kb, lead) if lead is not None else \
+        await asyncio.to_thread(find_story, kb, words)
+    await _show_new(update, context, TIMELINE, articles, question)
 
 
 async def on_timeline(update: Update, context: LedeContext) -> None:
@@ -137,7 +156,7 @@ async def show_story(update: Update, context: LedeContext, record: AnswerRecord,
                                    chat_id=query.message.chat.id, user_id=user.id if user else None,
                                    asked=f"{kind}:{record.id}:{page}", thread_id=_thread_of(query.message))
     await query.answer()
-    await _send(query.message, view, page, language, reply=page == 1)
+    await _send(lede.kb, query.message, view, page, language, reply=page == 1)
 
 
 def timeline_links(kb: KnowledgeBase, leads: list[int], *, chat_id: int, bot_username: str) -> dict[int, str]:
@@ -168,4 +187,4 @@ async def show_linked_timeline(update: Update, context: LedeContext, record_id: 
     view = await asyncio.to_thread(story_view, lede.kb, TIMELINE, articles, page=1, language=language,
                                    chat_id=message.chat_id, user_id=user.id if user else None,
                                    asked=f"/start {START_TIMELINE}{record_id}", thread_id=None)
-    await _send(message, view, 1, language, reply=False)
+    await _send(lede.kb, message, view, 1, language, reply=False)

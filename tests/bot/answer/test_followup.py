@@ -81,3 +81,18 @@ def test_a_follow_up_is_answered_from_the_story_it_leans_on(news_kb) -> None:
     assert tram.sources[0].title.startswith("Harbourton Council")
     assert opposed.found and opposed.sources[0].title == tram.sources[0].title
     assert "Opponents on the council" in opposed.quotes[0].text
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("How did Storm Mara unfold?", "Storm Mara"),
+    ("And how did it unfold?", "it"),
+    ("Timeline of Hurricane Ian", "Hurricane Ian"),
+    ("Как развивалась забастовка?", "забастовка"),
+    ("Як розвивалася історія зі штормом?", "історія зі штормом"),
+    ("How did Russia respond?", None),
+    ("Who leads the coalition?", None),
+])
+def test_a_question_asking_how_a_story_unfolded_names_the_story(question, subject) -> None:
+    from bot.answer.followup import timeline_subject
+
+    assert timeline_subject(question) == subject

@@ -176,3 +176,17 @@ async def test_a_link_to_a_private_address_is_refused_in_one_line(telegram, web)
     refused = (await _reply(telegram, chat, READER, url)).result["text"]
     assert refused.startswith("Не вдалося прочитати посилання: ") and "\n" not in refused
     assert web.hits("/inside") == 0
+
+
+async def test_a_question_asking_how_a_story_unfolded_gets_its_timeline(telegram) -> None:
+    await _with_storm(telegram)
+    chat = telegram.api.private_chat(ADMIN)
+    asked = (await _reply(telegram, chat, ADMIN, "How did Storm Mara unfold?")).result
+    assert asked["text"].startswith("Timeline: ") and "2025-03-13" in asked["text"]
+    answer = (await _reply(telegram, chat, ADMIN, "How many homes lost power in Keld?")).result
+    assert "homes" in answer["text"]
+    unfolded = (await _reply(telegram, chat, ADMIN, "And how did it unfold?")).result  # "it": the story asked about
+    assert unfolded["text"].startswith("Timeline: ") and "Harbour Herald" in unfolded["text"]
+    # A reply to a timeline follows up its story.
+    died = (await _reply(telegram, chat, ADMIN, "How many people died?", reply_to=asked)).result
+    assert "people died" in died["text"]
