@@ -17,6 +17,7 @@ class Link:
     title: str
     outlet: str | None
     url: str
+    date: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,16 @@ def source_line(source: Source, *, numbered: bool = True) -> str:
     story's other articles as linked outlet names: "— Outlet, 2026-02-04 · also USA Today"."""
     suffix = f" — {escape(source.details)}" if source.details else ""
     number = f"[{source.number}] " if numbered else ""
-    others = ", ".join(link_html(link.url, link.outlet or link.title) for link in source.also)
+    others = ", ".join(link_html(link.url, label) for link, label in zip(source.also, _link_labels(source), strict=True))
     return f"{number}{link_html(source.url, source.title)}{suffix}" + (f" · also {others}" if others else "")
+
+
+def _link_labels(source: Source) -> list[str]:
+    """Name each other article by its outlet, with its date when the outlet has several
+    ("Coast Courier 2025-03-10, Coast Courier 2025-03-11")."""
+    names = [link.outlet or link.title for link in source.also]
+    return [f"{name} {link.date.date().isoformat()}" if names.count(name) > 1 and link.date else name
+            for name, link in zip(names, source.also, strict=True)]
 
 
 def shown_length(html: str) -> int:

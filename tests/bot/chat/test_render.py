@@ -46,3 +46,16 @@ def test_an_answer_counts_emoji_as_telegram_does_and_keeps_its_tags_whole() -> N
     html = answer_html(answer, "en")
     assert shown_length(html) <= LIMIT and html.startswith("<b>Keld</b>")  # the answer kept, sources cut
     assert html.count("<a ") == html.count("</a>") and html.endswith("</a> — Wire")
+
+
+def test_a_storys_other_articles_from_one_outlet_are_told_apart_by_date() -> None:
+    from bot.answer.result import Link, Source
+    from bot.chat.render import source_line
+
+    day = datetime(2025, 3, 10, tzinfo=UTC)
+    source = Source(1, "Storm Mara nears", "Harbour Herald", day, "https://h.example/1", also=(
+        Link("Keld braces", "Coast Courier", "https://c.example/1", day),
+        Link("Storm floods Keld", "Coast Courier", "https://c.example/2", datetime(2025, 3, 11, tzinfo=UTC)),
+        Link("Cleanup", "Valley Times", "https://v.example/1", None)))
+    line = re.sub(r"<[^>]+>", "", source_line(source))
+    assert line.endswith("also Coast Courier 2025-03-10, Coast Courier 2025-03-11, Valley Times")
