@@ -30,7 +30,7 @@ OWN_POINT = 0.6
 SAME_WORDS = 0.5
 SHOWN_SHARED, SHOWN_OWN, SHOWN_DIFFERENCES = 3, 2, 3
 SAME_DAYS = 1  # articles this many days apart or less may differ on the same figure
-SENTENCES_PER_ARTICLE = 40  # an article's first sentences compared: its news, not its archive
+SENTENCES_PER_ARTICLE = 100  # an article's first sentences compared: its news, not its archive
 
 # A number and the word it counts: "1,500 dead", "at least 101 people", "$25 billion".
 _COUNT = re.compile(r"(?<![\w.,])(\$?\d[\d,.]*\d|\$?\d)(?:[\s-]+(million|billion|thousand|percent|%))?[\s-]+([A-Za-z][\w]*)")
@@ -68,14 +68,23 @@ class Coverage:
         return next(i for i, a in enumerate(self.articles, 1) if a.article_id == said.article.article_id)
 
 
+MONTHS = frozenset("""january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+
+
 def counts(sentence: str) -> dict[str, set[str]]:
     """Return what the numbers of `sentence` count, each with its numbers ("1,500 dead" ->
     {"dead": {"1500"}}); a scale word stays with its number ("$25 billion deal" -> {"deal":
-    {"$25 billion"}})."""
+    {"$25 billion"}}). Numbers that date or rank rather than count are left out: a year
+    ("the 1978 movie"), a day of a month ("January 6 attack", "6 January"), a rank ("#1 movie")."""
     found: dict[str, set[str]] = {}
-    for number, scale, counted in _COUNT.findall(sentence):
+    for match in _COUNT.finditer(sentence):
+        number, scale, counted = match.groups()
         word = counted.lower()
-        if word in STOPWORDS:
+        before = sentence[: match.start()].rstrip()
+        previous = before.rsplit(maxsplit=1)[-1].lower() if before else ""
+        year = not scale and re.fullmatch(r"1[89]\d\d|20\d\d", number) is not None
+        if word in STOPWORDS or word in MONTHS or previous in MONTHS or before.endswith("#") or year:
             continue
         value = number.replace(",", "") + (f" {scale}" if scale else "")
         found.setdefault(stem(word), set()).add(value)

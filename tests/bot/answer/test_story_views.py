@@ -35,6 +35,8 @@ def test_counts_read_what_each_number_counts() -> None:
     assert counts("At least 1,500 people died and 12,000 homes lost power.") == {"people": {"1500"}, "home": {"12000"}}
     assert counts("The $25 billion deal") == {"deal": {"$25 billion"}}
     assert counts("It happened in 2022.") == {}
+    # Numbers that date or rank count nothing: a year, a day of a month, a rank.
+    assert counts("the 1978 movie, the #1 movie, the January 6 attack, the 6 January 2021 attack") == {}
 
 
 def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_articles() -> None:
