@@ -125,10 +125,14 @@ async def _on_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> No
 
 
 async def _refresh_job(context: LedeContext) -> None:
+    """Take in the passages other processes stored (an ingest worker, replicas), then tell
+    followers about new articles, whoever stored them: a bot started with --no-ingest beside a
+    worker (the Procfile's topology) sends the alerts too. Cursors in SQL make each one go once."""
     lede = context.lede
     report = await asyncio.to_thread(lede.kb.refresh_vectors)
     if report.added or report.removed:
         log.info("index took in %d new passages, dropped %d", report.added, report.removed)
+    await digests.send_alerts(context.app)
 
 
 async def _ingest_job(context: LedeContext) -> None:

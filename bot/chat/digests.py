@@ -178,10 +178,13 @@ async def send_alerts(app: LedeApplication) -> int:
     kb = app.lede.kb
     sent = 0
     for follow in await asyncio.to_thread(state.all_follows, kb):
-        items = await asyncio.to_thread(state.articles_after, kb, follow.last_article_id, follow.words)
+        # The newest id first: an article stored after it waits for the next round, instead of
+        # being passed over by the cursor.
         newest = await asyncio.to_thread(state.last_article_id, kb)
         if newest == follow.last_article_id:
             continue
+        items = [item for item in await asyncio.to_thread(state.articles_after, kb, follow.last_article_id, follow.words)
+                 if item.article_id <= newest]
         if not await asyncio.to_thread(state.claim_cursor, kb, Follow, follow.id, follow.last_article_id, newest):
             continue
         if items:

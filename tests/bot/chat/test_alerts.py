@@ -24,3 +24,25 @@ async def test_in_a_group_only_its_admins_change_its_alerts(telegram) -> None:
     assert texts[0].startswith("Following “ferry”") and texts[1:] == [refused.result["text"]] * 2
     with telegram.kb.sessions() as session:
         assert len(session.scalars(select(Follow).where(Follow.chat_id == group["id"])).all()) == 1
+
+
+@pytest.mark.parametrize("telegram", [{"ingest_every": 1}], indirect=True)
+async def test_alerts_come_from_a_bot_that_does_not_ingest_when_a_worker_stores_the_article(telegram) -> None:
+    """The Procfile's topology: `lede bot --no-ingest` beside `lede ingest --watch`."""
+    import asyncio
+
+    from index.knowledge import KnowledgeBase
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    assert not telegram.app.lede.run_ingest
+    api = telegram.api
+    chat = api.private_chat(READER)
+    api.send(chat, READER, "/follow ferry")
+    await telegram.wait_for(chat_id=chat["id"])
+    worker = KnowledgeBase(telegram.kb.settings, embedder=telegram.kb.embedder)  # another process's
+    document = Document(url="https://harbour.example/ferry", title="Night ferry to Keld returns",
+                        text="The night ferry between Harbourton and Keld runs again from Monday.", outlet="Harbour Post")
+    await asyncio.to_thread(store_documents, worker, [document], progress=False)
+    [_, alert] = await telegram.wait_for(chat_id=chat["id"], count=2, timeout=30)
+    assert "Night ferry to Keld returns" in alert.result["text"]
