@@ -184,6 +184,7 @@ class Digest(Base):
     time_of_day: Mapped[str] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(64))
     topic: Mapped[str | None] = mapped_column(String(256))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it is posted in
     last_article_id: Mapped[int] = mapped_column(Integer, default=0)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
@@ -198,4 +199,5 @@ class Follow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     words: Mapped[str] = mapped_column(String(256))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic alerts go to
     last_article_id: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,7 +14,7 @@ import re
 from datetime import time as day_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.answer.stories import group_stories
@@ -81,10 +81,16 @@ async def post_digest(app: LedeApplication, digest_id: int, *, preview_chat: int
     links = await asyncio.to_thread(timeline_links, kb, [s.items[0].article_id for s in stories],
                                     chat_id=digest.chat_id, bot_username=app.bot.username)
     html = digest_html(stories, t("digest_title", chat), links, t("timeline", chat))
-    sent = await send_html(app.bot, kb, preview_chat or digest.chat_id, html)
+    sent = await send_html(app.bot, kb, preview_chat or digest.chat_id, html,
+                           thread_id=None if preview_chat else digest.thread_id)
     if sent is not None and preview_chat is None:
         await asyncio.to_thread(state.mark_digest_sent, kb, digest.id)
     return sent is not None
+
+
+def _topic_of(message: Message) -> int | None:
+    """Return the forum topic a message was sent in: a digest or alert set there is posted there."""
+    return message.message_thread_id if message.is_topic_message else None
 
 
 async def _may_configure(update: Update, context: LedeContext, chat_id: int) -> bool:
@@ -146,7 +152,8 @@ async def on_digest(update: Update, context: LedeContext) -> None:
     topic = " ".join(args[2:]) or None
     saved = await asyncio.to_thread(state.set_digest, lede.kb, chat_id=chat_id,
                                      time_of_day=f"{int(hour):02d}:{minute}", timezone=args[1],
-                                     topic=topic, created_by=user_id)
+                                     topic=topic, created_by=user_id,
+                                     thread_id=_topic_of(message) if chat_id == message.chat_id else None)
     schedule(context.app, saved)
     await message.reply_text(t("digest_set", language, time=saved.time_of_day, tz=saved.timezone,
                                topic=f" — {topic}" if topic else ""))
@@ -161,7 +168,7 @@ async def on_follow(update: Update, context: LedeContext) -> None:
     if not words:
         await message_of(update).reply_text(t("follow_usage", language))
         return
-    await asyncio.to_thread(state.follow, context.lede.kb, chat_of(update).id, words)
+    await asyncio.to_thread(state.follow, context.lede.kb, chat_of(update).id, words, _topic_of(message_of(update)))
     await message_of(update).reply_text(t("follow_set", language, words=words))
 
 
@@ -190,6 +197,6 @@ async def send_alerts(app: LedeApplication) -> int:
         if items:
             language = await asyncio.to_thread(state.chat_language, kb, follow.chat_id)
             html = alert_html(t("alert", language, words=follow.words), items[:ALERTS_PER_POST])
-            if await send_html(app.bot, kb, follow.chat_id, html):
+            if await send_html(app.bot, kb, follow.chat_id, html, thread_id=follow.thread_id):
                 sent += 1
     return sent

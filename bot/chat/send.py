@@ -16,16 +16,18 @@ from index.knowledge import KnowledgeBase
 log = logging.getLogger(__name__)
 
 
-async def send_html(bot: Bot, kb: KnowledgeBase, chat_id: int, html: str) -> Message | None:
-    """Send `html` to `chat_id`; return None when the chat can no longer be reached."""
+async def send_html(bot: Bot, kb: KnowledgeBase, chat_id: int, html: str, *,
+                    thread_id: int | None = None) -> Message | None:
+    """Send `html` to `chat_id` (in its forum topic `thread_id`, if any); return None when the
+    chat can no longer be reached."""
     if not await asyncio.to_thread(state.is_active, kb, chat_id):
         return None
     try:
-        return await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML,
+        return await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=thread_id,
                                       link_preview_options=LinkPreviewOptions(is_disabled=True))
     except ChatMigrated as exc:
         await asyncio.to_thread(state.migrate_chat, kb, chat_id, exc.new_chat_id)
-        return await send_html(bot, kb, exc.new_chat_id, html)
+        return await send_html(bot, kb, exc.new_chat_id, html, thread_id=thread_id)
     except Forbidden as exc:
         log.warning("chat %s cannot be reached (%s); it is now inactive", chat_id, exc.message)
         await asyncio.to_thread(state.deactivate_chat, kb, chat_id)

@@ -203,7 +203,7 @@ def claim_cursor(kb: KnowledgeBase, model, row_id: int, old: int, new: int) -> b
 
 
 def set_digest(kb: KnowledgeBase, *, chat_id: int, time_of_day: str, timezone: str, topic: str | None,
-               created_by: int | None) -> Digest:
+               created_by: int | None, thread_id: int | None = None) -> Digest:
     with kb.sessions.begin() as session:
         digest = session.scalar(select(Digest).where(Digest.chat_id == chat_id))
         if digest is None:
@@ -211,6 +211,7 @@ def set_digest(kb: KnowledgeBase, *, chat_id: int, time_of_day: str, timezone: s
             digest = Digest(chat_id=chat_id, last_article_id=last_article_id(kb))
             session.add(digest)
         digest.time_of_day, digest.timezone, digest.topic, digest.created_by = time_of_day, timezone, topic, created_by
+        digest.thread_id = thread_id
         session.flush()
         return digest
 
@@ -243,10 +244,10 @@ def mark_digest_sent(kb: KnowledgeBase, digest_id: int) -> None:
         session.execute(update(Digest).where(Digest.id == digest_id).values(last_sent_at=datetime.now(UTC)))
 
 
-def follow(kb: KnowledgeBase, chat_id: int, words: str) -> None:
+def follow(kb: KnowledgeBase, chat_id: int, words: str, thread_id: int | None = None) -> None:
     with kb.sessions.begin() as session:
         if session.scalar(select(Follow.id).where(Follow.chat_id == chat_id, Follow.words == words)) is None:
-            session.add(Follow(chat_id=chat_id, words=words, last_article_id=last_article_id(kb)))
+            session.add(Follow(chat_id=chat_id, words=words, thread_id=thread_id, last_article_id=last_article_id(kb)))
 
 
 def unfollow(kb: KnowledgeBase, chat_id: int) -> int:

@@ -284,3 +284,17 @@ async def test_forged_or_malformed_button_data_shows_and_changes_nothing(telegra
     with telegram.kb.sessions() as session:
         assert session.get(AnswerRecord, admin_id).vote is None
     assert admin_answer.result["text"].split("\n")[0] not in under["text"]
+
+
+async def test_a_digest_set_in_a_forum_topic_posts_there(telegram) -> None:
+    api = telegram.api
+    forum = api.group(-100990, "Forum", admins=[ADMIN], forum=True)
+    api.send(forum, ADMIN, "/digest 08:00 UTC", thread_id=5)
+    [reply] = await telegram.wait_for(chat_id=forum["id"])
+    assert reply.params["message_thread_id"] == 5
+    with telegram.kb.sessions() as session:
+        digest = session.scalar(select(Digest))
+    await asyncio.to_thread(_add_story, telegram.kb, 1, "harbour", "Storm closes Harbourton port")
+    assert await post_digest(telegram.app, digest.id)
+    [_, post] = await telegram.wait_for(chat_id=forum["id"], count=2)
+    assert post.result["text"].startswith("News digest") and post.params["message_thread_id"] == 5
