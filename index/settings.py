@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = Field(
-        default=None, description="X-Telegram-Bot-Api-Secret-Token; generated at start-up when unset."
+        default=None, description="X-Telegram-Bot-Api-Secret-Token, shared by every webhook replica; required with --webhook."
     )
     questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
     llm_base_url: str | None = Field(

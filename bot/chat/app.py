@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -168,15 +167,26 @@ def redact_logs(settings: Settings) -> None:
 
 def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:
     """Run the bot until interrupted: long polling, or a webhook server with a secret token."""
+    if webhook:
+        _check_webhook(settings)  # before anything is opened or created
     redact_logs(settings)
     kb = KnowledgeBase(settings)
     app = build_application(settings, kb, run_ingest=run_ingest)
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    if not settings.webhook_url:
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    assert settings.webhook_url is not None and settings.webhook_secret is not None  # checked above
     path = urlsplit(settings.webhook_url).path.strip("/")  # where Telegram posts, on our server
     app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                    secret_token=secret, webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)
+                    secret_token=settings.webhook_secret.get_secret_value(), webhook_url=settings.webhook_url,
+                    allowed_updates=Update.ALL_TYPES)
+
+
+def _check_webhook(settings: Settings) -> None:
+    if not settings.webhook_url:
+        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
+    if settings.webhook_secret is None:
+        # A secret made up at start-up differs per process: each replica's setWebhook would lock
+        # the others out (Telegram then posts a secret they refuse with 403).
+        raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
+                          "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")

@@ -166,3 +166,11 @@ def test_timeline_and_compare_from_the_terminal(tmp_path: Path) -> None:
     assert "Where their figures differ:" in compared.stdout and "15,000 homes" in compared.stdout
     nothing = lede("timeline", " ", data_dir=data)
     assert nothing.returncode == 2 and nothing.stderr.count("\n") == 1 and "lede timeline" in nothing.stderr
+
+
+def test_a_webhook_without_a_shared_secret_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "TELEGRAM_TOKEN": "123:abc",
+           "LEDE_WEBHOOK_URL": "https://lede.example.com/hook"}
+    started = subprocess.run([str(LEDE), "bot", "--webhook"], env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode == 2
+    assert started.stderr.count("\n") == 1 and "LEDE_WEBHOOK_SECRET" in started.stderr
