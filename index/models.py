@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -152,9 +153,11 @@ class Chat(Base):
 
 
 class AnswerRecord(Base):
-    """An answer the bot sent, kept for its buttons, the reader's 👍/👎 and the follow-ups to it."""
+    """An answer the bot sent, kept for its buttons, the reader's 👍/👎 and the follow-ups to it;
+    a user's recent ones count against the hourly quota."""
 
     __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_user_id_created_at", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
@@ -172,6 +175,15 @@ class AnswerRecord(Base):
     found: Mapped[bool] = mapped_column(Boolean)
     vote: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenUpdate(Base):
+    """A Telegram update already handled by one of the bot's processes."""
+
+    __tablename__ = "seen_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Digest(Base):

@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import admin, digests, handlers, story_views
+from bot.chat import admin, digests, handlers, state, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from index.errors import ConfigError
@@ -132,6 +132,7 @@ async def _refresh_job(context: LedeContext) -> None:
     if report.added or report.removed:
         log.info("index took in %d new passages, dropped %d", report.added, report.removed)
     await digests.send_alerts(context.app)
+    await asyncio.to_thread(state.forget_old_updates, lede.kb)
 
 
 async def _ingest_job(context: LedeContext) -> None:

@@ -5,14 +5,14 @@ The helpers return the parts of an update a handler's filters guarantee."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update, User
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.chat import state
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from ingest.runner import Runner
@@ -25,8 +25,6 @@ class Lede:
     settings: Settings
     kb: KnowledgeBase
     run_ingest: bool = True  # whether this process also fetches due sources
-    asked: dict[int, deque[float]] = field(default_factory=dict)
-    seen_updates: OrderedDict[int, None] = field(default_factory=OrderedDict)
     _runner: Runner | None = None  # created with the event loop, at start-up
     warming: asyncio.Task[None] | None = None  # loading the index and the model, at start-up
 
@@ -52,26 +50,20 @@ class Lede:
         return user_id is not None and user_id in self.settings.admin_ids
 
     def quota_wait(self, user_id: int) -> float:
-        """Return 0 and count the question when the user may ask, else seconds until they may."""
+        """Return 0 when the user may ask now, else the seconds until they may: the questions of
+        the last hour are counted from the stored answers, so every replica agrees and a restart
+        forgets nothing (blocking: call from a worker thread)."""
         if self.is_admin(user_id):
             return 0.0
-        now = time.monotonic()
-        window = self.asked.setdefault(user_id, deque())
-        while window and now - window[0] > HOUR:
-            window.popleft()
-        if len(window) >= self.settings.questions_per_hour:
-            return HOUR - (now - window[0])
-        window.append(now)
-        return 0.0
+        now = datetime.now(UTC)
+        asked = state.questions_asked(self.kb, user_id, now - timedelta(seconds=HOUR))
+        if len(asked) < self.settings.questions_per_hour:
+            return 0.0
+        return HOUR - (now - asked[-self.settings.questions_per_hour]).total_seconds()
 
     def first_time(self, update_id: int) -> bool:
-        """Return False for an update already handled (Telegram may deliver one twice)."""
-        if update_id in self.seen_updates:
-            return False
-        self.seen_updates[update_id] = None
-        if len(self.seen_updates) > 10_000:
-            self.seen_updates.popitem(last=False)
-        return True
+        """Return False for an update already handled by any bot process (blocking)."""
+        return state.first_time(self.kb, update_id)
 
 
 Data = dict[Any, Any]

@@ -116,7 +116,7 @@ def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = Fa
 async def first_pass(update: Update, context: LedeContext) -> None:
     """Runs before every handler: drop repeated updates, remember the chat."""
     lede = context.lede
-    if not lede.first_time(update.update_id):
+    if not await asyncio.to_thread(lede.first_time, update.update_id):
         raise ApplicationHandlerStop
     chat, _user = update.effective_chat, update.effective_user
     if chat is not None and update.effective_message is not None:
@@ -133,7 +133,7 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
     if not question:
         await message.reply_text(t("ask_usage", language))
         return
-    wait = lede.quota_wait(user.id) if user else 0
+    wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
     if wait:
         await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))))
         return
@@ -211,7 +211,7 @@ async def on_edited(update: Update, context: LedeContext) -> None:
         return
     language = user_language(update)
     question = _group_question(message, context) if message.chat.type != "private" else message.text
-    if not (question or "").strip() or (user is not None and lede.quota_wait(user.id)):
+    if not (question or "").strip() or (user is not None and await asyncio.to_thread(lede.quota_wait, user.id) > 0):
         return
     reply = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
     try:
@@ -275,7 +275,7 @@ async def on_inline(update: Update, context: LedeContext) -> None:
     if query is None:
         return
     language = user_language(update)
-    if len(query.query.strip()) < 3 or lede.quota_wait(query.from_user.id):
+    if len(query.query.strip()) < 3 or await asyncio.to_thread(lede.quota_wait, query.from_user.id) > 0:
         await query.answer([], cache_time=5)
         return
     reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None,

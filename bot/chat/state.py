@@ -17,8 +17,39 @@ from bot.answer.question import stem
 from bot.answer.stories import Item
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase
-from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage
+from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage, SeenUpdate
 from index.text import words
+
+SETTLE_SECONDS = 3  # an inline query followed by another this soon was a keystroke, not a question
+
+
+def first_time(kb: KnowledgeBase, update_id: int) -> bool:
+    """Return False for an update any bot process handled already (Telegram may deliver one twice)."""
+    insert = sqlite_insert if kb.engine.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(SeenUpdate).values(update_id=update_id, seen_at=datetime.now(UTC)).on_conflict_do_nothing()
+    with kb.sessions.begin() as session:
+        return cast(CursorResult[Any], session.execute(statement)).rowcount == 1
+
+
+def forget_old_updates(kb: KnowledgeBase, older_than: timedelta = timedelta(days=2)) -> None:
+    """Drop update ids older than Telegram keeps an undelivered update (24 hours)."""
+    with kb.sessions.begin() as session:
+        session.execute(delete(SeenUpdate).where(SeenUpdate.seen_at < datetime.now(UTC) - older_than))
+
+
+def questions_asked(kb: KnowledgeBase, user_id: int, since: datetime) -> list[datetime]:
+    """Return when `user_id` asked each question counted against the quota since `since`: every
+    answer in a chat, and each inline query that settled (inline mode sends one per keystroke:
+    one followed by the next within SETTLE_SECONDS was a keystroke)."""
+    with kb.sessions() as session:
+        rows = session.execute(select(AnswerRecord.created_at, AnswerRecord.chat_id)
+                               .where(AnswerRecord.user_id == user_id, AnswerRecord.created_at >= since)
+                               .order_by(AnswerRecord.created_at)).all()
+    inline = [at for at, chat_id in rows if chat_id is None]
+    following = [*inline[1:], None] if inline else []
+    settled = [at for at, after in zip(inline, following, strict=True)
+               if after is None or (after - at).total_seconds() > SETTLE_SECONDS]
+    return sorted([at for at, chat_id in rows if chat_id is not None] + settled)
 
 
 def touch_chat(kb: KnowledgeBase, chat_id: int, kind: str, title: str | None, language: str | None) -> None:

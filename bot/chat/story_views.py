@@ -104,7 +104,7 @@ async def _story_command(update: Update, context: LedeContext, kind: str) -> Non
         await message.reply_text(t("timeline_usage" if kind == TIMELINE else "compare_usage", language),
                                  message_thread_id=_thread_of(message))
         return
-    wait = lede.quota_wait(user.id) if user else 0
+    wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
     if wait:
         await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))), message_thread_id=_thread_of(message))
         return

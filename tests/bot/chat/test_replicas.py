@@ -39,3 +39,60 @@ async def test_three_bots_post_a_digest_exactly_once(bot_settings, model) -> Non
         for app in apps:
             await app.shutdown()
         api.close()
+
+
+async def test_a_quota_spent_before_a_restart_is_still_spent_after_it(bot_settings, model) -> None:
+    from ingest.local import ingest_paths
+    from tests.bot.chat.conftest import running
+    from tests.conftest import SAMPLES
+    from tests.fakes.botapi import User
+
+    api = BotAPI()
+    settings = bot_settings(api, questions_per_hour=2)
+    asker = User(5005, "Nadia", "nadia", "en")
+    chat = api.private_chat(asker)
+    try:
+        await asyncio.to_thread(ingest_paths, KnowledgeBase(settings, embedder=model), [SAMPLES], progress=False)
+        for run, question in enumerate(["Who leads the coalition?", "Who won the chess championship?"]):
+            app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+            async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
+                api.send(chat, asker, question)
+                await asyncio.to_thread(api.wait_for, chat_id=chat["id"], count=run + 1)
+        # A third process: the two questions asked of the first two count against the hour.
+        app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+        async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
+            api.send(chat, asker, "How long will the tram line be?")
+            calls = await asyncio.to_thread(api.wait_for, chat_id=chat["id"], count=3)
+        assert calls[2].result["text"].startswith("You have asked a lot of questions this hour.")
+    finally:
+        api.close()
+
+
+async def test_an_update_delivered_to_two_replicas_is_handled_once(bot_settings, model) -> None:
+    api = BotAPI()
+    settings = bot_settings(api)
+    apps = [build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False) for _ in range(2)]
+    try:
+        outcomes = [await asyncio.to_thread(app.lede.first_time, 4711) for app in apps]
+        assert outcomes == [True, False]
+        assert await asyncio.to_thread(apps[0].lede.first_time, 4712)
+    finally:
+        api.close()
+
+
+def test_inline_keystrokes_count_once_per_settled_query(kb) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from index.models import AnswerRecord
+
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    typed = ["who", "who le", "who leads", "who leads the coalition"]  # one second apart
+    with kb.sessions.begin() as session:
+        for i, text in enumerate(typed):
+            session.add(AnswerRecord(chat_id=None, user_id=9, question=text, answer_html="", sources_html="",
+                                     found=True, created_at=start + timedelta(seconds=i)))
+        session.add(AnswerRecord(chat_id=None, user_id=9, question="who won", answer_html="", sources_html="",
+                                 found=True, created_at=start + timedelta(minutes=2)))
+        session.add(AnswerRecord(chat_id=77, user_id=9, question="asked in a chat", answer_html="", sources_html="",
+                                 found=True, created_at=start + timedelta(minutes=3)))
+    assert len(state.questions_asked(kb, 9, start - timedelta(minutes=1))) == 3
