@@ -55,6 +55,15 @@ class KnowledgeBase:
         self._vectors: VectorIndex | None = None
 
     @property
+    def index_loaded(self) -> bool:
+        """Whether open() has loaded the FAISS index in this process."""
+        return self._vectors is not None
+
+    def vectors_held(self) -> int | None:
+        """Return how many vectors the loaded index holds (None before open())."""
+        return len(self._vectors) if self._vectors is not None else None
+
+    @property
     def model_name(self) -> str:
         """The name of the embedding model in use."""
         return self.embedder.name

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         default=None, description="X-Telegram-Bot-Api-Secret-Token, shared by every webhook replica; required with --webhook."
     )
     questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
+    http_port: int | None = Field(
+        default=None, description="Serve /healthz and /metrics on this port (lede bot, lede ingest --watch)."
+    )
     llm_base_url: str | None = Field(
         default=None, description="An OpenAI-compatible API (e.g. http://localhost:11434/v1) for written answers."
     )

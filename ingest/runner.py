@@ -21,6 +21,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from index.errors import FetchError, InputError, LedeError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Source
+from index.monitoring import SOURCE_FAILURES
 from ingest.document import Document
 from ingest.extract import extract_article
 from ingest.feeds import Entry, html_to_text, parse_feed
@@ -236,6 +237,7 @@ class Runner:
                 source.next_due_at = now + timedelta(seconds=source.interval_seconds)
 
     def _record_failure(self, source_id: int, error: str) -> None:
+        SOURCE_FAILURES.inc()
         now = datetime.now(UTC)
         with self.kb.sessions.begin() as session:
             source = session.get_one(Source, source_id)

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
+from index.monitoring import INGESTED_ARTICLES, INGESTED_PASSAGES
 from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
 from index.text import content_hash
 from index.vectors import stored_vector
@@ -92,6 +93,7 @@ def store_documents(
     report = report or IngestReport()
     kb.open()  # load and catch up the index first, so the new vectors are added only once
     changed_before = report.passages_added + report.passages_removed
+    stored_before, passages_before = report.added + report.updated, report.passages_added
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=total, unit="article", disable=None if progress else True, leave=False) as bar:
         for chunk in _chunks(documents, CHUNK):
@@ -99,6 +101,8 @@ def store_documents(
             bar.update(len(chunk))
     if report.passages_added + report.passages_removed > changed_before:
         kb.save_vectors()
+    INGESTED_ARTICLES.inc(report.added + report.updated - stored_before)
+    INGESTED_PASSAGES.inc(report.passages_added - passages_before)
     return report
 
 

@@ -21,6 +21,7 @@ from bot.answer.question import Question, read_question, stem
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from index.knowledge import KnowledgeBase
+from index.monitoring import ANSWER_SECONDS, ANSWERS
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
 from index.settings import Settings
@@ -85,6 +86,9 @@ def answer_question(
     if with_llm:
         answer = consult_llm(kb.settings, answer)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
+    ANSWERS.labels(found=str(answer.found).lower()).inc()
+    if not with_llm:  # a language model's seconds would hide the engine's own latency
+        ANSWER_SECONDS.observe(answer.elapsed_ms / 1000)
     log.info(
         "answered in %.0f ms: found=%s, %d sources", answer.elapsed_ms, answer.found, len(answer.sources)
     )

@@ -29,6 +29,7 @@ from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_applica
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from index.errors import ConfigError
 from index.knowledge import KnowledgeBase
+from index.monitoring import serve_monitoring
 from index.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
 from ingest.runner import Runner
@@ -172,6 +173,8 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
         _check_webhook(settings)  # before anything is opened or created
     redact_logs(settings)
     kb = KnowledgeBase(settings)
+    if settings.http_port is not None:
+        serve_monitoring(kb, settings.http_port)  # answers at once; the index and model load later
     app = build_application(settings, kb, run_ingest=run_ingest)
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)

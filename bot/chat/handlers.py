@@ -20,7 +20,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answer import Answer, answer_question, consult_llm
@@ -41,6 +41,7 @@ from bot.i18n import t
 from index.errors import LedeError
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord
+from index.monitoring import TELEGRAM_ERRORS, TELEGRAM_RATE_LIMITED
 from ingest.sources import read_link
 
 log = logging.getLogger(__name__)
@@ -348,6 +349,9 @@ async def on_migrate(update: Update, context: LedeContext) -> None:
 
 async def on_error(update: object, context: LedeContext) -> None:
     """Log the failure and tell the user, without the details."""
+    TELEGRAM_ERRORS.inc()
+    if isinstance(context.error, RetryAfter):
+        TELEGRAM_RATE_LIMITED.inc()
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         language = user_language(update)

@@ -34,6 +34,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 async def _run_sources(kb, settings: Settings, *, watch: bool) -> int:
     async with _runner(kb, settings) as runner:
         if watch:
+            if settings.http_port is not None:
+                from index.monitoring import serve_monitoring
+
+                serve_monitoring(kb, settings.http_port)
             print("Watching sources (Ctrl-C stops)...", file=sys.stderr)
             await runner.watch()
             return 0

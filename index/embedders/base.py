@@ -16,6 +16,11 @@ WORDS_REMEMBERED = 20_000  # word vectors kept by embed_words: 40 MB at 512 dime
 class Embedder(ABC):
     """Embeds passages and queries; subclasses implement `embed_batch` only."""
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (one that loads nothing is always)."""
+        return True
+
     name: str
     dim: int
     batch_size: int = 32  # measured here: 32 beat 64 on 2 cores
@@ -92,6 +97,10 @@ class LoadedOnFirstUse(Embedder):
     def __init__(self) -> None:
         self._model = None
         self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     @property
     def model(self):

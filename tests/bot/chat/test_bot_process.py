@@ -51,3 +51,70 @@ def test_lede_bot_without_a_token_says_what_to_set(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     assert main(["bot"]) == 2
     assert "TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+def _health(port: int, timeout: float = 60) -> dict:
+    """Return the process's health report once it answers on `port`."""
+    import json
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                assert response.status == 200
+                return json.loads(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _metrics(port: int) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        return response.read().decode()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypatch) -> None:
+    """`worker: lede ingest --watch` and `bot: lede bot --no-ingest`, each with its LEDE_HTTP_PORT."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("LEDE_DATA_DIR", str(data))
+    assert main(["ingest", "-q", str(SAMPLES)]) == 0
+    api = BotAPI()
+    base = {**os.environ, "LEDE_DATA_DIR": str(data)}
+    worker_port, bot_port = _free_port(), _free_port()
+    worker = subprocess.Popen([str(LEDE), "ingest", "--watch"], env={**base, "LEDE_HTTP_PORT": str(worker_port)},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    bot = subprocess.Popen([str(LEDE), "bot", "--no-ingest"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, env={**base, "LEDE_HTTP_PORT": str(bot_port), "TELEGRAM_TOKEN": TOKEN,
+                                           "LEDE_TELEGRAM_API_URL": api.base_url, "LEDE_INGEST_EVERY": "1"})
+    try:
+        for port in (worker_port, bot_port):
+            report = _health(port)
+            assert report["database"] is True and report["passages"] > 0
+        api.wait_polling()
+        chat = api.private_chat(READER)
+        api.send(chat, READER, "/follow ferry")
+        api.wait_for("sendMessage", chat_id=chat["id"], timeout=60)
+        story = tmp_path / "ferry.txt"
+        story.write_text("Night ferry to Keld returns\n\nThe night ferry between Harbourton and Keld runs again "
+                         "from Monday, the harbour office said.\n")
+        assert main(["ingest", "-q", str(story)]) == 0  # stored by another process than the bot
+        [_, alert] = api.wait_for("sendMessage", chat_id=chat["id"], count=2, timeout=60)
+        assert "Night ferry to Keld returns" in alert.result["text"]
+        assert "lede_answers_total" in _metrics(bot_port) and "lede_ingest_articles_total" in _metrics(worker_port)
+    finally:
+        for process in (bot, worker):
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
+        api.close()

@@ -1,0 +1,88 @@
+"""What an operator watches: Prometheus metrics (every one named `lede_*`) and a health check,
+served on LEDE_HTTP_PORT by `lede bot` and `lede ingest --watch` (each process its own port).
+
+GET /healthz answers from the moment the process runs: 200 with a JSON body (database
+reachable, whether the index and the model are loaded yet, vectors held against passages
+stored, the last successful fetch, the sources failing), or 503 when the database cannot be
+reached. GET /metrics is Prometheus's text format."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from index.knowledge import KnowledgeBase
+from index.models import Passage, Source
+
+log = logging.getLogger(__name__)
+
+ANSWERS = Counter("lede_answers_total", "Questions answered, by whether the sources held an answer", ["found"])
+ANSWER_SECONDS = Histogram("lede_answer_seconds", "Time to compose an answer (without a language model)",
+                           buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+INGESTED_ARTICLES = Counter("lede_ingest_articles_total", "Articles stored, new or changed")
+INGESTED_PASSAGES = Counter("lede_ingest_passages_total", "Passages stored")
+SOURCE_FAILURES = Counter("lede_source_failures_total", "Source fetches that failed")
+TELEGRAM_ERRORS = Counter("lede_telegram_errors_total", "Errors while handling a Telegram update or sending")
+TELEGRAM_RATE_LIMITED = Counter("lede_telegram_rate_limited_total", "Telegram answers of 429 (too many requests)")
+
+
+def health(kb: KnowledgeBase) -> tuple[bool, dict]:
+    """Return whether the process is healthy and what the health check reports."""
+    report: dict = {"index_loaded": kb.index_loaded, "model_loaded": kb.embedder.loaded}
+    try:
+        with kb.sessions() as session:
+            passages = session.scalar(select(func.count(Passage.id))) or 0
+            last_success = session.scalar(select(func.max(Source.last_success_at)))
+            failing = session.scalars(select(Source.url).where(Source.enabled, Source.failures > 0)).all()
+    except SQLAlchemyError as exc:
+        report |= {"database": False, "error": str(exc).splitlines()[0][:200]}
+        return False, report
+    held = kb.vectors_held()
+    report |= {
+        "database": True,
+        "passages": passages,
+        "vectors": held,
+        # In step once loaded: another process's new passages are taken in within LEDE_INGEST_EVERY.
+        "vectors_in_step": None if held is None else held == passages,
+        "last_successful_fetch": last_success.isoformat() if last_success else None,
+        "failing_sources": list(failing),
+    }
+    return True, report
+
+
+def serve_monitoring(kb: KnowledgeBase, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
+    """Serve /healthz and /metrics on `port` from a daemon thread; return the server."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # a probe every few seconds is not news
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/healthz":
+                healthy, report = health(kb)
+                report["checked_at"] = datetime.now(UTC).isoformat()
+                self._send(200 if healthy else 503, json.dumps(report).encode(), "application/json")
+            elif self.path == "/metrics":
+                self._send(200, generate_latest(), CONTENT_TYPE_LATEST)
+            else:
+                self._send(404, b"not found: try /healthz or /metrics\n", "text/plain")
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="monitoring", daemon=True).start()
+    log.info("health and metrics on http://%s:%d/healthz and /metrics", host, server.server_address[1])
+    return server
