@@ -252,7 +252,12 @@ class Runner:
         """Run due sources until `stop` is set, checking every `poll_seconds`."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            await self.run(due_only=True)
+            results = await self.run(due_only=True)
+            if results:
+                stored = sum(r.report.added + r.report.updated for r in results if r.report is not None)
+                failed = [r.url for r in results if r.error]
+                log.info("watch: %d sources fetched, %d articles stored, %d failed%s", len(results), stored,
+                         len(failed), f" ({', '.join(failed[:5])})" if failed else "")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
 

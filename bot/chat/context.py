@@ -5,7 +5,7 @@ The helpers return the parts of an update a handler's filters guarantee."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ class Lede:
     kb: KnowledgeBase
     run_ingest: bool = True  # whether this process also fetches due sources
     _runner: Runner | None = None  # created with the event loop, at start-up
+    told_admins: dict[str, float] = field(default_factory=dict)  # error -> when the admins heard of it
     warming: asyncio.Task[None] | None = None  # loading the index and the model, at start-up
 
     @property

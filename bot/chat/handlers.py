@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -348,14 +349,35 @@ async def on_migrate(update: Update, context: LedeContext) -> None:
 
 
 async def on_error(update: object, context: LedeContext) -> None:
-    """Log the failure and tell the user, without the details."""
+    """Log the failure with the update's id, tell the user without the details, and tell the
+    admins (once an hour per distinct error, so a failing loop cannot flood them)."""
     TELEGRAM_ERRORS.inc()
     if isinstance(context.error, RetryAfter):
         TELEGRAM_RATE_LIMITED.inc()
-    log.error("error while handling an update", exc_info=context.error)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error, extra={"update_id": update_id})
     if isinstance(update, Update) and update.effective_chat is not None:
         language = user_language(update)
         try:
             await context.bot.send_message(chat_of(update).id, t("error", language))
         except Exception:
             log.warning("could not tell chat %s about the error", chat_of(update).id)
+    await _tell_admins(context, update_id)
+
+
+ADMIN_NOTICE_SECONDS = 3600.0
+
+
+async def _tell_admins(context: LedeContext, update_id: int | None) -> None:
+    lede, error = context.lede, context.error
+    what = f"{type(error).__name__}: {str(error)[:300]}"
+    now = time.monotonic()
+    if now - lede.told_admins.get(what, -ADMIN_NOTICE_SECONDS) < ADMIN_NOTICE_SECONDS:
+        return
+    lede.told_admins[what] = now
+    for admin in lede.settings.admin_ids:
+        try:
+            await context.bot.send_message(admin, f"⚠️ Lede failed on update {update_id}: {what}\n"
+                                                  "The log has the traceback (search it for the update id).")
+        except Exception:
+            log.warning("could not tell admin %s about the error", admin)

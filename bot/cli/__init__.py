@@ -14,6 +14,7 @@ import os
 import sys
 
 from bot.cli import ask, chat, evaluation, ingest
+from bot.cli.logs import configure_logging, level_of
 from index.errors import LedeError
 from index.settings import Settings
 
@@ -36,12 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return args.run(args, Settings())
+        settings = Settings()
+        # Long-running commands (the bot, --watch) log what they do at INFO unless told otherwise.
+        running = args.command == "bot" or getattr(args, "watch", False)
+        default = logging.DEBUG if args.verbose else logging.INFO if running else logging.WARNING
+        configure_logging(json_lines=settings.log_format == "json", level=level_of(settings.log_level, default))
+        return args.run(args, settings)
     except LedeError as exc:
         print(f"lede: {exc}", file=sys.stderr)
         return 2

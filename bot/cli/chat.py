@@ -12,7 +12,6 @@ from index.settings import Settings
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat.app import run_bot
 
-    logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, token in the URL
     run_bot(settings, webhook=args.webhook, run_ingest=not args.no_ingest)
     return 0

@@ -298,3 +298,18 @@ async def test_a_digest_set_in_a_forum_topic_posts_there(telegram) -> None:
     assert await post_digest(telegram.app, digest.id)
     [_, post] = await telegram.wait_for(chat_id=forum["id"], count=2)
     assert post.result["text"].startswith("News digest") and post.params["message_thread_id"] == 5
+
+
+async def test_an_error_tells_the_user_and_the_admins_once_per_distinct_error(telegram) -> None:
+    api = telegram.api
+    admin_chat = api.private_chat(ADMIN)
+    chat = api.private_chat(STRANGER)
+    for count, question in enumerate(("Who leads the coalition?", "Who won the chess championship?"), 1):
+        api.fail("sendMessage", 400, "Bad Request: can't parse entities", chat_id=chat["id"])  # the answer fails
+        api.send(chat, STRANGER, question)
+        told = await telegram.wait_for(chat_id=chat["id"], count=count)
+    assert all(call.result["text"].startswith("Sorry, something went wrong.") for call in told)
+    [notice] = await telegram.wait_for(chat_id=admin_chat["id"])
+    assert notice.result["text"].startswith("⚠️ Lede failed on update ") and "parse entities" in notice.result["text"]
+    await asyncio.sleep(0.5)
+    assert len(api.sent(chat_id=admin_chat["id"])) == 1  # the same error again: the admins heard it once

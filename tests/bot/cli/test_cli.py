@@ -174,3 +174,13 @@ def test_a_webhook_without_a_shared_secret_is_refused_in_one_line(tmp_path: Path
     started = subprocess.run([str(LEDE), "bot", "--webhook"], env=env, capture_output=True, text=True, timeout=120)
     assert started.returncode == 2
     assert started.stderr.count("\n") == 1 and "LEDE_WEBHOOK_SECRET" in started.stderr
+
+
+def test_logs_can_be_json_lines(tmp_path: Path) -> None:
+    env = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "LEDE_LOG_FORMAT": "json", "LEDE_LOG_LEVEL": "info"}
+    done = subprocess.run([str(LEDE), "ingest", str(SAMPLES / "briefs.jsonl")], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stderr.splitlines()]
+    assert records and {"time", "level", "logger", "message"} <= set(records[0])
+    assert any("Running upgrade" in r["message"] for r in records)  # INFO, as LEDE_LOG_LEVEL asked
