@@ -12,7 +12,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "/timeline words — how a story unfolded; /compare words — how the outlets tell it\n"
         "/digest HH:MM Timezone [topic] — a daily digest here (group admins)\n"
         "/follow words — new articles about these words; /unfollow\n"
-        "Admins: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "/outlets — where my news comes from; /privacy — what I keep; /forget — delete it",
+        "help_admin": "Admins: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "quota_inline": "Too many questions this hour: try again in {minutes} min",
+        "privacy": "What I keep: your questions and my answers (for the buttons under them, follow-ups "
+        "and the hourly limit), your 👍/👎, the topics a chat follows and its digest, and the chat's "
+        "name and language. I keep no phone numbers or contacts. /forget deletes your questions, votes "
+        "and, in a private chat, its follows.",
+        "forgotten": "Deleted: {answers} question(s) with their answers and votes, {follows} followed topic(s).",
+        "outlets": "Where my news comes from:",
+        "outlets_none": "I have no sources yet.",
+        "cmd_outlets": "Where Lede's news comes from",
+        "cmd_privacy": "What Lede keeps about you",
+        "cmd_forget": "Delete your questions and votes",
         "not_found": "I did not find an answer to that in my sources.",
         "closest": "Closest articles:",
         "sources": "Sources",
@@ -69,7 +81,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "/timeline слова — как развивалась история; /compare слова — как о ней пишут СМИ\n"
         "/digest ЧЧ:ММ Часовой_пояс [тема] — ежедневная сводка (админы группы)\n"
         "/follow слова — новые статьи по теме; /unfollow\n"
-        "Админы: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "/outlets — откуда мои новости; /privacy — что я храню; /forget — удалить это",
+        "help_admin": "Админы: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "quota_inline": "Слишком много вопросов за час: попробуйте через {minutes} мин",
+        "privacy": "Что я храню: ваши вопросы и мои ответы (для кнопок под ними, уточняющих вопросов и "
+        "часового лимита), ваши 👍/👎, темы, на которые подписан чат, и его сводку, а также название и "
+        "язык чата. Номера телефонов и контакты я не храню. /forget удаляет ваши вопросы, оценки и, в "
+        "личном чате, его подписки.",
+        "forgotten": "Удалено: вопросов с ответами и оценками — {answers}, подписок — {follows}.",
+        "outlets": "Откуда мои новости:",
+        "outlets_none": "Источников пока нет.",
+        "cmd_outlets": "Откуда новости Lede",
+        "cmd_privacy": "Что Lede хранит о вас",
+        "cmd_forget": "Удалить ваши вопросы и оценки",
         "not_found": "Я не нашёл ответа на это в своих источниках.",
         "closest": "Ближайшие статьи:",
         "sources": "Источники",
@@ -126,7 +150,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "/timeline слова — як розвивалася історія; /compare слова — як про неї пишуть ЗМІ\n"
         "/digest ГГ:ХХ Часовий_пояс [тема] — щоденний дайджест (адміни групи)\n"
         "/follow слова — нові статті за темою; /unfollow\n"
-        "Адміни: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "/outlets — звідки мої новини; /privacy — що я зберігаю; /forget — видалити це",
+        "help_admin": "Адміни: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "quota_inline": "Забагато питань за годину: спробуйте за {minutes} хв",
+        "privacy": "Що я зберігаю: ваші питання і мої відповіді (для кнопок під ними, уточнень і "
+        "годинного ліміту), ваші 👍/👎, теми, на які підписаний чат, і його дайджест, а також назву й "
+        "мову чату. Номерів телефонів і контактів я не зберігаю. /forget видаляє ваші питання, оцінки "
+        "і, в особистому чаті, його підписки.",
+        "forgotten": "Видалено: питань із відповідями й оцінками — {answers}, підписок — {follows}.",
+        "outlets": "Звідки мої новини:",
+        "outlets_none": "Джерел поки немає.",
+        "cmd_outlets": "Звідки новини Lede",
+        "cmd_privacy": "Що Lede зберігає про вас",
+        "cmd_forget": "Видалити ваші питання й оцінки",
         "not_found": "Я не знайшов відповіді на це у своїх джерелах.",
         "closest": "Найближчі статті:",
         "sources": "Джерела",
@@ -177,7 +213,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 LANGUAGES = tuple(TEXTS)
-PUBLIC_COMMANDS = ("ask", "timeline", "compare", "help", "digest", "follow", "unfollow")
+PUBLIC_COMMANDS = ("ask", "timeline", "compare", "help", "digest", "follow", "unfollow", "outlets", "privacy",
+                   "forget")
 
 
 def language_of(code: str | None) -> str:

@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import admin, digests, handlers, state, story_views
+from bot.chat import admin, digests, handlers, privacy, state, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from index.errors import ConfigError
@@ -74,6 +74,8 @@ def _add_handlers(app: LedeApplication) -> None:
         app.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
     app.add_handler(CommandHandler("digest", digests.on_digest))
     app.add_handler(CommandHandler("follow", digests.on_follow))
+    for name in ("outlets", "privacy", "forget"):
+        app.add_handler(CommandHandler(name, getattr(privacy, f"on_{name}")))
     app.add_handler(CommandHandler("unfollow", digests.on_unfollow))
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     # In a private chat a forwarded post's caption is read too: it may carry the link asked about.

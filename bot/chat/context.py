@@ -56,11 +56,14 @@ class Lede:
         forgets nothing (blocking: call from a worker thread)."""
         if self.is_admin(user_id):
             return 0.0
+        limit = self.settings.questions_per_hour
+        if limit <= 0:
+            return HOUR  # questions are closed to all but the admins
         now = datetime.now(UTC)
         asked = state.questions_asked(self.kb, user_id, now - timedelta(seconds=HOUR))
-        if len(asked) < self.settings.questions_per_hour:
+        if len(asked) < limit:
             return 0.0
-        return HOUR - (now - asked[-self.settings.questions_per_hour]).total_seconds()
+        return HOUR - (now - asked[-limit]).total_seconds()
 
     def first_time(self, update_id: int) -> bool:
         """Return False for an update already handled by any bot process (blocking)."""

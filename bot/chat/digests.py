@@ -155,6 +155,7 @@ async def on_digest(update: Update, context: LedeContext) -> None:
                                      topic=topic, created_by=user_id,
                                      thread_id=_topic_of(message) if chat_id == message.chat_id else None)
     schedule(context.app, saved)
+    await asyncio.to_thread(state.set_chat_language, lede.kb, chat_id, language)  # the digest's language
     await message.reply_text(t("digest_set", language, time=saved.time_of_day, tz=saved.timezone,
                                topic=f" — {topic}" if topic else ""))
 
@@ -169,6 +170,7 @@ async def on_follow(update: Update, context: LedeContext) -> None:
         await message_of(update).reply_text(t("follow_usage", language))
         return
     await asyncio.to_thread(state.follow, context.lede.kb, chat_of(update).id, words, _topic_of(message_of(update)))
+    await asyncio.to_thread(state.set_chat_language, context.lede.kb, chat_of(update).id, language)
     await message_of(update).reply_text(t("follow_set", language, words=words))
 
 

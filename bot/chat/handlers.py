@@ -14,20 +14,21 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answer import Answer, answer_question, consult_llm
 from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
 from bot.chat import state
-from bot.chat.context import LedeContext, chat_of, message_of, user_language
+from bot.chat.context import LedeContext, chat_of, message_of, user_id_of, user_language
 from bot.chat.render import answer_html, sources_html
 from bot.chat.story_views import (
     COVERAGE,
@@ -122,8 +123,10 @@ async def first_pass(update: Update, context: LedeContext) -> None:
         raise ApplicationHandlerStop
     chat, _user = update.effective_chat, update.effective_user
     if chat is not None and update.effective_message is not None:
-        await asyncio.to_thread(state.touch_chat, lede.kb, chat.id, chat.type,
-                                chat.title or chat.username, user_language(update))
+        # A group's language is its digest's and alerts' and is set by whoever configures them
+        # (digests.py): it does not follow whoever spoke last.
+        language = user_language(update) if chat.type == ChatType.PRIVATE else None
+        await asyncio.to_thread(state.touch_chat, lede.kb, chat.id, chat.type, chat.title or chat.username, language)
 
 
 async def answer_in_chat(update: Update, context: LedeContext, question: str) -> None:
@@ -262,12 +265,18 @@ async def on_start(update: Update, context: LedeContext) -> None:
         await show_linked_timeline(update, context, int(link[1]))
         return
     language = user_language(update)
-    await message_of(update).reply_html(t("start", language) + "\n\n" + t("help", language, bot=context.bot.username))
+    await message_of(update).reply_html(t("start", language) + "\n\n" + _help(update, context))
 
 
 async def on_help(update: Update, context: LedeContext) -> None:
+    await message_of(update).reply_html(_help(update, context))
+
+
+def _help(update: Update, context: LedeContext) -> str:
+    """Return the help, with the admin commands for admins only."""
     language = user_language(update)
-    await message_of(update).reply_html(t("help", language, bot=context.bot.username))
+    text = t("help", language, bot=context.bot.username)
+    return text + "\n" + t("help_admin", language) if context.lede.is_admin(user_id_of(update)) else text
 
 
 async def on_inline(update: Update, context: LedeContext) -> None:
@@ -277,8 +286,14 @@ async def on_inline(update: Update, context: LedeContext) -> None:
     if query is None:
         return
     language = user_language(update)
-    if len(query.query.strip()) < 3 or await asyncio.to_thread(lede.quota_wait, query.from_user.id) > 0:
+    if len(query.query.strip()) < 3:
         await query.answer([], cache_time=5)
+        return
+    wait = await asyncio.to_thread(lede.quota_wait, query.from_user.id)
+    if wait:  # said above the (empty) results: an empty list alone looks like a broken bot
+        notice = InlineQueryResultsButton(t("quota_inline", language, minutes=max(1, round(wait / 60))),
+                                          start_parameter="quota")
+        await query.answer([], cache_time=5, button=notice)
         return
     reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None,
                                     user_id=query.from_user.id, language=language)

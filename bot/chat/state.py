@@ -166,6 +166,23 @@ def replace_answer(kb: KnowledgeBase, answer_id: int, *, question: str, answer_h
             story=_ids(story), vote=None))
 
 
+def forget_user(kb: KnowledgeBase, user_id: int, *, chat_id: int | None) -> tuple[int, int]:
+    """Delete everything asked by `user_id` (questions, answers, votes) and the follows of
+    `chat_id` (their private chat); return how many answers and follows went."""
+    with kb.sessions.begin() as session:
+        answers = cast(CursorResult[Any], session.execute(delete(AnswerRecord).where(AnswerRecord.user_id == user_id)))
+        follows = cast(CursorResult[Any], session.execute(delete(Follow).where(Follow.chat_id == chat_id))) \
+            if chat_id is not None else None
+        return answers.rowcount, follows.rowcount if follows is not None else 0
+
+
+def set_chat_language(kb: KnowledgeBase, chat_id: int, language: str | None) -> None:
+    """Set the language a group's or channel's digests and alerts are written in."""
+    if language:
+        with kb.sessions.begin() as session:
+            session.execute(update(Chat).where(Chat.id == chat_id).values(language=language))
+
+
 def update_answer_html(kb: KnowledgeBase, answer_id: int, answer_html: str) -> None:
     """Replace a stored answer's HTML (a language model improved it after it was sent)."""
     with kb.sessions.begin() as session:
