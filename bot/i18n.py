@@ -11,9 +11,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "In any chat, type @{bot} and your question.\n\n"
         "/timeline words — how a story unfolded; /compare words — how the outlets tell it\n"
         "/digest HH:MM Timezone [topic] — a daily digest here (group admins)\n"
-        "/follow words — new articles about these words; /unfollow\n"
+        "/follow words — new articles about these words; /following; /unfollow [words]\n"
         "/outlets — where my news comes from; /privacy — what I keep; /forget — delete it",
-        "help_admin": "Admins: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "help_admin": "Admins: /addsource URL [interval], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Too many questions this hour: try again in {minutes} min",
         "privacy": "What I keep: your questions and my answers (for the buttons under them, follow-ups "
         "and the hourly limit), your 👍/👎, the topics a chat follows and its digest, and the chat's "
@@ -25,6 +25,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_outlets": "Where Lede's news comes from",
         "cmd_privacy": "What Lede keeps about you",
         "cmd_forget": "Delete your questions and votes",
+        "addsource_usage": "Use: /addsource URL [interval, e.g. 30m, 2h, 1d]",
+        "source_added": "Added source #{id} ({kind}): {name}",
+        "source_had": "Already had source #{id} ({kind}): {name}",
+        "sources_none": "No sources yet. Add one: /addsource URL",
+        "id_usage": "Use: /{command} ID (see /sources)",
+        "source_removed": "Removed source #{id} ({url}) and its {articles} articles.",
+        "source_disabled": "Source #{id} is disabled: it is not fetched until /enable {id}.",
+        "source_enabled": "Source #{id} is enabled: it is fetched on the next run.",
+        "fetching": "Fetching sources…",
+        "fetching_progress": "Fetching sources… {done}/{total}",
+        "fetch_none": "No sources to fetch. Add one: /addsource URL",
+        "fetch_done": "Done: {total} sources, {failed} failed.",
+        "stats": "Sources: {sources}\nArticles: {articles}\nPassages: {passages}\nVectors: {vectors}\nIndex agrees with database: {in_sync}",
+        "yes": "yes",
+        "no": "no",
+        "following": "This chat follows:",
+        "following_none": "This chat follows nothing. Use: /follow words",
+        "unfollowed_one": "Stopped following “{words}”.",
+        "votes": "Recent 👎 and their questions:",
+        "votes_none": "No 👎 yet.",
         "not_found": "I did not find an answer to that in my sources.",
         "closest": "Closest articles:",
         "sources": "Sources",
@@ -80,9 +100,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "используйте /ask. В любом чате наберите @{bot} и вопрос.\n\n"
         "/timeline слова — как развивалась история; /compare слова — как о ней пишут СМИ\n"
         "/digest ЧЧ:ММ Часовой_пояс [тема] — ежедневная сводка (админы группы)\n"
-        "/follow слова — новые статьи по теме; /unfollow\n"
+        "/follow слова — новые статьи по теме; /following; /unfollow [слова]\n"
         "/outlets — откуда мои новости; /privacy — что я храню; /forget — удалить это",
-        "help_admin": "Админы: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "help_admin": "Админы: /addsource URL [интервал], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Слишком много вопросов за час: попробуйте через {minutes} мин",
         "privacy": "Что я храню: ваши вопросы и мои ответы (для кнопок под ними, уточняющих вопросов и "
         "часового лимита), ваши 👍/👎, темы, на которые подписан чат, и его сводку, а также название и "
@@ -94,6 +114,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_outlets": "Откуда новости Lede",
         "cmd_privacy": "Что Lede хранит о вас",
         "cmd_forget": "Удалить ваши вопросы и оценки",
+        "addsource_usage": "Формат: /addsource URL [интервал, например 30m, 2h, 1d]",
+        "source_added": "Источник #{id} добавлен ({kind}): {name}",
+        "source_had": "Источник #{id} уже есть ({kind}): {name}",
+        "sources_none": "Источников пока нет. Добавьте: /addsource URL",
+        "id_usage": "Формат: /{command} ID (см. /sources)",
+        "source_removed": "Источник #{id} ({url}) удалён вместе со статьями: {articles}.",
+        "source_disabled": "Источник #{id} отключён: он не загружается до /enable {id}.",
+        "source_enabled": "Источник #{id} включён: он загрузится при следующем проходе.",
+        "fetching": "Загружаю источники…",
+        "fetching_progress": "Загружаю источники… {done}/{total}",
+        "fetch_none": "Загружать нечего. Добавьте источник: /addsource URL",
+        "fetch_done": "Готово: источников {total}, с ошибкой {failed}.",
+        "stats": "Источники: {sources}\nСтатьи: {articles}\nФрагменты: {passages}\nВекторы: {vectors}\nИндекс совпадает с базой: {in_sync}",
+        "yes": "да",
+        "no": "нет",
+        "following": "Этот чат подписан на:",
+        "following_none": "Этот чат ни на что не подписан. Формат: /follow слова",
+        "unfollowed_one": "Подписка на «{words}» отменена.",
+        "votes": "Последние 👎 и их вопросы:",
+        "votes_none": "👎 пока нет.",
         "not_found": "Я не нашёл ответа на это в своих источниках.",
         "closest": "Ближайшие статьи:",
         "sources": "Источники",
@@ -149,9 +189,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "повідомлення або скористайтеся /ask. У будь-якому чаті наберіть @{bot} і питання.\n\n"
         "/timeline слова — як розвивалася історія; /compare слова — як про неї пишуть ЗМІ\n"
         "/digest ГГ:ХХ Часовий_пояс [тема] — щоденний дайджест (адміни групи)\n"
-        "/follow слова — нові статті за темою; /unfollow\n"
+        "/follow слова — нові статті за темою; /following; /unfollow [слова]\n"
         "/outlets — звідки мої новини; /privacy — що я зберігаю; /forget — видалити це",
-        "help_admin": "Адміни: /addsource URL, /sources, /removesource ID, /ingest, /stats",
+        "help_admin": "Адміни: /addsource URL [інтервал], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Забагато питань за годину: спробуйте за {minutes} хв",
         "privacy": "Що я зберігаю: ваші питання і мої відповіді (для кнопок під ними, уточнень і "
         "годинного ліміту), ваші 👍/👎, теми, на які підписаний чат, і його дайджест, а також назву й "
@@ -163,6 +203,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_outlets": "Звідки новини Lede",
         "cmd_privacy": "Що Lede зберігає про вас",
         "cmd_forget": "Видалити ваші питання й оцінки",
+        "addsource_usage": "Формат: /addsource URL [інтервал, наприклад 30m, 2h, 1d]",
+        "source_added": "Джерело #{id} додано ({kind}): {name}",
+        "source_had": "Джерело #{id} вже є ({kind}): {name}",
+        "sources_none": "Джерел поки немає. Додайте: /addsource URL",
+        "id_usage": "Формат: /{command} ID (див. /sources)",
+        "source_removed": "Джерело #{id} ({url}) видалено разом зі статтями: {articles}.",
+        "source_disabled": "Джерело #{id} вимкнено: воно не завантажується до /enable {id}.",
+        "source_enabled": "Джерело #{id} увімкнено: воно завантажиться під час наступного проходу.",
+        "fetching": "Завантажую джерела…",
+        "fetching_progress": "Завантажую джерела… {done}/{total}",
+        "fetch_none": "Нічого завантажувати. Додайте джерело: /addsource URL",
+        "fetch_done": "Готово: джерел {total}, з помилкою {failed}.",
+        "stats": "Джерела: {sources}\nСтатті: {articles}\nФрагменти: {passages}\nВектори: {vectors}\nІндекс збігається з базою: {in_sync}",
+        "yes": "так",
+        "no": "ні",
+        "following": "Цей чат стежить за:",
+        "following_none": "Цей чат ні за чим не стежить. Формат: /follow слова",
+        "unfollowed_one": "Більше не стежу за «{words}».",
+        "votes": "Останні 👎 та їхні питання:",
+        "votes_none": "👎 поки немає.",
         "not_found": "Я не знайшов відповіді на це у своїх джерелах.",
         "closest": "Найближчі статті:",
         "sources": "Джерела",

@@ -175,6 +175,31 @@ def get_source(kb: KnowledgeBase, source_id: int) -> SourceInfo:
     raise InputError(f"there is no source #{source_id}; `lede sources list` shows them.")
 
 
+def set_enabled(kb: KnowledgeBase, source_id: int, enabled: bool) -> SourceInfo:
+    """Disable a source (kept with its articles, never fetched) or enable it again (fetched on
+    the next run); return it."""
+    get_source(kb, source_id)
+    with kb.sessions.begin() as session:
+        source = session.get_one(Source, source_id)
+        source.enabled = enabled
+        if enabled:
+            source.next_due_at, source.failures = datetime.now(UTC), 0
+    return get_source(kb, source_id)
+
+
+def parse_interval(text: str) -> int:
+    """Return seconds for "90", "30m", "2h" or "1d" (at least a minute)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    text = text.strip().lower()
+    try:
+        seconds = int(float(text[:-1]) * units[text[-1]]) if text[-1:] in units else int(text)
+    except (ValueError, IndexError):
+        raise InputError(f"{text!r} is not an interval; use e.g. 90, 30m, 2h, 1d") from None
+    if seconds < 60:
+        raise InputError("the interval must be at least one minute")
+    return seconds
+
+
 def remove_source(kb: KnowledgeBase, source_id: int) -> tuple[SourceInfo, int]:
     """Delete a source with its articles and their passages; return it and the article count."""
     info = get_source(kb, source_id)

@@ -70,10 +70,11 @@ def _add_handlers(app: LedeApplication) -> None:
     app.add_handler(CommandHandler("ask", handlers.on_ask))
     app.add_handler(CommandHandler("timeline", story_views.on_timeline))
     app.add_handler(CommandHandler("compare", story_views.on_compare))
-    for name in ("addsource", "sources", "removesource", "ingest", "stats"):
+    for name in ("addsource", "sources", "disable", "enable", "removesource", "ingest", "stats", "votes"):
         app.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
     app.add_handler(CommandHandler("digest", digests.on_digest))
     app.add_handler(CommandHandler("follow", digests.on_follow))
+    app.add_handler(CommandHandler("following", digests.on_following))
     for name in ("outlets", "privacy", "forget"):
         app.add_handler(CommandHandler(name, getattr(privacy, f"on_{name}")))
     app.add_handler(CommandHandler("unfollow", digests.on_unfollow))
@@ -171,8 +172,6 @@ def redact_logs(settings: Settings) -> None:
 
 def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:
     """Run the bot until interrupted: long polling, or a webhook server with a secret token."""
-    if webhook:
-        _check_webhook(settings)  # before anything is opened or created
     redact_logs(settings)
     kb = KnowledgeBase(settings)
     if settings.http_port is not None:
@@ -181,18 +180,9 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    assert settings.webhook_url is not None and settings.webhook_secret is not None  # checked above
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL and LEDE_WEBHOOK_SECRET (see `lede bot --help`).")
     path = urlsplit(settings.webhook_url).path.strip("/")  # where Telegram posts, on our server
     app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
                     secret_token=settings.webhook_secret.get_secret_value(), webhook_url=settings.webhook_url,
                     allowed_updates=Update.ALL_TYPES)
-
-
-def _check_webhook(settings: Settings) -> None:
-    if not settings.webhook_url:
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
-    if settings.webhook_secret is None:
-        # A secret made up at start-up differs per process: each replica's setWebhook would lock
-        # the others out (Telegram then posts a secret they refuse with 403).
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
-                          "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")

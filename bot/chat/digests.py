@@ -178,8 +178,20 @@ async def on_unfollow(update: Update, context: LedeContext) -> None:
     if chat_of(update).type != ChatType.PRIVATE and not await _may_configure(update, context, chat_of(update).id):
         await message_of(update).reply_text(t("chat_admins_alerts", user_language(update)))
         return
-    count = await asyncio.to_thread(state.unfollow, context.lede.kb, chat_of(update).id)
-    await message_of(update).reply_text(t("unfollowed", user_language(update), count=count))
+    words = " ".join(context.args or []).strip().lower() or None
+    count = await asyncio.to_thread(state.unfollow, context.lede.kb, chat_of(update).id, words)
+    language = user_language(update)
+    said = t("unfollowed_one", language, words=words) if words and count else t("unfollowed", language, count=count)
+    await message_of(update).reply_text(said)
+
+
+async def on_following(update: Update, context: LedeContext) -> None:
+    """/following: the words this chat follows."""
+    language = user_language(update)
+    follows = await asyncio.to_thread(state.follows_of, context.lede.kb, chat_of(update).id)
+    text = "\n".join([t("following", language)] + [f"• {words}" for words in follows]) if follows \
+        else t("following_none", language)
+    await message_of(update).reply_text(text)
 
 
 async def send_alerts(app: LedeApplication) -> int:

@@ -26,9 +26,11 @@ SETTLE_SECONDS = 3  # an inline query followed by another this soon was a keystr
 def first_time(kb: KnowledgeBase, update_id: int) -> bool:
     """Return False for an update any bot process handled already (Telegram may deliver one twice)."""
     insert = sqlite_insert if kb.engine.dialect.name == "sqlite" else postgresql_insert
-    statement = insert(SeenUpdate).values(update_id=update_id, seen_at=datetime.now(UTC)).on_conflict_do_nothing()
+    statement = (insert(SeenUpdate).values(update_id=update_id, seen_at=datetime.now(UTC))
+                 .on_conflict_do_nothing().returning(SeenUpdate.update_id))
+    # RETURNING, not rowcount: PostgreSQL's driver reports no row count for this statement.
     with kb.sessions.begin() as session:
-        return cast(CursorResult[Any], session.execute(statement)).rowcount == 1
+        return session.execute(statement).first() is not None
 
 
 def forget_old_updates(kb: KnowledgeBase, older_than: timedelta = timedelta(days=2)) -> None:
@@ -176,6 +178,20 @@ def forget_user(kb: KnowledgeBase, user_id: int, *, chat_id: int | None) -> tupl
         return answers.rowcount, follows.rowcount if follows is not None else 0
 
 
+def recent_downvotes(kb: KnowledgeBase, limit: int = 20) -> list[tuple[datetime, str]]:
+    """Return the latest answers voted 👎: when, and the question."""
+    with kb.sessions() as session:
+        rows = session.execute(select(AnswerRecord.created_at, AnswerRecord.question).where(AnswerRecord.vote == -1)
+                               .order_by(AnswerRecord.id.desc()).limit(limit)).all()
+    return [(at, question) for at, question in rows]
+
+
+def follows_of(kb: KnowledgeBase, chat_id: int) -> list[str]:
+    """Return the words a chat follows."""
+    with kb.sessions() as session:
+        return list(session.scalars(select(Follow.words).where(Follow.chat_id == chat_id).order_by(Follow.id)))
+
+
 def set_chat_language(kb: KnowledgeBase, chat_id: int, language: str | None) -> None:
     """Set the language a group's or channel's digests and alerts are written in."""
     if language:
@@ -298,10 +314,13 @@ def follow(kb: KnowledgeBase, chat_id: int, words: str, thread_id: int | None = 
             session.add(Follow(chat_id=chat_id, words=words, thread_id=thread_id, last_article_id=last_article_id(kb)))
 
 
-def unfollow(kb: KnowledgeBase, chat_id: int) -> int:
+def unfollow(kb: KnowledgeBase, chat_id: int, words: str | None = None) -> int:
+    """Stop a chat's follows (only those of `words` when given); return how many stopped."""
+    statement = delete(Follow).where(Follow.chat_id == chat_id)
+    if words:
+        statement = statement.where(Follow.words == words)
     with kb.sessions.begin() as session:
-        result = cast(CursorResult[Any], session.execute(delete(Follow).where(Follow.chat_id == chat_id)))
-        return result.rowcount
+        return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def all_follows(kb: KnowledgeBase) -> list[Follow]:

@@ -122,20 +122,22 @@ def cmd_sources_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def parse_interval(text: str) -> int:
-    """Return seconds for "90", "30m", "2h" or "1d"."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    text = text.strip().lower()
+def interval(text: str) -> int:
+    """Read --interval for argparse: "90", "30m", "2h" or "1d"."""
+    from ingest.sources import parse_interval
+
     try:
-        if text[-1] in units:
-            seconds = int(float(text[:-1]) * units[text[-1]])
-        else:
-            seconds = int(text)
-    except (ValueError, IndexError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not an interval; use e.g. 90, 30m, 2h, 1d") from None
-    if seconds < 60:
-        raise argparse.ArgumentTypeError("the interval must be at least one minute")
-    return seconds
+        return parse_interval(text)
+    except LedeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_sources_enable(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.sources import set_enabled
+
+    info = set_enabled(open_knowledge_base(settings), args.id, args.action == "enable")
+    print(f"#{info.id} {info.title or info.url}: {info.status}")
+    return 0
 
 
 def register(commands: Commands) -> None:
@@ -161,12 +163,17 @@ def register(commands: Commands) -> None:
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add a feed, site or page and fetch it once")
     add.add_argument("url", metavar="URL")
-    add.add_argument("--interval", type=parse_interval, help="how often to fetch: 90, 30m, 2h, 1d")
+    add.add_argument("--interval", type=interval, help="how often to fetch: 90, 30m, 2h, 1d")
     add.set_defaults(run=cmd_sources_add)
     actions.add_parser("list", help="sources with their status and errors").set_defaults(run=cmd_sources_list)
     remove = actions.add_parser("remove", help="remove a source and its articles")
     remove.add_argument("id", type=int, metavar="ID")
     remove.set_defaults(run=cmd_sources_remove)
+    for action, summary in (("disable", "stop fetching a source, keeping its articles"),
+                            ("enable", "fetch a disabled source again, from the next run")):
+        toggle = actions.add_parser(action, help=summary)
+        toggle.add_argument("id", type=int, metavar="ID")
+        toggle.set_defaults(run=cmd_sources_enable, action=action)
     opml_in = actions.add_parser("import", help="add the feeds of an OPML file")
     opml_in.add_argument("file", metavar="FILE.opml")
     opml_in.set_defaults(run=cmd_sources_import)

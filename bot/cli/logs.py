@@ -34,6 +34,9 @@ def configure_logging(*, json_lines: bool, level: int) -> None:
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic's plugins and FAISS's CPU probing announce themselves at INFO on import: noise.
+    for chatty in ("alembic.runtime.plugins", "faiss.loader"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
 
 
 def level_of(name: str | None, default: int) -> int:

@@ -91,3 +91,24 @@ def test_bad_interval_is_explained(data_dir, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["sources", "add", "https://example.com/feed", "--interval", "soon"])
     assert "use e.g. 90, 30m, 2h, 1d" in capsys.readouterr().err
+
+
+def test_sources_disable_and_enable_from_the_terminal(tmp_path, capsys, monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    from bot.cli import main
+    from index.knowledge import KnowledgeBase
+    from index.models import Source
+    from index.settings import Settings
+
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    kb = KnowledgeBase(Settings())
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url="https://n.example/feed.xml", title="News", created_at=datetime.now(UTC)))
+    assert main(["sources", "disable", "1"]) == 0
+    assert capsys.readouterr().out.strip() == "#1 News: disabled"
+    assert main(["sources", "enable", "1"]) == 0
+    with kb.sessions() as session:
+        assert session.get(Source, 1).enabled is True
+    assert main(["sources", "disable", "9"]) == 2
+    assert "there is no source #9" in capsys.readouterr().err
