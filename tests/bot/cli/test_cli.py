@@ -184,3 +184,22 @@ def test_logs_can_be_json_lines(tmp_path: Path) -> None:
     records = [json.loads(line) for line in done.stderr.splitlines()]
     assert records and {"time", "level", "logger", "message"} <= set(records[0])
     assert any("Running upgrade" in r["message"] for r in records)  # INFO, as LEDE_LOG_LEVEL asked
+
+
+def test_the_deployment_files_run_commands_lede_has() -> None:
+    """The Procfile, compose.yaml and the Dockerfile name `lede` commands and flags that exist."""
+    import re
+    import shlex
+
+    from bot.cli import build_parser
+
+    root = Path(__file__).resolve().parents[3]
+    commands = [line.split(":", 1)[1].strip() for line in (root / "Procfile").read_text().splitlines() if line.strip()]
+    compose = (root / "compose.yaml").read_text()
+    commands += [" ".join(json.loads(m)) for m in re.findall(r'command: (\[.*\])', compose)]
+    commands += [" ".join(json.loads(m)) for m in re.findall(r'^CMD (\[.*\])', (root / "Dockerfile").read_text(), re.M)]
+    assert len(commands) == 5
+    for command in commands:
+        words = [w for w in shlex.split(command) if "=" not in w]  # drop VAR=value prefixes
+        assert words[0] == "lede", command
+        build_parser().parse_args(words[1:])  # exits (fails the test) on an unknown command or flag
