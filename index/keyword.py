@@ -44,11 +44,12 @@ def keyword_search(
     terms = _searched_terms(session, terms, sqlite=sqlite)
     if not terms:
         return []
+    # An undated article counts as published when it was first seen ("today" finds it).
     date_filter = ""
     if since is not None:
-        date_filter += " AND a.published_at >= :since"
+        date_filter += " AND COALESCE(a.published_at, a.fetched_at) >= :since"
     if until is not None:
-        date_filter += " AND a.published_at < :until"
+        date_filter += " AND COALESCE(a.published_at, a.fetched_at) < :until"
     if sqlite:
         # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in
         # the title counts twice (tuned on the news eval: README, "Answer quality").

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from index.keyword import keyword_search
 from index.knowledge import KnowledgeBase
@@ -84,7 +84,7 @@ def search(
             fused[passage_id] = fused.get(passage_id, 0.0) + weight / (RRF_K + rank + 1)
     hits = _load_hits(kb, list(fused), fused, query_vector, exclude_articles)
     if until is not None:
-        hits = [hit for hit in hits if hit.published_at is not None and hit.published_at < until]
+        hits = [hit for hit in hits if (hit.published_at or hit.fetched_at) < until]
     # One read of the candidate articles' centroids serves the roundup lowering here and the
     # grouping of citations by story later.
     centroids = article_centroids(kb, {hit.article_id for hit in hits})
@@ -103,7 +103,7 @@ def search_within(
     query_vector = kb.embedder.embed_query(query)
     statement = select(Passage.id).join(Article).where(Passage.article_id.in_(article_ids))
     if until is not None:
-        statement = statement.where(Article.published_at < until)
+        statement = statement.where(func.coalesce(Article.published_at, Article.fetched_at) < until)
     with kb.sessions() as session:
         ids = list(session.scalars(statement))
     hits = _load_hits(kb, ids, dict.fromkeys(ids, 0.0), query_vector, frozenset())
@@ -157,10 +157,12 @@ def _passages_between(
     kb: KnowledgeBase, since: datetime | None, until: datetime | None, exclude: frozenset[int]
 ) -> np.ndarray:
     statement = select(Passage.id).join(Article)
+    # An undated article counts as published when it was first seen.
+    published = func.coalesce(Article.published_at, Article.fetched_at)
     if since is not None:
-        statement = statement.where(Article.published_at >= since)
+        statement = statement.where(published >= since)
     if until is not None:
-        statement = statement.where(Article.published_at < until)
+        statement = statement.where(published < until)
     if exclude:
         statement = statement.where(Article.id.not_in(exclude))
     with kb.sessions() as session:

@@ -6,6 +6,8 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,26 +88,43 @@ def _read_plain(path: Path, text: str) -> Document:
     if not paragraphs:
         raise InputError(f"{path}: the file is empty.")
     title, body = paragraphs[0], paragraphs[1:]
-    author = None
+    author = published = None
     if body and _BYLINE.match(body[0]) and len(body[0].split()) <= 12:
         author = re.sub(r"^(?:by|from)\s+", "", body[0], flags=re.IGNORECASE)
+        body = body[1:]
+    if body and (published := _dateline(body[0])) is not None:
         body = body[1:]
     body = _drop_trailing_chrome(body)
     if not body:
         raise InputError(f"{path}: only a title line, no article text.")
     return Document(
-        url=path.resolve().as_uri(), title=title, text="\n\n".join(body), author=author
+        url=path.resolve().as_uri(), title=title, text="\n\n".join(body), author=author, published_at=published
     )
 
 
+def _dateline(paragraph: str) -> datetime | None:
+    """Return the date of a dateline after the title (and byline): "4 February 2026",
+    "2026-02-04", "Date: February 4, 2026", "Published: ..."; None for any other paragraph."""
+    text = re.sub(r"^(?:date|published|updated)\s*:\s*", "", paragraph.strip(), flags=re.IGNORECASE)
+    return parse_date(text) if len(text.split()) <= 5 else None
+
+
 def _read_markdown(path: Path, text: str) -> Document:
-    """A Markdown article: the first heading is the title; links and emphasis become plain text."""
+    """A Markdown article: the first heading is the title; links and emphasis become plain text;
+    a front matter's `date:` is its publication date."""
+    published = None
+    front = re.match(r"\A---\n(.*?)\n---\n", text, flags=re.DOTALL)
+    if front:
+        text = text[front.end():]
+        date = re.search(r"^date:\s*['\"]?([^'\"\n]+)", front.group(1), flags=re.MULTILINE)
+        published = parse_date(date.group(1)) if date else None
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
     text = re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
     text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
     text = re.sub(r"^>\s?", "", text, flags=re.MULTILINE)
-    return _read_plain(path, text)
+    document = _read_plain(path, text)
+    return replace(document, published_at=document.published_at or published) if published else document
 
 
 def normalise_lines(text: str) -> str:

@@ -41,6 +41,7 @@ def stories(hits: list[Hit], cited: set[int]) -> list[Source]:
 
 
 def _source(number: int, lead: Hit, others: Sequence[Hit] = ()) -> Source:
-    return Source(number=number, title=lead.title, outlet=lead.outlet, date=lead.published_at or lead.fetched_at,
+    # An undated article shows no date: when Lede fetched it says nothing of the story's day.
+    return Source(number=number, title=lead.title, outlet=lead.outlet, date=lead.published_at,
                   url=lead.url, also=tuple(Link(h.title, h.outlet, h.url, h.published_at) for h in others),
                   article_ids=(lead.article_id, *(h.article_id for h in others)))

@@ -110,3 +110,23 @@ def test_a_record_with_fields_of_the_wrong_type_fails_alone(tmp_path: Path) -> N
     docs = list(read_file(path, errors=errors))
     assert [d.url for d in docs] == ["https://n.example/ok"]
     assert [e.split(":")[0:2] for e in errors] == [[str(path), "1"], [str(path), "2"], [str(path), "3"]]
+
+
+def test_a_dateline_or_front_matter_dates_a_file(tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from ingest.files import read_file
+
+    plain = tmp_path / "storm.txt"
+    plain.write_text("Storm Mara reaches Keld\n\nby Lede sample desk\n\n4 February 2026\n\n"
+                     "Storm Mara reached the Keld coast on Wednesday morning.\n")
+    [document] = read_file(plain)
+    assert document.published_at == datetime(2026, 2, 4, tzinfo=UTC) and document.author == "Lede sample desk"
+    assert document.text == "Storm Mara reached the Keld coast on Wednesday morning."
+    marked = tmp_path / "tram.md"
+    marked.write_text("---\ntitle: Tram\ndate: 2026-03-01\n---\n# Tram approved\n\nThe council approved the tram.\n")
+    [document] = read_file(marked)
+    assert document.published_at == datetime(2026, 3, 1, tzinfo=UTC) and document.title == "Tram approved"
+    undated = tmp_path / "note.txt"
+    undated.write_text("Ferry returns\n\nThe ferry to Keld runs again.\n")
+    assert next(iter(read_file(undated))).published_at is None
