@@ -4,7 +4,7 @@ source (one story, with the other articles telling it), and how sure Lede is of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.answer.confidence import Signals
 from bot.answer.followup import Context
@@ -70,6 +70,14 @@ class Answer:
     passages: dict[int, list[str]] = field(default_factory=dict, repr=False)
     # What a follow-up to this answer leans on: the conversation's subject and the cited stories.
     context: Context | None = None
+
+    def latest_if_old(self, now: datetime, *, days: int = 30) -> datetime | None:
+        """Return the date of the newest cited article when it is more than `days` before `now`:
+        a reader should know the answer may be out of date."""
+        dates = [s.date for s in self.sources if s.date is not None]
+        if not self.found or not dates or now - max(dates) <= timedelta(days=days):
+            return None
+        return max(dates)
 
     @property
     def ranked_urls(self) -> list[str]:

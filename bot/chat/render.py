@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape, unescape
 
 from bot.answer import Answer, Source
@@ -77,6 +78,9 @@ def answer_html(answer: Answer, language: str | None) -> str:
     for quote in answer.quotes:
         text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
         parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
+    old = answer.latest_if_old(datetime.now(UTC))
+    if old is not None:
+        parts += ["", f"<i>{escape(t('latest_is_old', language, date=old.date().isoformat()))}</i>"]
     tail = [""] + [source_line(s) for s in answer.sources]
     return fit_message(parts, tail)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.answer import Answer, Source
 from bot.answer.coverage import Coverage, Said
 from bot.answer.story import StoryArticle
@@ -31,6 +33,9 @@ def render_text(answer: Answer) -> str:
     if answer.written:
         lines += [" ".join(answer.written), ""]
     lines += [f"  {quote.text} [{quote.source}]" for quote in answer.quotes]
+    old = answer.latest_if_old(datetime.now(UTC))
+    if old is not None:
+        lines += ["", t("latest_is_old", date=old.date().isoformat())]
     lines += ["", "Sources:"]
     for s in answer.sources:
         lines.append(f"  [{s.number}] {source_line(s)}\n      {s.url}")

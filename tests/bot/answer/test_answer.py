@@ -139,3 +139,10 @@ def test_one_story_from_two_outlets_is_one_numbered_source(real_kb) -> None:
     assert {q.source for q in answer.quotes} == {1}
     assert "also Keld Times: https://b.example/ferry" in render_text(answer) or \
         "also Harbour Post: https://a.example/ferry" in render_text(answer)
+
+
+def test_an_answer_from_old_articles_says_how_old_the_newest_is(samples_kb) -> None:
+    chess = render_text(answer_question(samples_kb, "Who won the national chess championship?"))
+    assert "The latest article I have on this is from 2025-06-09." in chess  # the brief's date
+    coalition = render_text(answer_question(samples_kb, "Who leads the coalition?"))
+    assert "The latest article I have" not in coalition  # an undated file: no age to tell
