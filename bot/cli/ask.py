@@ -111,6 +111,18 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from index.retention import prune
+    from ingest.sources import parse_interval
+
+    pruned = prune(open_knowledge_base(settings), timedelta(seconds=parse_interval(args.older_than)))
+    print(f"Deleted {pruned.articles} articles ({pruned.passages} passages and their vectors) and "
+          f"{pruned.answers} answers older than {args.older_than}.")
+    return 0
+
+
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     from index.backfill import backfill
 
@@ -163,6 +175,14 @@ def register(commands: Commands) -> None:
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
     )
     reindex.set_defaults(run=cmd_reindex)
+
+    prune = commands.add_parser(
+        "prune", help="delete old articles (with their passages and vectors) and old answers",
+        description="Delete the articles published (or, undated, first seen) before the cut-off, with their "
+        "passages and vectors, and the answers given before it. The FAISS index is kept in step.",
+    )
+    prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12h")
+    prune.set_defaults(run=cmd_prune)
 
     backfill = commands.add_parser(
         "backfill",
