@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import select
@@ -60,9 +62,9 @@ class StoryArticle:
 
     @property
     def label(self) -> str:
-        """The outlet, or the article's host when no outlet is known."""
-        host = self.url.split("/")[2] if "://" in self.url else ""
-        return self.outlet or host or self.title
+        """The outlet, or the article's host when no outlet is known, or a local file's name."""
+        parts = urlsplit(self.url)
+        return self.outlet or parts.hostname or PurePosixPath(parts.path).name or self.url
 
 
 def lead_of(articles: list[StoryArticle]) -> StoryArticle:

@@ -115,3 +115,11 @@ def test_a_single_article_story_is_said_plainly(storm_kb) -> None:
     assert [a.title for a in articles] == ["Ostvale opens its new footbridge"]
     assert "Only one article tells this story" in timeline_pages(timeline(articles, articles[0].title), "en")[0]
     assert "Эту историю в моих источниках освещает только Valley Times" in coverage_html(compare(articles, "x"), "ru")
+
+
+def test_an_article_without_an_outlet_is_named_by_its_host_or_file() -> None:
+    web = _article(1, 0, ["x"], outlet=None)
+    assert web.label == "example.org"
+    local = StoryArticle(2, "Tram", "file:///srv/news/harbourton-tram.md", None, None, DAY, 1.0,
+                         np.zeros(64, np.float32), ())
+    assert local.label == "harbourton-tram.md"
