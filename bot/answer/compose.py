@@ -255,7 +255,7 @@ def _sentence_relevance(
     million euros" shares "tram" and "line" with "How much will the tram line cost?" through its
     headline, "Harbourton Council Approves a Tram Line to the Airport"."""
     vectors = _sentence_vectors(kb, candidates, read)
-    query = kb.embedder.embed_query(question.text)
+    query = kb.embedder.embed_query(question.text)  # embedded once: search did
     cosine = vectors @ query
     overlap = _shared_words(set(question.stems), question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
