@@ -230,6 +230,8 @@ async def on_edited(update: Update, context: LedeContext) -> None:
 
 async def on_private_text(update: Update, context: LedeContext) -> None:
     message = message_of(update)
+    if message.text is None and _link_in(message) is None:
+        return  # a photo or a forwarded post without a link: its caption is not a question
     await answer_in_chat(update, context, message.text or message.caption or "")
 
 
