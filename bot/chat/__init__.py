@@ -1,5 +1,6 @@
 """The Telegram bot: `app` wires python-telegram-bot's Application, `handlers` answers questions,
-`admin` manages sources, `digests` posts digests and alerts, `render` writes all the HTML,
+`admin` manages sources, `digests` posts digests and alerts, `story_views` shows timelines and
+comparisons, `privacy` answers /outlets, /privacy and /forget, `render` writes all the HTML,
 `send` delivers to chats, `state` keeps chats, answers and digests in SQL, `context` is the
 typed context every handler gets.
 

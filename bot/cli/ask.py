@@ -111,6 +111,36 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what a digest would post now, without posting it or moving its cursor."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.answer.stories import group_stories
+    from bot.chat import state
+    from index.models import Article
+
+    kb = _nonempty(settings)
+    if args.chat is not None:
+        digest = state.digest_of_chat(kb, args.chat)
+        if digest is None:
+            raise LedeError(f"chat {args.chat} has no digest; set one in Telegram with /digest 08:00 Europe/Kyiv.")
+        after, topic = digest.last_article_id, digest.topic
+    else:
+        with kb.sessions() as session:  # the articles Lede first saw in the last day
+            after = session.scalar(select(func.max(Article.id)).where(
+                Article.fetched_at < datetime.now(UTC) - timedelta(days=1))) or 0
+        topic = None
+    stories = group_stories(state.articles_after(kb, after, topic))
+    if not stories:
+        print("Nothing new for this digest.")
+    for story in stories:
+        outlets = ", ".join(dict.fromkeys(item.outlet or item.url for item in story.items))
+        print(f"• {story.items[0].title} — {outlets}")
+    return 0
+
+
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
@@ -175,6 +205,14 @@ def register(commands: Commands) -> None:
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
     )
     reindex.set_defaults(run=cmd_reindex)
+
+    digest = commands.add_parser(
+        "digest", help="preview a digest: the stories it would post now",
+        description="Print the stories a chat's digest would post now (--chat ID), or those of the last day, "
+        "grouped by story with their outlets. Posts nothing and moves no cursor.",
+    )
+    digest.add_argument("--chat", type=int, metavar="ID", help="the Telegram chat id of a digest")
+    digest.set_defaults(run=cmd_digest)
 
     prune = commands.add_parser(
         "prune", help="delete old articles (with their passages and vectors) and old answers",
