@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 
-from bot.cli import ask, chat, evaluation, ingest
+from bot.cli import ask, backup, chat, evaluation, ingest
 from bot.cli.logs import configure_logging, level_of
 from index.errors import LedeError
 from index.settings import Settings
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens in detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for group in (ingest, ask, evaluation, chat):
+    for group in (ingest, ask, backup, evaluation, chat):
         group.register(commands)
     return parser
 

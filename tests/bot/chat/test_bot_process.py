@@ -118,3 +118,38 @@ def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypa
             process.send_signal(signal.SIGINT)
             process.communicate(timeout=60)
         api.close()
+
+
+def test_the_readmes_put_it_on_telegram_steps_reach_a_working_bot(tmp_path, web) -> None:
+    """README, "Put it on Telegram": start `lede bot` with a token and an admin id, add a source
+    from a private chat, ask, then set a digest in a group. (BotFather is the fake here.)"""
+    from tests.fakes.botapi import User
+
+    page = web.route("/keld-ferry", "<html><head><title>Keld ferry returns</title></head><body><article>"
+                     "<h1>Keld ferry returns</h1><p>The night ferry between Harbourton and Keld runs again "
+                     "from Monday, the harbour office said on Friday; both towns are fictional samples "
+                     "written for Lede's tests.</p></article></body></html>")
+    api = BotAPI()
+    admin = User(11111111, "Admin", "admin", "en")
+    env = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "TELEGRAM_TOKEN": TOKEN,
+           "LEDE_ADMIN_IDS": str(admin.id), "LEDE_TELEGRAM_API_URL": api.base_url,
+           "LEDE_ALLOW_PRIVATE_NETWORKS": "true"}  # the test's source is on loopback
+    process = subprocess.Popen([str(LEDE), "bot"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        api.wait_polling()
+        chat = api.private_chat(admin)
+        api.send(chat, admin, f"/addsource {page}")
+        [added] = api.wait_for("sendMessage", chat_id=chat["id"], timeout=120)
+        assert added.result["text"].startswith("Added source #1 (page)")
+        api.send(chat, admin, "When does the night ferry to Keld run again?")
+        [_, answer] = api.wait_for("sendMessage", chat_id=chat["id"], count=2, timeout=120)
+        assert "from Monday" in answer.result["text"] and "Keld ferry returns" in answer.result["text"]
+        group = api.group(-100555, "Readers", admins=[admin])
+        api.send(group, admin, "/digest 08:00 Europe/Kyiv")
+        [digest] = api.wait_for("sendMessage", chat_id=group["id"], timeout=60)
+        assert digest.result["text"] == "Digest set: every day at 08:00 (Europe/Kyiv)."
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        api.close()
+    assert process.returncode == 0, output

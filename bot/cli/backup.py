@@ -1,0 +1,114 @@
+"""`lede export` and `lede import`: what a deployment is configured with, as one JSON document
+(sources, followed topics, digests, chats' settings), to move it to another machine or database
+or keep a copy. Articles are not in it: sources bring them back, and `lede ingest` takes files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.cli.common import Commands, open_knowledge_base
+from index.errors import InputError
+from index.knowledge import KnowledgeBase
+from index.models import Article, Chat, Digest, Follow, Source
+from index.settings import Settings
+
+FORMAT = "lede-export/1"
+_FIELDS = {
+    Source: ("kind", "url", "title", "enabled", "interval_seconds"),
+    Follow: ("chat_id", "words", "thread_id"),
+    Digest: ("chat_id", "time_of_day", "timezone", "topic", "thread_id", "created_by"),
+    Chat: ("id", "type", "title", "language", "active"),
+}
+_SECTIONS = {"sources": Source, "follows": Follow, "digests": Digest, "chats": Chat}
+
+
+def export_settings(kb: KnowledgeBase) -> dict[str, Any]:
+    """Return the deployment's sources, follows, digests and chats as plain data."""
+    with kb.sessions() as session:
+        document: dict[str, Any] = {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat()}
+        for name, model in _SECTIONS.items():
+            rows = session.scalars(select(model)).all()
+            document[name] = [{field: getattr(row, field) for field in _FIELDS[model]} for row in rows]
+        return document
+
+
+def import_settings(kb: KnowledgeBase, document: dict[str, Any]) -> dict[str, int]:
+    """Add what `document` holds and this database lacks (a source by URL, a follow by chat and
+    words, a digest or chat by chat id); return how many of each were added. A follow or digest
+    starts from the newest article here, so nothing already stored is posted again."""
+    if document.get("format") != FORMAT:
+        raise InputError(f"not a Lede export (expected \"format\": \"{FORMAT}\").")
+    added = dict.fromkeys(_SECTIONS, 0)
+    now = datetime.now(UTC)
+    with kb.sessions.begin() as session:
+        newest = session.scalar(select(Article.id).order_by(Article.id.desc()).limit(1)) or 0
+        for name, model in _SECTIONS.items():
+            for record in document.get(name) or []:
+                values = {field: record.get(field) for field in _FIELDS[model] if field in record}
+                if _exists(session, model, values):
+                    continue
+                extra: dict[str, Any] = {}
+                if model is Source:
+                    extra = {"created_at": now}
+                elif model in (Follow, Digest):
+                    extra = {"last_article_id": newest}
+                elif model is Chat:
+                    extra = {"updated_at": now}
+                session.add(model(**values, **extra))
+                session.flush()
+                added[name] += 1
+    return added
+
+
+def _exists(session, model, values: dict[str, Any]) -> bool:
+    if model is Source:
+        where = [Source.url == values["url"]]
+    elif model is Follow:
+        where = [Follow.chat_id == values["chat_id"], Follow.words == values["words"]]
+    elif model is Digest:
+        where = [Digest.chat_id == values["chat_id"]]
+    else:
+        where = [Chat.id == values["id"]]
+    return session.scalar(select(model).where(*where)) is not None
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    json.dump(export_settings(open_knowledge_base(settings)), sys.stdout, ensure_ascii=False, indent=1, default=str)
+    print()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.file)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not JSON ({exc.msg}, line {exc.lineno}).") from exc
+    added = import_settings(open_knowledge_base(settings), document)
+    print("Added " + ", ".join(f"{count} {name}" for name, count in added.items()) + " (what was there already stays).")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add these commands to `lede`."""
+    export = commands.add_parser(
+        "export", help="print sources, follows, digests and chat settings as JSON",
+        description="Print the deployment's sources, followed topics, digests and chats' settings as one JSON "
+        "document (no articles: sources bring them back). `lede import FILE` reads it.",
+    )
+    export.set_defaults(run=cmd_export)
+    imported = commands.add_parser(
+        "import", help="add the sources, follows, digests and chats of a `lede export`",
+        description="Add what an export holds and this database lacks; what is here already stays.",
+    )
+    imported.add_argument("file", metavar="FILE")
+    imported.set_defaults(run=cmd_import)

@@ -1,0 +1,58 @@
+"""lede export and lede import: a deployment's settings move to a fresh database and back."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.chat import state
+from bot.cli import main
+from index.knowledge import KnowledgeBase
+from index.models import Chat, Digest, Follow, Source
+from index.settings import Settings
+from tests.fakes.embedder import HashingEmbedder
+
+
+def _kb(data: Path, database_url: str | None = None) -> KnowledgeBase:
+    return KnowledgeBase(Settings(data_dir=data, database_url=database_url), embedder=HashingEmbedder())
+
+
+def test_export_then_import_moves_sources_follows_digests_and_chats(tmp_path, monkeypatch, capsys, database_url) -> None:
+    first = tmp_path / "first"
+    kb = _kb(first, database_url)  # on PostgreSQL, the test's own database
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url="https://n.example/feed.xml", title="News", interval_seconds=1800,
+                           created_at=datetime.now(UTC)))
+    state.touch_chat(kb, -100200, "supergroup", "Readers", "uk")
+    state.set_digest(kb, chat_id=-100200, time_of_day="08:00", timezone="Europe/Kyiv", topic="ferry",
+                     created_by=1, thread_id=7)
+    state.follow(kb, -100200, "tram line", thread_id=7)
+    monkeypatch.setenv("LEDE_DATA_DIR", str(first))
+    assert main(["export"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["format"] == "lede-export/1" and exported["sources"][0]["interval_seconds"] == 1800
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps(exported))
+    if database_url:
+        return  # one PostgreSQL database per test: the import into a second one is SQLite's to show
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "second"))
+    assert main(["import", str(backup)]) == 0
+    assert capsys.readouterr().out.startswith("Added 1 sources, 1 follows, 1 digests, 1 chats")
+    second = _kb(tmp_path / "second")
+    with second.sessions() as session:
+        assert session.scalar(select(Source.interval_seconds)) == 1800
+        assert session.scalar(select(Digest.topic)) == "ferry" and session.scalar(select(Digest.thread_id)) == 7
+        assert session.scalar(select(Follow.words)) == "tram line"
+        assert session.get(Chat, -100200).language == "uk"
+    assert main(["import", str(backup)]) == 0  # again: nothing twice
+    assert capsys.readouterr().out.startswith("Added 0 sources, 0 follows, 0 digests, 0 chats")
+
+
+def test_import_of_something_else_is_one_line(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"sources": []}')
+    assert main(["import", str(bad)]) == 2
+    assert capsys.readouterr().err.strip() == 'lede: not a Lede export (expected "format": "lede-export/1").'
+    assert main(["import", str(tmp_path / "missing.json")]) == 2
