@@ -74,7 +74,9 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    ingest_every: int = Field(default=60, description="Seconds between checks for due sources in the bot.")
+    ingest_every: int = Field(
+        default=60, description="Seconds between checks for due sources (the bot, lede ingest --watch) and for "
+        "passages other processes stored.")
     compress_vectors_from: int = Field(
         default=50_000,
         description="Passages from which FAISS keeps vectors in 8 bits, in clusters (IVF-SQ8): a quarter "

@@ -39,7 +39,7 @@ async def _run_sources(kb, settings: Settings, *, watch: bool) -> int:
 
                 serve_monitoring(kb, settings.http_port)
             print("Watching sources (Ctrl-C stops)...", file=sys.stderr)
-            await runner.watch()
+            await runner.watch(poll_seconds=settings.ingest_every)
             return 0
         results = await runner.run(due_only=False, progress=_print_progress)
     if not results:

@@ -85,7 +85,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypatch) -> None:
+_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Post</title><item>
+<title>Night ferry to Keld returns</title><link>{link}</link><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>
+<description>The night ferry between Harbourton and Keld runs again from Monday, the harbour office said on
+Friday; both towns are fictional samples written for Lede's tests.</description></item></channel></rss>"""
+
+
+def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypatch, web) -> None:
     """`worker: lede ingest --watch` and `bot: lede bot --no-ingest`, each with its LEDE_HTTP_PORT."""
     data = tmp_path / "data"
     monkeypatch.setenv("LEDE_DATA_DIR", str(data))
@@ -93,8 +99,9 @@ def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypa
     api = BotAPI()
     base = {**os.environ, "LEDE_DATA_DIR": str(data)}
     worker_port, bot_port = _free_port(), _free_port()
-    worker = subprocess.Popen([str(LEDE), "ingest", "--watch"], env={**base, "LEDE_HTTP_PORT": str(worker_port)},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen([str(LEDE), "ingest", "--watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env={**base, "LEDE_HTTP_PORT": str(worker_port), "LEDE_INGEST_EVERY": "1",
+                                              "LEDE_ALLOW_PRIVATE_NETWORKS": "true"})  # its feed is on loopback
     bot = subprocess.Popen([str(LEDE), "bot", "--no-ingest"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, env={**base, "LEDE_HTTP_PORT": str(bot_port), "TELEGRAM_TOKEN": TOKEN,
                                            "LEDE_TELEGRAM_API_URL": api.base_url, "LEDE_INGEST_EVERY": "1"})
@@ -106,10 +113,12 @@ def test_the_procfile_topology_serves_health_and_sends_alerts(tmp_path, monkeypa
         chat = api.private_chat(READER)
         api.send(chat, READER, "/follow ferry")
         api.wait_for("sendMessage", chat_id=chat["id"], timeout=60)
-        story = tmp_path / "ferry.txt"
-        story.write_text("Night ferry to Keld returns\n\nThe night ferry between Harbourton and Keld runs again "
-                         "from Monday, the harbour office said.\n")
-        assert main(["ingest", "-q", str(story)]) == 0  # stored by another process than the bot
+        # A feed appears among the sources (as `lede sources import` adds them: fetched on the next
+        # run); the worker fetches it and stores the article, and the bot sends the alert.
+        feed = web.route("/feed.xml", _FEED.format(link=web.url("/ferry")), content_type="application/rss+xml")
+        opml = tmp_path / "feeds.opml"
+        opml.write_text(f'<opml version="2.0"><body><outline type="rss" text="Harbour" xmlUrl="{feed}"/></body></opml>')
+        assert main(["sources", "import", str(opml)]) == 0
         [_, alert] = api.wait_for("sendMessage", chat_id=chat["id"], count=2, timeout=60)
         assert "Night ferry to Keld returns" in alert.result["text"]
         assert "lede_answers_total" in _metrics(bot_port) and "lede_ingest_articles_total" in _metrics(worker_port)
