@@ -253,6 +253,11 @@ class KnowledgeBase:
             backfill(self)  # the other model's sentence, centroid and word vectors are meaningless now
         return report
 
+    def is_empty(self) -> bool:
+        """Return True when no passage is stored (one row read: stats() loads the FAISS file)."""
+        with self.sessions() as session:
+            return session.scalar(select(Passage.id).limit(1)) is None
+
     def stats(self) -> Stats:
         """Return counts of everything stored and whether FAISS agrees with the database."""
         with self.sessions() as session:

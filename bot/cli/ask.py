@@ -86,7 +86,7 @@ def _words(words: list[str], command: str) -> str:
 def _nonempty(settings: Settings) -> KnowledgeBase:
     """Return the knowledge base, or explain how to fill it when it is empty."""
     kb = open_knowledge_base(settings)
-    if kb.stats().passages == 0:
+    if kb.is_empty():
         raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
     return kb
 

@@ -92,7 +92,7 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
         asked = [(r["question"], parse_date(r.get("question_date") or "")) for r in read_lines(Path(args.questions))]
     else:
         asked = [(q, None) for q in QUESTIONS]
-    if open_knowledge_base(settings).stats().passages == 0:
+    if open_knowledge_base(settings).is_empty():
         raise LedeError(f"the knowledge base in {settings.data_dir} is empty: the benchmark copies its "
                         "articles. Ingest some, or set LEDE_DATA_DIR to one (`lede eval --data-dir` makes one).")
     result = bench_answer(settings, passages=args.passages, questions=asked)
@@ -104,7 +104,7 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.coverage import bench_compare
 
     kb = open_knowledge_base(settings)
-    if kb.stats().passages == 0:
+    if kb.is_empty():
         raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest a corpus first.")
     print_result(bench_compare(kb, outlets=args.outlets, stories=args.stories), args.json)
     return 0

@@ -169,3 +169,14 @@ def test_re_embedding_with_another_model_replaces_every_precomputed_vector(setti
         passage = session.scalars(select(Passage).where(Passage.text.contains("lead the coalition"))).first()
         sentences = unpack(passage.sentence_vectors, flipped.dim)
     assert np.allclose(sentences, flipped.embed_passages(answerable_sentences(passage.text)), atol=1e-3)
+
+
+def test_is_empty_reads_the_database_not_the_index_file(kb) -> None:
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    assert kb.is_empty()
+    store_documents(kb, [Document(url="https://n.example/1", title="Ferry", text="The ferry runs again.")],
+                    progress=False)
+    kb.settings.faiss_path.unlink()  # a lost index file does not make the knowledge base empty
+    assert not KnowledgeBase(kb.settings, embedder=kb.embedder).is_empty()
