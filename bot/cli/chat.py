@@ -6,29 +6,17 @@ import argparse
 import logging
 
 from bot.cli.common import Commands
-from index.errors import ConfigError
 from index.settings import Settings
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     if args.webhook:
-        check_webhook(settings)  # before the bot's modules load: a wrong setting is one line
+        settings.webhook()  # checked before the bot's modules load: a wrong setting is one line
     from bot.chat.app import run_bot
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, token in the URL
     run_bot(settings, webhook=args.webhook, run_ingest=not args.no_ingest)
     return 0
-
-
-def check_webhook(settings: Settings) -> None:
-    """Raise ConfigError unless the webhook settings let several replicas share one webhook."""
-    if not settings.webhook_url:
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
-    if settings.webhook_secret is None:
-        # A secret made up at start-up differs per process: each replica's setWebhook would lock
-        # the others out (Telegram then posts a secret they refuse with 403).
-        raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
-                          "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")
 
 
 def register(commands: Commands) -> None:
