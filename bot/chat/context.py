@@ -13,6 +13,7 @@ from telegram import Chat, Message, Update, User
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.chat import state
+from bot.i18n import t
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from ingest.runner import Runner
@@ -106,6 +107,11 @@ def as_lede_application(application: Application[Any, Any, Any, Any, Any, Any]) 
     if not isinstance(application, LedeApplication):
         raise TypeError(f"expected a LedeApplication, got {type(application).__name__}")
     return application
+
+
+def quota_notice(wait: float, language: str | None, key: str = "quota") -> str:
+    """Return the text telling a user over the hourly quota when they may ask again."""
+    return t(key, language, minutes=max(1, round(wait / 60)))
 
 
 def user_language(update: Update) -> str | None:

@@ -28,7 +28,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.answer import Answer, answer_question, consult_llm
 from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
 from bot.chat import state
-from bot.chat.context import LedeContext, chat_of, message_of, user_id_of, user_language
+from bot.chat.context import LedeContext, chat_of, message_of, quota_notice, user_id_of, user_language
 from bot.chat.render import answer_html, sources_html
 from bot.chat.story_views import (
     COVERAGE,
@@ -140,7 +140,7 @@ async def answer_in_chat(update: Update, context: LedeContext, question: str) ->
         return
     wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
     if wait:
-        await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))))
+        await message.reply_text(quota_notice(wait, language))
         return
     thread_id = message.message_thread_id if message.is_topic_message else None
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
@@ -293,8 +293,7 @@ async def on_inline(update: Update, context: LedeContext) -> None:
         return
     wait = await asyncio.to_thread(lede.quota_wait, query.from_user.id)
     if wait:  # said above the (empty) results: an empty list alone looks like a broken bot
-        notice = InlineQueryResultsButton(t("quota_inline", language, minutes=max(1, round(wait / 60))),
-                                          start_parameter="quota")
+        notice = InlineQueryResultsButton(quota_notice(wait, language, "quota_inline"), start_parameter="quota")
         await query.answer([], cache_time=5, button=notice)
         return
     reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None,

@@ -15,7 +15,7 @@ from bot.answer.followup import Context
 from bot.answer.story import StoryArticle, find_story, lead_of, story_of
 from bot.answer.timeline import lead_sentence, lead_sentences, timeline
 from bot.chat import state
-from bot.chat.context import LedeContext, message_of, user_language
+from bot.chat.context import LedeContext, message_of, quota_notice, user_language
 from bot.chat.render import coverage_html, page_summary_html, timeline_pages
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
@@ -106,7 +106,7 @@ async def _story_command(update: Update, context: LedeContext, kind: str) -> Non
         return
     wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
     if wait:
-        await message.reply_text(t("quota", language, minutes=max(1, round(wait / 60))), message_thread_id=_thread_of(message))
+        await message.reply_text(quota_notice(wait, language), message_thread_id=_thread_of(message))
         return
     articles = await asyncio.to_thread(find_story, lede.kb, words)
     await _show_new(update, context, kind, articles, f"/{'timeline' if kind == TIMELINE else 'compare'} {words}")
