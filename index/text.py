@@ -64,6 +64,15 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+_NUMERAL = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def numerals(text: str) -> set[str]:
+    """Return the numbers written in digits in `text`, thousands separators dropped ("1,500" ->
+    "1500")."""
+    return {n.replace(",", "") for n in _NUMERAL.findall(text)}
+
+
 def holds_words(text: str, phrase: str) -> bool:
     """Return True when `text` holds the words of `phrase` in a row, case and punctuation aside."""
     wanted = words(phrase)

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.answer.question import stem
 from bot.answer.story import Sentence, StoryArticle
-from index.text import STOPWORDS, keywords, words
+from index.text import STOPWORDS, keywords, numerals, words
 
 SAME_POINT = 0.8
 NEAR_POINT = 0.7
@@ -140,7 +140,7 @@ def _anchored(one: str, other: str) -> bool:
 
 def _anchors(sentence: str) -> set[str]:
     names = {w.lower() for w in re.findall(r"(?<=\S\s)[A-Z][\w'’-]+", sentence)} - STOPWORDS
-    return names | {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", sentence)}
+    return names | numerals(sentence)
 
 
 def _distinct_points(points: list[list[Said]]) -> list[list[Said]]:

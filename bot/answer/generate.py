@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from index.text import STOPWORDS, holds_words, keywords, split_sentences, words
+from index.text import STOPWORDS, holds_words, keywords, numerals, split_sentences, words
 
 log = logging.getLogger(__name__)
 SUPPORT = 0.6  # share of a sentence's content words that its cited passages must contain
@@ -46,7 +46,6 @@ NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
         thousand million billion trillion dozen""".split()
 )
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def _negated(text: str) -> bool:
@@ -55,7 +54,7 @@ def _negated(text: str) -> bool:
 
 def _numbers(text: str) -> set[str]:
     """Return the numbers written in `text`, in digits ("1,500" as "1500") or in words."""
-    return {n.replace(",", "") for n in _NUMBER.findall(text)} | (set(words(text)) & NUMBER_WORDS)
+    return numerals(text) | (set(words(text)) & NUMBER_WORDS)
 
 
 def _names(sentence: str) -> set[str]:
