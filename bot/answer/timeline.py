@@ -41,10 +41,6 @@ class Timeline:
     title: str  # the lead article's
     developments: list[Development]
 
-    @property
-    def days(self) -> int:
-        return len({d.when.date() for d in self.developments})
-
 
 def lead_sentence(article: StoryArticle) -> Sentence | None:
     """Return the sentence of the article's opening that is nearest its centroid."""
