@@ -1,4 +1,5 @@
-"""The knowledge base: the database, the embedder and the FAISS index, kept in agreement."""
+"""The knowledge base: the database, the embedder and the vector index (a FAISS file kept in
+agreement with the database, or pgvector inside PostgreSQL), behind one interface."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import func, select
 
+from index import sql_vectors
 from index.db import create_database, session_factory
 from index.embedders import Embedder, create_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source, Word
 from index.precomputed import unpack
 from index.settings import Settings
+from index.sql_vectors import SqlVectors
 from index.vectors import VectorIndex, stored_vector
 
 log = logging.getLogger(__name__)
@@ -51,8 +54,10 @@ class KnowledgeBase:
         self.embedder: Embedder = embedder or create_embedder(
             settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir
         )
+        self.vectors_in_sql = settings.vector_store == "pgvector"
+        sql_vectors.prepare(self.engine, wanted=self.vectors_in_sql, dim=lambda: self.embedder.dim)
         self._open_lock = threading.Lock()
-        self._vectors: VectorIndex | None = None
+        self._vectors: VectorIndex | SqlVectors | None = None
 
     @property
     def index_loaded(self) -> bool:
@@ -71,9 +76,13 @@ class KnowledgeBase:
     def open(self) -> KnowledgeBase:
         """Check the model against the stored vectors, then load the FAISS index and bring it into
         agreement with the database (compressing it when large: minutes at a million passages).
+        With pgvector there is nothing to load.
         Once per process; later calls return at once. Returns the knowledge base itself."""
         with self._open_lock:
-            if self._vectors is None:
+            if self._vectors is None and self.vectors_in_sql:
+                self._check_model(self.embedder)
+                self._vectors = SqlVectors(self.engine)
+            elif self._vectors is None:
                 self._check_model(self.embedder)
                 vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
                 if vectors.load() and not self._holds_stored_vectors(vectors):
@@ -92,8 +101,8 @@ class KnowledgeBase:
         return self
 
     @property
-    def vectors(self) -> VectorIndex:
-        """The FAISS index of an opened knowledge base (see `open`)."""
+    def vectors(self) -> VectorIndex | SqlVectors:
+        """The vector index of an opened knowledge base (see `open`)."""
         if self._vectors is None:
             raise RuntimeError("the knowledge base is not open: call kb.open() first")
         return self._vectors
@@ -146,7 +155,7 @@ class KnowledgeBase:
         """Past `compress_vectors_from` stored vectors, start the index over compressed, trained on
         a random sample of them (`sync_vectors` then adds them all back from the database)."""
         vectors = self._vectors
-        assert vectors is not None
+        assert isinstance(vectors, VectorIndex)
         if vectors.compressed:
             return
         embedded = Passage.embedding.is_not(None)
@@ -168,9 +177,15 @@ class KnowledgeBase:
         vectors.compress(np.vstack(sample), expected=len(stored))
 
     def sync_vectors(self, *, save: bool = True) -> SyncReport:
-        """Make the FAISS index hold exactly the database's passages; save it when it changed."""
+        """Make the FAISS index hold exactly the database's passages; save it when it changed.
+        With pgvector, embed the passages stored without a vector (`reindex --re-embed` does)."""
         vectors = self._vectors
         assert vectors is not None
+        if isinstance(vectors, SqlVectors):
+            with self.sessions() as session:
+                missing = np.fromiter(session.scalars(select(Passage.id).where(Passage.embedding.is_(None))), dtype=np.int64)
+            added, embedded = self._add_from_database(missing)
+            return SyncReport(added=added, removed=0, embedded=embedded)
         with self.sessions() as session:
             db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
         index_ids = vectors.ids()
@@ -214,6 +229,8 @@ class KnowledgeBase:
         if self._vectors is None:
             self.open()  # opening syncs
             return SyncReport(0, 0, 0)
+        if self.vectors_in_sql:
+            return SyncReport(0, 0, 0)  # every process reads the same rows
         return self.sync_vectors(save=False)
 
     def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
@@ -230,13 +247,18 @@ class KnowledgeBase:
         write a file without the other's vectors."""
         # open() itself saves through here, holding its lock: only open when not opened yet.
         vectors = self._vectors if self._vectors is not None else self.open().vectors
+        if isinstance(vectors, SqlVectors):
+            return  # stored with the rows
         with vectors.exclusive():
             if vectors.written_by_another():
                 self.sync_vectors(save=False)
             vectors.save()
 
     def reindex(self, *, re_embed: bool = False) -> SyncReport:
-        """Rebuild the FAISS index from the database, re-running the model when asked."""
+        """Rebuild the FAISS index from the database, re-running the model when asked (with
+        pgvector only the latter has anything to do)."""
+        if re_embed and self.vectors_in_sql:
+            sql_vectors.forget(self.engine, dim=self.embedder.dim)
         if re_embed:
             with self.sessions.begin() as session:
                 session.query(Passage).update({Passage.embedding: None, Passage.sentence_vectors: None})
@@ -244,9 +266,13 @@ class KnowledgeBase:
                 session.query(Word).delete()
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
         vectors = self.open().vectors
-        vectors.clear()
-        self._compress_if_large()
-        report = self.sync_vectors()
+        if isinstance(vectors, SqlVectors):
+            report = self.sync_vectors()
+            sql_vectors.build_index(self.engine)
+        else:
+            vectors.clear()
+            self._compress_if_large()
+            report = self.sync_vectors()
         if re_embed:
             from index.backfill import backfill
 
@@ -259,14 +285,18 @@ class KnowledgeBase:
             return session.scalar(select(Passage.id).limit(1)) is None
 
     def stats(self) -> Stats:
-        """Return counts of everything stored and whether FAISS agrees with the database."""
+        """Return counts of everything stored and whether the vectors agree with the database."""
         with self.sessions() as session:
             sources = session.scalar(select(func.count(Source.id))) or 0
             articles = session.scalar(select(func.count(Article.id))) or 0
             db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
+        if self.vectors_in_sql:
+            embedded = len(SqlVectors(self.engine))
+            return Stats(sources=sources, articles=articles, passages=len(db_ids), vectors=embedded,
+                         in_sync=embedded == len(db_ids))
         # A process that has not loaded the index reports the file on disk, without the model.
         vectors = self._vectors
-        if vectors is None:
+        if not isinstance(vectors, VectorIndex):
             vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
             vectors.load()
         held = vectors.ids()

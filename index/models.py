@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -19,6 +20,34 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from index import sql_vectors
+
+
+class StoredVector(TypeDecorator):
+    """A passage's normalised vector, float32 bytes to the application. In the database it is
+    bytes (FAISS's source of truth), or a pgvector halfvec on an engine whose dialect
+    index.sql_vectors.prepare marked (LEDE_VECTOR_STORE=pgvector)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if getattr(dialect, sql_vectors.IN_SQL, False):
+            from pgvector.sqlalchemy import HALFVEC  # the postgres extra; not needed with FAISS
+
+            return dialect.type_descriptor(HALFVEC())
+        return dialect.type_descriptor(LargeBinary())
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and getattr(dialect, sql_vectors.IN_SQL, False):
+            return np.frombuffer(value, dtype=np.float32)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, list):  # a halfvec, read as floats
+            return np.asarray(value, dtype=np.float32).tobytes()
+        return value
 
 
 class UTCDateTime(TypeDecorator):
@@ -112,7 +141,7 @@ class Passage(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # float32 bytes of the normalised vector: the database, not the FAISS file, is the source of
     # truth, so a lost or stale index is rebuilt without re-running the model.
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding: Mapped[bytes | None] = mapped_column(StoredVector)
     # The vectors of its answerable sentences, packed in float16 (index/precomputed.py): computed
     # at ingest so that answering runs the model on the question only.
     sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     ingest_every: int = Field(
         default=60, description="Seconds between checks for due sources (the bot, lede ingest --watch) and for "
         "passages other processes stored.")
+    vector_store: Literal["faiss", "pgvector"] = Field(
+        default="faiss",
+        description="faiss: a FAISS file in the data dir, loaded by each process. pgvector (PostgreSQL "
+        "only): the vectors stay in the database, searched there; no process holds them in memory.",
+    )
     compress_vectors_from: int = Field(
         default=50_000,
         description="Passages from which FAISS keeps vectors in 8 bits, in clusters (IVF-SQ8): a quarter "
@@ -95,6 +100,11 @@ class Settings(BaseSettings):
             raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
                               "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")
         return self.webhook_url, self.webhook_secret.get_secret_value()
+
+    def in_folder(self, data_dir: Path) -> Settings:
+        """These settings for a knowledge base of its own in `data_dir`, SQLite and FAISS there
+        (what evaluations and benchmarks build, whatever database is configured)."""
+        return self.model_copy(update={"data_dir": data_dir, "database_url": None, "vector_store": "faiss"})
 
     @property
     def resolved_database_url(self) -> str:

@@ -19,6 +19,8 @@ from tests.fakes.embedder import HashingEmbedder
 # PostgreSQL: each test then gets a database of its own. Read here, before the fixtures below
 # clear LEDE_* variables.
 POSTGRES = os.environ.get("LEDE_TEST_DATABASE_URL")
+# With PostgreSQL, LEDE_TEST_VECTOR_STORE=pgvector keeps the vectors in the database instead of FAISS.
+VECTOR_STORE = os.environ.get("LEDE_TEST_VECTOR_STORE", "faiss")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ingest" / "samples"
@@ -31,10 +33,13 @@ MODEL_FIXTURES = {"model", "real_kb", "telegram"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that loads the model `slow`, so `pytest -m "not slow"` never loads it."""
+    """Mark every test that loads the model `slow`, so `pytest -m "not slow"` never loads it; skip
+    the tests of the FAISS file in a run with the vectors in pgvector."""
     for item in items:
         if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        if VECTOR_STORE == "pgvector" and item.get_closest_marker("faiss"):
+            item.add_marker(pytest.mark.skip(reason="about the FAISS file; this run keeps the vectors in pgvector"))
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +54,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 @pytest.fixture(autouse=True)
 def database_url(_isolated_environment, monkeypatch: pytest.MonkeyPatch):
     """None for SQLite in the data dir; with LEDE_TEST_DATABASE_URL, a fresh PostgreSQL database,
-    also handed to `lede` processes the test starts."""
+    also handed to `lede` processes the test starts (with the vector store chosen for the run)."""
     if not POSTGRES:
         yield None
         return
@@ -63,6 +68,7 @@ def database_url(_isolated_environment, monkeypatch: pytest.MonkeyPatch):
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
     monkeypatch.setenv("LEDE_DATABASE_URL", url)
+    monkeypatch.setenv("LEDE_VECTOR_STORE", VECTOR_STORE)
     yield url
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

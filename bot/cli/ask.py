@@ -98,16 +98,59 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for key, value in asdict(stats).items():
             print(f"{key:>9}: {value}")
-        if not stats.in_sync:
+        if not stats.in_sync and settings.vector_store == "pgvector":
+            print("Some passages have no vector yet (an interrupted re-embedding?); `lede reindex` embeds them.")
+        elif not stats.in_sync:
             print("The FAISS index differs from the database; `lede reindex` rebuilds it "
                   "(the next question does that too).")
     return 0
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    if args.to:
+        return _move_vectors(settings, args.to)
     kb = open_knowledge_base(settings)
     report = kb.reindex(re_embed=args.re_embed)
-    print(f"FAISS index rebuilt: {report.added} vectors ({report.embedded} embedded by the model)")
+    if kb.vectors_in_sql:
+        print(f"pgvector holds {len(kb.vectors)} vectors ({report.embedded} embedded by the model)")
+    else:
+        print(f"FAISS index rebuilt: {report.added} vectors ({report.embedded} embedded by the model)")
+    return 0
+
+
+def _move_vectors(settings: Settings, to: str) -> int:
+    """Move the stored vectors between FAISS's bytes and pgvector's column, without the model."""
+    from tqdm import tqdm
+
+    from index import sql_vectors
+    from index.db import create_database
+    from index.errors import ConfigError
+
+    engine = create_database(url=settings.resolved_database_url)
+    kind = sql_vectors.column_type(engine)
+    if kind is None:
+        raise ConfigError("pgvector needs PostgreSQL: set LEDE_DATABASE_URL=postgresql://… (SQLite keeps FAISS).")
+    if (to == "pgvector") == (kind == "halfvec"):
+        print(f"The vectors are already kept for {to}: nothing to move. Set LEDE_VECTOR_STORE={to}.")
+        return 0
+    with tqdm(unit="vector", desc=f"to {to}", disable=None) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        if to == "pgvector":
+            moved = sql_vectors.to_sql(engine, dim=sql_vectors.stored_dim(engine)
+                                       or open_knowledge_base(settings).embedder.dim, progress=progress)
+        else:
+            moved = sql_vectors.to_bytes(engine, progress=progress)
+    engine.dispose()
+    if to == "faiss":
+        print(f"{moved} vectors moved out of pgvector. Set LEDE_VECTOR_STORE=faiss (the default) for every "
+              f"process; the first to start builds the FAISS index {settings.faiss_path} from them.")
+    else:
+        settings.faiss_path.unlink(missing_ok=True)  # stale from now on: `--to faiss` rebuilds it
+        print(f"{moved} vectors moved into pgvector with an HNSW index. Set LEDE_VECTOR_STORE=pgvector for "
+              "every process (the FAISS file is removed: it is not read any more).")
     return 0
 
 
@@ -203,6 +246,10 @@ def register(commands: Commands) -> None:
     )
     reindex.add_argument(
         "--re-embed", action="store_true", help="run the model again (after changing LEDE_EMBEDDING_MODEL)"
+    )
+    reindex.add_argument(
+        "--to", choices=("pgvector", "faiss"),
+        help="move the stored vectors into PostgreSQL's pgvector column or back out for FAISS (no model run)",
     )
     reindex.set_defaults(run=cmd_reindex)
 

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
 from bot.cli.common import Commands, open_knowledge_base, print_result
 from index.errors import LedeError
 from index.settings import Settings
@@ -28,7 +30,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if not path.is_file():
             raise LedeError(f"{path}: no such file.")
     data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="lede-eval-"))
-    eval_settings = settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    eval_settings = settings.in_folder(data_dir)
+    if args.database:  # PostgreSQL, say: the knowledge base lives there, vectors where LEDE_VECTOR_STORE says
+        eval_settings = eval_settings.model_copy(
+            update={"database_url": SecretStr(args.database), "vector_store": settings.vector_store})
     kb = KnowledgeBase(eval_settings)
     print(f"Indexing {corpus} into {data_dir} (reused when given with --data-dir)...", file=sys.stderr)
     report = ingest_paths(kb, [corpus], progress=not args.json)
@@ -95,7 +100,15 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     if open_knowledge_base(settings).is_empty():
         raise LedeError(f"the knowledge base in {settings.data_dir} is empty: the benchmark copies its "
                         "articles. Ingest some, or set LEDE_DATA_DIR to one (`lede eval --data-dir` makes one).")
-    result = bench_answer(settings, passages=args.passages, questions=asked)
+    if args.store == "pgvector":
+        from bot.evaluation.bench_pgvector import bench_pgvector
+
+        if not args.postgres:
+            raise LedeError("--store pgvector needs --postgres postgresql://user:pass@host/db (a role that may "
+                            "create databases: the benchmark makes a throw-away one there).")
+        result = bench_pgvector(settings, postgres=args.postgres, passages=args.passages, questions=asked)
+    else:
+        result = bench_answer(settings, passages=args.passages, questions=asked)
     print_result(result, args.json)
     return 0
 
@@ -133,6 +146,8 @@ def register(commands: Commands) -> None:
                            "labelled with its story (bot/evaluation/data/conversations.jsonl)")
     evaluation.add_argument("--limit", type=int, help="ask only the first N questions")
     evaluation.add_argument("--data-dir", help="reuse this index instead of a throw-away one")
+    evaluation.add_argument("--database", metavar="URL", help="keep the knowledge base in this database (e.g. "
+                            "PostgreSQL, with LEDE_VECTOR_STORE=pgvector for pgvector) instead of SQLite in the data dir")
     evaluation.add_argument("--unanswerable", action="store_true",
                             help="leave out each question's gold articles and every article of the 30 days before it "
                             "holding a gold answer, and report abstention")
@@ -169,6 +184,9 @@ def register(commands: Commands) -> None:
     answer_bench.add_argument("--passages", type=int, default=100_000)
     answer_bench.add_argument("--questions", help="JSONL questions with 'question' and 'question_date' "
                               "(e.g. the eval's); a few built-in ones otherwise")
+    answer_bench.add_argument("--store", choices=("faiss", "pgvector"), default="faiss",
+                              help="pgvector: copy into PostgreSQL, answer from FAISS and from pgvector in one run")
+    answer_bench.add_argument("--postgres", metavar="URL", help="with --store pgvector: a PostgreSQL server URL")
     answer_bench.add_argument("--json", action="store_true", help="print one JSON object")
     answer_bench.set_defaults(run=cmd_bench_answer)
     compare_bench = benches.add_parser(

@@ -83,7 +83,7 @@ def bench_ingest(settings, corpus: Path, *, articles: int) -> dict:
 
     documents = list(islice(read_file(corpus, errors=[]), articles))
     with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
-        kb = KnowledgeBase(settings.model_copy(update={"data_dir": Path(folder), "database_url": None}))
+        kb = KnowledgeBase(settings.in_folder(Path(folder)))
         kb.embedder.embed_query("warm up")
         passages = [(d.title, p) for d in documents for p in split_passages(paragraphs_of(d.text))]
         texts = [kb.passage_text_for_embedding(title, p) for title, p in passages]
@@ -122,7 +122,7 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
 
     source = KnowledgeBase(settings)
     with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
-        kb = KnowledgeBase(settings.model_copy(update={"data_dir": Path(folder), "database_url": None}))
+        kb = KnowledgeBase(settings.in_folder(Path(folder)))
         with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
             replicate(source, kb, passages, progress=bar.update)
         started = time.perf_counter()

@@ -10,6 +10,7 @@ from tests.conftest import SAMPLES
 from tests.fakes.embedder import HashingEmbedder
 
 
+@pytest.mark.faiss
 def test_deleted_faiss_file_is_rebuilt_from_stored_vectors_without_the_model(settings, kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
     before = sorted(kb.open().vectors.ids().tolist())
@@ -24,6 +25,7 @@ def test_deleted_faiss_file_is_rebuilt_from_stored_vectors_without_the_model(set
     assert settings.faiss_path.exists() and restarted.stats().in_sync
 
 
+@pytest.mark.faiss
 def test_index_with_extra_and_missing_ids_is_corrected_at_start(settings, kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
     ids = sorted(kb.open().vectors.ids().tolist())
@@ -55,6 +57,7 @@ def test_stats_of_an_empty_knowledge_base(kb) -> None:
     assert stats.in_sync
 
 
+@pytest.mark.faiss
 def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> None:
     from ingest.document import Document
     from ingest.store import store_documents
@@ -71,6 +74,7 @@ def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> Non
     assert sorted(other.open().vectors.ids().tolist()) == sorted(kb.open().vectors.ids().tolist())
 
 
+@pytest.mark.faiss
 def test_a_large_collection_is_compressed_at_load_and_answers_the_same(settings, kb) -> None:
     from index.search import search
 
@@ -103,6 +107,7 @@ def test_reading_a_new_knowledge_base_loads_nothing_until_it_is_opened(settings,
     assert kb.open() is kb and len(kb.vectors) == 0
 
 
+@pytest.mark.faiss
 def test_two_processes_ingesting_at_once_leave_an_index_with_both_their_passages(settings, kb) -> None:
     from ingest.document import Document
     from ingest.store import store_documents
@@ -118,6 +123,7 @@ def test_two_processes_ingesting_at_once_leave_an_index_with_both_their_passages
     assert restarted.stats().in_sync
 
 
+@pytest.mark.faiss
 def test_an_index_file_copied_from_another_knowledge_base_is_not_taken_as_in_step(settings, tmp_path) -> None:
     from index.settings import Settings
     from ingest.document import Document
@@ -171,6 +177,7 @@ def test_re_embedding_with_another_model_replaces_every_precomputed_vector(setti
     assert np.allclose(sentences, flipped.embed_passages(answerable_sentences(passage.text)), atol=1e-3)
 
 
+@pytest.mark.faiss
 def test_is_empty_reads_the_database_not_the_index_file(kb) -> None:
     from ingest.document import Document
     from ingest.store import store_documents

@@ -1,8 +1,10 @@
-"""Several bot processes on one database: a scheduled digest is posted once, not once each."""
+"""Several bot processes on one database: a scheduled digest is posted once, not once each, and
+with pgvector every replica finds what any process stored."""
 
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
 from bot.chat import state
 from bot.chat.app import build_application
@@ -10,6 +12,7 @@ from bot.chat.digests import post_digest
 from index.knowledge import KnowledgeBase
 from ingest.document import Document
 from ingest.store import store_documents
+from tests.conftest import POSTGRES
 from tests.fakes.botapi import BotAPI
 
 pytestmark = pytest.mark.slow
@@ -96,3 +99,41 @@ def test_inline_keystrokes_count_once_per_settled_query(kb) -> None:
         session.add(AnswerRecord(chat_id=77, user_id=9, question="asked in a chat", answer_html="", sources_html="",
                                  found=True, created_at=start + timedelta(minutes=3)))
     assert len(state.questions_asked(kb, 9, start - timedelta(minutes=1))) == 3
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
+def test_two_replicas_on_pgvector_answer_alike_and_find_what_a_worker_process_stored(settings, model, tmp_path) -> None:
+    """Past one machine: no replica holds vectors, so none needs a restart or a refresh to find by
+    meaning what another process stored (full-text search finds it in any case)."""
+    import os
+    import subprocess
+
+    from bot.answer import answer_question
+    from index.models import Article, Passage
+    from ingest.local import ingest_paths
+    from tests.bot.cli.test_cli import LEDE
+    from tests.conftest import SAMPLES
+
+    settings = settings.model_copy(update={"vector_store": "pgvector"})
+    ingest_paths(KnowledgeBase(settings, embedder=model), [SAMPLES], progress=False)
+    replicas = [KnowledgeBase(settings, embedder=model).open() for _ in range(2)]
+    first = [answer_question(kb, "Who leads the coalition?", with_llm=False) for kb in replicas]
+    assert first[0].direct == first[1].direct == "Britain and France"
+    assert [s.urls for s in first[0].sources] == [s.urls for s in first[1].sources]
+
+    article = tmp_path / "lighthouse.txt"
+    article.write_text("Keld lighthouse keeper retires\n\nThe Keld lighthouse keeper, Arne Holm, retires "
+                       "on Friday after forty-one years of tending the lamp.\n")
+    worker = subprocess.run([str(LEDE), "ingest", str(article)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "LEDE_DATA_DIR": str(settings.data_dir),
+                                 "LEDE_DATABASE_URL": settings.resolved_database_url,
+                                 "LEDE_VECTOR_STORE": "pgvector"})
+    assert worker.returncode == 0, worker.stderr
+    with replicas[0].sessions() as session:
+        stored = session.scalars(select(Passage.id).join(Article).where(Article.title.like("Keld lighthouse%"))).all()
+    question = "Who tends the lamp on the coast?"  # no word of it in the article: found by meaning only
+    for kb in replicas:  # opened before the worker stored it; nothing reloaded since
+        nearest = [i for i, _ in kb.vectors.search(model.embed_query(question), 3)]
+        assert set(stored) & set(nearest)
+        answer = answer_question(kb, "Who is the Keld lighthouse keeper?", with_llm=False)
+        assert answer.sources[0].title == "Keld lighthouse keeper retires"

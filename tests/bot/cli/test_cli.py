@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, VECTOR_STORE
 
 LEDE = Path(sys.executable).parent / "lede"  # the console script pip installed
 
@@ -44,10 +44,11 @@ def test_ingest_ask_stats_and_rebuild_end_to_end(tmp_path: Path) -> None:
     assert "0 new, 0 updated, 1 unchanged" in again.stdout
     assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
 
-    (data / "passages.faiss").unlink()
-    assert json.loads(lede("stats", "--json", data_dir=data).stdout)["in_sync"] is False
-    assert lede("ask", "Who leads the coalition?", data_dir=data).stdout == asked.stdout
-    assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
+    if VECTOR_STORE == "faiss":  # a lost FAISS file is rebuilt from the database
+        (data / "passages.faiss").unlink()
+        assert json.loads(lede("stats", "--json", data_dir=data).stdout)["in_sync"] is False
+        assert lede("ask", "Who leads the coalition?", data_dir=data).stdout == asked.stdout
+        assert json.loads(lede("stats", "--json", data_dir=data).stdout) == stats
 
     # A reader that stops reading (`lede ask ... | head -c 0`) gets no traceback.
     piped = subprocess.Popen(

@@ -1,0 +1,131 @@
+"""`lede bench answer --store pgvector`: the same copied real-text knowledge base answered from
+FAISS and from pgvector in one run, each by a fresh process (its peak RSS is what a bot replica
+would hold), with pgvector's recall@10 against exact search and the database's size."""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from tqdm import tqdm
+
+from index.settings import Settings
+
+Asked = list[tuple[str, datetime | None]]
+
+
+def bench_pgvector(settings: Settings, *, postgres: str, passages: int, questions: Asked) -> dict:
+    """Copy the knowledge base of `settings` into a fresh PostgreSQL database on the server of
+    `postgres` (a role that may create databases), answer `questions` with FAISS, move the
+    vectors into pgvector, answer again; the database is dropped at the end."""
+    from bot.evaluation.replicate import replicate
+    from index import sql_vectors
+    from index.knowledge import KnowledgeBase
+
+    name = f"lede_bench_{uuid.uuid4().hex[:8]}"
+    server = create_engine(_psycopg(postgres), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(_psycopg(postgres)).set(database=name).render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
+            faiss = settings.model_copy(update={"data_dir": Path(folder), "database_url": SecretStr(url), "vector_store": "faiss"})
+            target = KnowledgeBase(faiss)
+            with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
+                replicate(KnowledgeBase(settings), target, passages, progress=bar.update)
+            started = time.perf_counter()
+            target.open()
+            faiss_load_s = time.perf_counter() - started
+            faiss_result = _answer_in_fresh_process(faiss, questions)
+            started = time.perf_counter()
+            sql_vectors.to_sql(target.engine, dim=target.embedder.dim)
+            move_s = time.perf_counter() - started
+            target.engine.dispose()
+            pgvector = faiss.model_copy(update={"vector_store": "pgvector"})
+            pgvector_result = _answer_in_fresh_process(pgvector, questions)
+            recall = _recall_at_10(KnowledgeBase(pgvector), questions)
+            sizes = _sizes(url)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+    return {
+        "passages": passages, "questions": len(questions), "model": settings.embedding_model,
+        "hnsw": {"m": sql_vectors.HNSW_M, "ef_construction": sql_vectors.HNSW_EF_CONSTRUCTION,
+                 "ef_search": sql_vectors.EF_SEARCH},
+        "faiss": {**faiss_result, "index_load_s": round(faiss_load_s, 1)},
+        "pgvector": {**pgvector_result, "recall@10_vs_exact": recall, "move_and_build_s": round(move_s, 1)},
+        "p95_ratio_pgvector_to_faiss": round(pgvector_result["p95_ms"] / faiss_result["p95_ms"], 2),
+        "database_mb": sizes,
+    }
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _answer_in_fresh_process(settings: Settings, questions: Asked) -> dict:
+    """Answer in a new interpreter, as a bot replica would: latencies and that process's peak RSS."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(_answer_all, (settings, questions))
+
+
+def _answer_all(settings: Settings, questions: Asked) -> dict:
+    import resource
+
+    from bot.answer import answer_question
+    from index.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(settings)
+    started = time.perf_counter()
+    kb.open()
+    open_s = time.perf_counter() - started
+    answer_question(kb, questions[0][0], as_of=questions[0][1], with_llm=False)  # the model loads
+    latencies = sorted(answer_question(kb, q, as_of=moment, with_llm=False).elapsed_ms for q, moment in questions)
+    return {"p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+            "open_s": round(open_s, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_after_mb": round(_rss_now_kb() / 1024, 1)}
+
+
+def _rss_now_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def _recall_at_10(kb, questions: Asked) -> float:
+    """Share of the exact top 10 (a full scan of the halfvecs) that the HNSW search returns."""
+    from index import sql_vectors
+
+    kb.open()
+    found = []
+    for question, _ in questions:
+        vector = kb.embedder.embed_query(question)
+        approximate = {i for i, _ in kb.vectors.search(vector, 10)}
+        with kb.engine.begin() as connection:
+            connection.execute(text("SET LOCAL enable_indexscan = off"))
+            exact = connection.scalars(text(
+                "SELECT id FROM passages WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS halfvec) LIMIT 10"),
+                {"q": sql_vectors.literal(vector)}).all()
+        found.append(len(approximate & set(exact)) / max(1, len(exact)))
+    return round(statistics.mean(found), 4)
+
+
+def _sizes(url: str) -> dict:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT pg_database_size(current_database()), pg_total_relation_size('passages'), "
+            "pg_relation_size('passages_embedding_hnsw')")).one()
+    engine.dispose()
+    return {"database": round(row[0] / 2**20), "passages_table": round(row[1] / 2**20), "hnsw_index": round(row[2] / 2**20)}

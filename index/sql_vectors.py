@@ -1,0 +1,223 @@
+"""Passage vectors kept in PostgreSQL by pgvector (LEDE_VECTOR_STORE=pgvector).
+
+The `passages.embedding` column itself becomes a `halfvec` (16 bits a dimension: half the bytes
+the FAISS store keeps) with an HNSW index by cosine, and the dense search is a SQL query: no
+process holds vectors in memory or loads anything at start, and a passage one process stores is
+found by every other at once. `lede reindex --to pgvector` / `--to faiss` move the vectors
+between the two forms in place, without running the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+from sqlalchemy import Engine, bindparam, text
+from sqlalchemy.exc import DBAPIError
+
+from index.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# Set on an engine's dialect once its passages' embedding column is a halfvec: the Passage model
+# then binds and reads that column as one (index.models.StoredVector).
+IN_SQL = "lede_vectors_in_sql"
+INDEX_NAME = "passages_embedding_hnsw"
+# HNSW settings, measured with `lede bench answer --store pgvector` (README, "Past one machine"):
+# pgvector's default graph (m 16, ef_construction 64) reaches recall@10 >= 0.95 of exact search;
+# EF_SEARCH candidates are read per query, never fewer than the k asked for.
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 64
+EF_SEARCH = 100
+CHUNK = 2048
+
+
+def column_type(engine: Engine) -> str | None:
+    """Return the type of passages.embedding ("bytea", "halfvec") on PostgreSQL, None elsewhere."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return connection.scalar(text(
+            "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE a.attrelid = 'passages'::regclass AND a.attname = 'embedding'"))
+
+
+def stored_dim(engine: Engine) -> int | None:
+    """Return the dimensions of the float32 vectors stored as bytes (None when there are none)."""
+    with engine.connect() as connection:
+        size = connection.scalar(text("SELECT length(embedding) FROM passages WHERE embedding IS NOT NULL LIMIT 1"))
+    return size // 4 if size else None
+
+
+def prepare(engine: Engine, *, wanted: bool, dim: Callable[[], int]) -> None:
+    """Check that the vectors are kept where the settings say, converting an empty database's
+    column at once (`dim` is asked only then: it may load the model); mark the engine when the
+    vectors are in SQL. Raise ConfigError naming the fix."""
+    kind = column_type(engine)
+    if not wanted:
+        if kind == "halfvec":
+            raise ConfigError("this database keeps its vectors in pgvector: set LEDE_VECTOR_STORE=pgvector, "
+                              "or move them back with `lede reindex --to faiss`.")
+        return
+    if kind is None:
+        raise ConfigError("LEDE_VECTOR_STORE=pgvector needs PostgreSQL: set LEDE_DATABASE_URL=postgresql://… "
+                          "(SQLite keeps vectors in FAISS, the default).")
+    if kind == "bytea":
+        with engine.connect() as connection:
+            stored = connection.scalar(text("SELECT EXISTS (SELECT 1 FROM passages WHERE embedding IS NOT NULL)"))
+        if stored:
+            raise ConfigError("this database's vectors are kept for FAISS: move them into pgvector once with "
+                              "`lede reindex --to pgvector`.")
+        to_sql(engine, dim=dim())
+    setattr(engine.dialect, IN_SQL, True)
+
+
+def _create_extension(engine: Engine) -> None:
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+    except DBAPIError as exc:
+        raise ConfigError(
+            "PostgreSQL cannot enable pgvector (CREATE EXTENSION vector): install it on the server "
+            "(Debian: postgresql-NN-pgvector, or build it: README, 'Past one machine') and let a "
+            f"superuser run CREATE EXTENSION vector in this database. ({str(exc.orig).splitlines()[0]})"
+        ) from exc
+
+
+Progress = Callable[[int, int], None]  # (rows moved so far, rows in all)
+
+
+def to_sql(engine: Engine, *, dim: int, progress: Progress | None = None) -> int:
+    """Move the vectors from the bytes column into a halfvec column with an HNSW index; return how
+    many moved. Each chunk commits: an interrupted move resumes where it stopped."""
+    _create_extension(engine)
+    with engine.begin() as connection:
+        connection.execute(text(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_sql halfvec({dim})"))
+    moved = _move(engine, "SELECT id, embedding FROM passages WHERE embedding IS NOT NULL AND embedding_sql IS NULL "
+                  "AND id > :after ORDER BY id LIMIT :n", "embedding_sql", _as_halfvec, progress)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE passages DROP COLUMN embedding"))
+        connection.execute(text("ALTER TABLE passages RENAME COLUMN embedding_sql TO embedding"))
+    build_index(engine)
+    return moved
+
+
+def build_index(engine: Engine) -> None:
+    """Create the HNSW index over the vectors stored (a no-op when it exists)."""
+    log.info("Building the HNSW index (minutes per hundred thousand passages)")
+    with engine.begin() as connection:
+        # A graph that fits in memory builds many times faster than one spilled to disk.
+        connection.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+        connection.execute(text(
+            f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON passages USING hnsw (embedding halfvec_cosine_ops) "
+            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"))
+
+
+def forget(engine: Engine, *, dim: int) -> None:
+    """Drop every vector and the index, for vectors of `dim` dimensions to come (another model)."""
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP INDEX IF EXISTS {INDEX_NAME}"))
+        connection.execute(text(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({dim}) USING NULL"))
+
+
+def to_bytes(engine: Engine, *, progress: Progress | None = None) -> int:
+    """Move the vectors from the halfvec column back into float32 bytes (for FAISS); return how many."""
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_bytes bytea"))
+    moved = _move(engine, "SELECT id, embedding::text FROM passages WHERE embedding IS NOT NULL "
+                  "AND embedding_bytes IS NULL AND id > :after ORDER BY id LIMIT :n",
+                  "embedding_bytes", _as_bytes, progress)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP INDEX IF EXISTS {INDEX_NAME}"))
+        connection.execute(text("ALTER TABLE passages DROP COLUMN embedding"))
+        connection.execute(text("ALTER TABLE passages RENAME COLUMN embedding_bytes TO embedding"))
+    return moved
+
+
+def _move(engine: Engine, read: str, column: str, convert: Callable, progress: Progress | None) -> int:
+    with engine.connect() as connection:
+        total = connection.scalar(text("SELECT count(*) FROM passages WHERE embedding IS NOT NULL")) or 0
+    moved, after = 0, 0
+    while True:
+        with engine.begin() as connection:
+            rows = connection.execute(text(read), {"after": after, "n": CHUNK}).all()
+            if not rows:
+                break
+            connection.execute(
+                text(f"UPDATE passages SET {column} = :value WHERE id = :id"),
+                [{"id": passage_id, "value": convert(value)} for passage_id, value in rows],
+            )
+        moved, after = moved + len(rows), rows[-1][0]
+        if progress:
+            progress(moved, total)
+    return moved
+
+
+def literal(vector: np.ndarray) -> str:
+    """Return a vector in pgvector's text form, which a halfvec or vector parameter reads."""
+    return "[" + ",".join(f"{v:.6g}" for v in np.asarray(vector, dtype=np.float32)) + "]"
+
+
+def _as_halfvec(blob: bytes) -> str:
+    return literal(np.frombuffer(blob, dtype=np.float32))
+
+
+def _as_bytes(value: str) -> bytes:
+    return parse(value).tobytes()
+
+
+def parse(value: str) -> np.ndarray:
+    """Return the float32 vector of a vector or halfvec in pgvector's text form "[0.1,0.2]"."""
+    return np.array(value[1:-1].split(","), dtype=np.float32)
+
+
+class SqlVectors:
+    """The search side of the pgvector store: the vectors are the passages' own column, so adding
+    and removing happen with the rows and there is nothing to load or save."""
+
+    compressed = False  # the HNSW index reads halfvecs, not FAISS's 8-bit clusters
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __len__(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(text("SELECT count(*) FROM passages WHERE embedding IS NOT NULL")) or 0
+
+    def ids(self) -> np.ndarray:
+        """Return the ids of the passages that have a vector, as int64."""
+        with self.engine.connect() as connection:
+            return np.fromiter(connection.scalars(text("SELECT id FROM passages WHERE embedding IS NOT NULL")),
+                               dtype=np.int64)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Nothing to do: the passage row holds its vector."""
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Nothing to do: deleting the passage row removed its vector."""
+        return 0
+
+    def search(
+        self, vector: np.ndarray, k: int, *, only: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Return up to k (passage id, cosine) pairs, best first, optionally only among `only` ids."""
+        if k <= 0 or (only is not None and len(only) == 0):
+            return []
+        query = literal(vector)
+        with self.engine.begin() as connection:
+            if only is None:
+                # ef_search caps what one scan returns: never below the k asked for.
+                connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}"))
+                rows = connection.execute(text(
+                    "SELECT id, 1 - (embedding <=> CAST(:q AS halfvec)) FROM passages "
+                    "WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS halfvec) LIMIT :k"),
+                    {"q": query, "k": int(k)}).all()
+            else:
+                # Exact among the few allowed: ordered by the score, which the graph cannot serve
+                # (a graph scan filtered afterwards could return fewer than k of them).
+                rows = connection.execute(text(
+                    "SELECT id, 1 - (embedding <=> CAST(:q AS halfvec)) AS score FROM passages "
+                    "WHERE id = ANY(:only) AND embedding IS NOT NULL ORDER BY score DESC LIMIT :k"
+                ).bindparams(bindparam("only")), {"q": query, "k": int(k), "only": [int(i) for i in only]}).all()
+        return [(int(i), float(s)) for i, s in rows]

@@ -1,0 +1,123 @@
+"""Vectors kept in PostgreSQL by pgvector (LEDE_VECTOR_STORE=pgvector): searched in SQL, moved
+in and out of FAISS's form without the model, refused where they cannot work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from index import sql_vectors
+from index.errors import ConfigError
+from index.knowledge import KnowledgeBase
+from index.settings import Settings
+from ingest.document import Document
+from ingest.store import store_documents
+from tests.bot.cli.test_cli import LEDE
+from tests.conftest import POSTGRES
+
+needs_postgres = pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
+
+DOCUMENTS = [
+    Document(url=f"https://news.example/{i}", title=title, text=text, outlet="Example News")
+    for i, (title, text) in enumerate([
+        ("Ferry strike ends", "The ferry strike in Keld ended on Monday after the union accepted a new offer."),
+        ("Tram line approved", "The council approved the new tram line, which will cost 40 million euros."),
+        ("Chess final", "Ostvale won the chess championship final after a long endgame on Sunday."),
+        ("Library reopens", "The city library reopens in March after two years of repairs to its roof."),
+    ])
+]
+
+
+def _settings(settings: Settings, store: str) -> Settings:
+    return settings.model_copy(update={"vector_store": store})
+
+
+@needs_postgres
+def test_pgvector_stores_and_searches_in_sql_without_a_faiss_file(settings, embedder) -> None:
+    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    store_documents(kb, DOCUMENTS, progress=False)
+    assert sql_vectors.column_type(kb.engine) == "halfvec"
+    query = embedder.embed_query("ferry strike union offer")
+    [(best, score), *_] = kb.open().vectors.search(query, 3)
+    with kb.sessions() as session:
+        from index.models import Passage
+
+        passage = session.get(Passage, best)
+        assert passage is not None and "ferry strike" in passage.text
+        stored = np.frombuffer(passage.embedding or b"", dtype=np.float32)  # read back as float32 bytes
+    assert stored.shape == (embedder.dim,) and score == pytest.approx(float(stored @ query), abs=2e-3)
+    assert kb.stats().in_sync and kb.stats().vectors == 4
+    assert not settings.faiss_path.exists()
+
+
+@needs_postgres
+def test_a_search_among_given_passages_returns_only_those_and_all_of_them(settings, embedder) -> None:
+    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    store_documents(kb, DOCUMENTS, progress=False)
+    ids = np.array(sorted(i for i, _ in kb.open().vectors.search(embedder.embed_query("x"), 10)))
+    allowed = ids[[1, 3]]
+    found = kb.vectors.search(embedder.embed_query("ferry strike"), 10, only=allowed)
+    assert sorted(i for i, _ in found) == sorted(int(i) for i in allowed)
+
+
+@needs_postgres
+def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(settings, embedder) -> None:
+    settings = _settings(settings, "faiss")
+    faiss_kb = KnowledgeBase(settings, embedder=embedder)
+    store_documents(faiss_kb, DOCUMENTS, progress=False)
+    query = embedder.embed_query("new tram line cost")
+    before = faiss_kb.open().vectors.search(query, 4)
+    faiss_kb.engine.dispose()
+
+    environment = {"LEDE_DATA_DIR": str(settings.data_dir), "LEDE_DATABASE_URL": settings.resolved_database_url,
+                   "LEDE_EMBEDDING_MODEL": "no-such-model"}  # a model run would fail: none may happen
+    moved = _lede(["reindex", "--to", "pgvector"], environment)
+    assert "4 vectors moved into pgvector" in moved
+    in_sql = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder).open()
+    during = in_sql.vectors.search(query, 4)
+    assert [i for i, _ in during] == [i for i, _ in before]
+    assert np.allclose([s for _, s in during], [s for _, s in before], atol=2e-3)  # halfvec: 16 bits
+    in_sql.engine.dispose()
+
+    assert "4 vectors moved out of pgvector" in _lede(["reindex", "--to", "faiss"], environment)
+    back = KnowledgeBase(settings, embedder=embedder).open()
+    assert [i for i, _ in back.vectors.search(query, 4)] == [i for i, _ in before]
+    assert back.stats().in_sync
+
+
+@needs_postgres
+def test_a_store_that_does_not_match_the_database_is_refused_naming_the_fix(settings, embedder) -> None:
+    settings = _settings(settings, "faiss")
+    store_documents(KnowledgeBase(settings, embedder=embedder), DOCUMENTS, progress=False)
+    with pytest.raises(ConfigError, match="lede reindex --to pgvector"):
+        KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    engine = KnowledgeBase(settings, embedder=embedder).engine
+    sql_vectors.to_sql(engine, dim=embedder.dim)
+    with pytest.raises(ConfigError, match="set LEDE_VECTOR_STORE=pgvector"):
+        KnowledgeBase(settings, embedder=embedder)
+
+
+def test_pgvector_on_sqlite_is_refused_in_one_line(tmp_path, embedder) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, vector_store="pgvector")
+    with pytest.raises(ConfigError, match="LEDE_VECTOR_STORE=pgvector needs PostgreSQL"):
+        KnowledgeBase(settings, embedder=embedder)
+
+
+@needs_postgres
+def test_re_embedding_in_pgvector_replaces_every_vector(settings, embedder) -> None:
+    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    store_documents(kb, DOCUMENTS, progress=False)
+    report = kb.reindex(re_embed=True)
+    assert report.embedded == 4 and kb.stats().vectors == 4
+    assert kb.vectors.search(embedder.embed_query("chess championship"), 1)
+
+
+def _lede(arguments: list[str], environment: dict[str, str]) -> str:
+    done = subprocess.run([str(LEDE), *arguments], capture_output=True, text=True,
+                          env={**os.environ, **environment}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
