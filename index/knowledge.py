@@ -79,26 +79,23 @@ class KnowledgeBase:
         With pgvector there is nothing to load.
         Once per process; later calls return at once. Returns the knowledge base itself."""
         with self._open_lock:
-            if self._vectors is None and self.vectors_in_sql:
+            if self._vectors is None:
                 self._check_model(self.embedder)
-                self._vectors = SqlVectors(self.engine)
-            elif self._vectors is None:
-                self._check_model(self.embedder)
-                vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
-                if vectors.load() and not self._holds_stored_vectors(vectors):
-                    log.warning("%s holds other vectors than this database's (a file copied from "
-                                "another knowledge base?); rebuilding it from the database", vectors.path)
-                    vectors.clear()
-                self._vectors = vectors
-                self._compress_if_large()
-                report = self.sync_vectors()
-                if report.added or report.removed:
-                    log.info(
-                        "FAISS index caught up with the database: %d added, %d removed",
-                        report.added,
-                        report.removed,
-                    )
+                self._vectors = SqlVectors(self.engine) if self.vectors_in_sql else self._load_faiss()
         return self
+
+    def _load_faiss(self) -> VectorIndex:
+        vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
+        if vectors.load() and not self._holds_stored_vectors(vectors):
+            log.warning("%s holds other vectors than this database's (a file copied from "
+                        "another knowledge base?); rebuilding it from the database", vectors.path)
+            vectors.clear()
+        self._vectors = vectors
+        self._compress_if_large()
+        report = self.sync_vectors()
+        if report.added or report.removed:
+            log.info("FAISS index caught up with the database: %d added, %d removed", report.added, report.removed)
+        return vectors
 
     @property
     def vectors(self) -> VectorIndex | SqlVectors:
