@@ -35,8 +35,9 @@ def keyword_search(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[int]:
-    """Return up to k passage ids matching any content word of `query`, best first, from
-    articles published in [since, until) when those are given."""
+    """Return up to k passage ids matching any content word of `query`, best first (equal
+    scores by id: never by where rows happen to lie on disk), from articles published in
+    [since, until) when those are given."""
     terms = keywords(query)
     if not terms:
         return []
@@ -56,21 +57,21 @@ def keyword_search(
         match = " OR ".join(f'"{t}"' for t in terms)
         ranked = """
             SELECT rowid AS id, bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts
-            WHERE passages_fts MATCH :match ORDER BY score"""
+            WHERE passages_fts MATCH :match ORDER BY score, rowid"""
         if since is None:
             # Most passages pass an upper bound alone, so the best few hundred hold the best k.
             ranked += f" LIMIT {OVERFETCH} * :k"
         sql = f"""
             SELECT f.id FROM ({ranked}) f
             JOIN passages p ON p.id = f.id JOIN articles a ON a.id = p.article_id
-            WHERE 1 = 1 {date_filter} ORDER BY f.score LIMIT :k"""
+            WHERE 1 = 1 {date_filter} ORDER BY f.score, f.id LIMIT :k"""
     else:
         match = " | ".join(terms)
         sql = f"""
             SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id,
                  to_tsquery('english', :match) q
             WHERE p.tsv @@ q {date_filter}
-            ORDER BY ts_rank_cd(p.tsv, q) DESC LIMIT :k"""
+            ORDER BY ts_rank_cd(p.tsv, q) DESC, p.id LIMIT :k"""
     statement = text(sql)
     values: dict = {"match": match, "k": k}
     for name, value in (("since", since), ("until", until)):

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from index.errors import ConfigError
+from index.vectors import best_first
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +25,16 @@ log = logging.getLogger(__name__)
 # then binds and reads that column as one (index.models.StoredVector).
 IN_SQL = "lede_vectors_in_sql"
 INDEX_NAME = "passages_embedding_hnsw"
-# HNSW settings, measured with `lede bench answer --store pgvector` (README, "Past one machine"):
+# HNSW settings, measured with `lede bench answer --store pgvector` (README, "Growing past one machine"):
 # pgvector's default graph (m 16, ef_construction 64) reaches recall@10 >= 0.95 of exact search;
 # EF_SEARCH candidates are read per query, never fewer than the k asked for.
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
 EF_SEARCH = 100
 CHUNK = 2048
+# 16 bits a dimension: on the dev questions every figure equals float32's (`vector`) and exact
+# search's but one rank (MRR 0.0016), at half the bytes of the column and of the HNSW index.
+COLUMN_TYPE = "halfvec"
 BUILD_MEMORY_MB = 4096  # the most an index build may take of the database server's memory
 
 
@@ -57,7 +61,7 @@ def prepare(engine: Engine, *, wanted: bool, dim: Callable[[], int]) -> None:
     vectors are in SQL. Raise ConfigError naming the fix."""
     kind = column_type(engine)
     if not wanted:
-        if kind == "halfvec":
+        if kind == COLUMN_TYPE:
             raise ConfigError("this database keeps its vectors in pgvector: set LEDE_VECTOR_STORE=pgvector, "
                               "or move them back with `lede reindex --to faiss`.")
         return
@@ -81,7 +85,7 @@ def _create_extension(engine: Engine) -> None:
     except DBAPIError as exc:
         raise ConfigError(
             "PostgreSQL cannot enable pgvector (CREATE EXTENSION vector): install it on the server "
-            "(Debian: postgresql-NN-pgvector, or build it: README, 'Past one machine') and let a "
+            "(Debian: postgresql-NN-pgvector, or build it: README, 'Growing past one machine') and let a "
             f"superuser run CREATE EXTENSION vector in this database. ({str(exc.orig).splitlines()[0]})"
         ) from exc
 
@@ -94,7 +98,7 @@ def to_sql(engine: Engine, *, dim: int, progress: Progress | None = None) -> int
     many moved. Each chunk commits: an interrupted move resumes where it stopped."""
     _create_extension(engine)
     with engine.begin() as connection:
-        connection.execute(text(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_sql halfvec({dim})"))
+        connection.execute(text(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_sql {COLUMN_TYPE}({dim})"))
     moved = _move(engine, "SELECT id, embedding FROM passages WHERE embedding IS NOT NULL AND embedding_sql IS NULL "
                   "AND id > :after ORDER BY id LIMIT :n", "embedding_sql", _as_halfvec, progress)
     with engine.begin() as connection:
@@ -118,7 +122,7 @@ def build_index(engine: Engine) -> None:
             connection.execute(text(f"SET LOCAL maintenance_work_mem = '{wanted_mb}MB'"))
         log.info("Building the HNSW index of %d vectors (minutes per hundred thousand)", count)
         connection.execute(text(
-            f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON passages USING hnsw (embedding halfvec_cosine_ops) "
+            f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON passages USING hnsw (embedding {COLUMN_TYPE}_cosine_ops) "
             f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"))
 
 
@@ -126,11 +130,12 @@ def forget(engine: Engine, *, dim: int) -> None:
     """Drop every vector and the index, for vectors of `dim` dimensions to come (another model)."""
     with engine.begin() as connection:
         connection.execute(text(f"DROP INDEX IF EXISTS {INDEX_NAME}"))
-        connection.execute(text(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({dim}) USING NULL"))
+        connection.execute(text(f"ALTER TABLE passages ALTER COLUMN embedding TYPE {COLUMN_TYPE}({dim}) USING NULL"))
 
 
 def to_bytes(engine: Engine, *, progress: Progress | None = None) -> int:
-    """Move the vectors from the halfvec column back into float32 bytes (for FAISS); return how many."""
+    """Move the vectors from the halfvec column back into float32 bytes (for FAISS), keeping the
+    values halfvec rounded them to; return how many."""
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_bytes bytea"))
     moved = _move(engine, "SELECT id, embedding::text FROM passages WHERE embedding IS NOT NULL "
@@ -163,8 +168,8 @@ def _move(engine: Engine, read: str, column: str, convert: Callable, progress: P
 
 
 def literal(vector: np.ndarray) -> str:
-    """Return a vector in pgvector's text form, which a halfvec or vector parameter reads."""
-    return "[" + ",".join(f"{v:.6g}" for v in np.asarray(vector, dtype=np.float32)) + "]"
+    """Return a vector in pgvector's text form, which a halfvec parameter reads."""
+    return "[" + ",".join(f"{v:.9g}" for v in np.asarray(vector, dtype=np.float32)) + "]"
 
 
 def _as_halfvec(blob: bytes) -> str:
@@ -218,14 +223,14 @@ class SqlVectors:
                 # ef_search caps what one scan returns: never below the k asked for.
                 connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}"))
                 rows = connection.execute(text(
-                    "SELECT id, 1 - (embedding <=> CAST(:q AS halfvec)) FROM passages "
-                    "WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS halfvec) LIMIT :k"),
+                    f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) FROM passages "
+                    f"WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS {COLUMN_TYPE}) LIMIT :k"),
                     {"q": query, "k": int(k)}).all()
             else:
                 # Exact among the few allowed: ordered by the score, which the graph cannot serve
                 # (a graph scan filtered afterwards could return fewer than k of them).
                 rows = connection.execute(text(
-                    "SELECT id, 1 - (embedding <=> CAST(:q AS halfvec)) AS score FROM passages "
+                    f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) AS score FROM passages "
                     "WHERE id = ANY(:only) AND embedding IS NOT NULL ORDER BY score DESC LIMIT :k"
                 ).bindparams(bindparam("only")), {"q": query, "k": int(k), "only": [int(i) for i in only]}).all()
-        return [(int(i), float(s)) for i, s in rows]
+        return best_first((int(i), float(s)) for i, s in rows)

@@ -14,7 +14,7 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import faiss
@@ -183,7 +183,13 @@ class VectorIndex:
             if k <= 0:
                 return []
             scores, ids = self._index.search(query, k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
+        return best_first((int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0)
+
+
+def best_first(found: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Return (passage id, cosine) pairs best first, equal scores (copies of one passage, or
+    scores apart only by rounding) by id: whichever store searched, the same order."""
+    return sorted(found, key=lambda pair: (-round(pair[1], 5), pair[0]))
 
 
 def stored_vector(blob: bytes | None) -> np.ndarray:

@@ -130,7 +130,7 @@ def _move_vectors(settings: Settings, to: str) -> int:
     kind = sql_vectors.column_type(engine)
     if kind is None:
         raise ConfigError("pgvector needs PostgreSQL: set LEDE_DATABASE_URL=postgresql://… (SQLite keeps FAISS).")
-    if (to == "pgvector") == (kind == "halfvec"):
+    if (to == "pgvector") == (kind != "bytea"):
         print(f"The vectors are already kept for {to}: nothing to move. Set LEDE_VECTOR_STORE={to}.")
         return 0
     with tqdm(unit="vector", desc=f"to {to}", disable=None) as bar:

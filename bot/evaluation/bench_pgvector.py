@@ -115,7 +115,7 @@ def _recall_at_10(kb, questions: Asked) -> float:
         with kb.engine.begin() as connection:
             connection.execute(text("SET LOCAL enable_indexscan = off"))
             exact = connection.scalars(text(
-                "SELECT id FROM passages WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS halfvec) LIMIT 10"),
+                f"SELECT id FROM passages WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS {sql_vectors.COLUMN_TYPE}) LIMIT 10"),
                 {"q": sql_vectors.literal(vector)}).all()
         found.append(len(approximate & set(exact)) / max(1, len(exact)))
     return round(statistics.mean(found), 4)

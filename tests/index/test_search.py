@@ -169,3 +169,22 @@ def test_an_undated_article_counts_from_when_it_was_first_seen_and_shows_no_date
     hits = search(kb, "night ferry Keld", since=today, until=today + timedelta(days=1))
     assert [hit.url for hit in hits] == ["file:///notes/ferry.txt"]  # a "today" question finds it
     assert articles(hits)[0].date is None and articles(hits)[0].details == ""  # no made-up date
+
+
+def test_passages_that_score_alike_come_back_by_id_wherever_their_rows_lie(kb) -> None:
+    """Copies of one wire story score alike: which one is cited must not depend on the order of
+    rows on disk (PostgreSQL moves a row when it is updated)."""
+    from sqlalchemy import text, update
+
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    copies = [Document(url=f"https://wire.example/{i}", title="Harbour pilots strike",
+                       text=f"Harbour pilots walked out over night shifts, {word} reported.", outlet=f"Outlet {i}")
+              for i, word in enumerate(["amber", "basil", "cedar", "delta", "ember", "flint"])]
+    store_documents(kb, copies, progress=False)
+    with kb.sessions.begin() as session:
+        ids = sorted(session.scalars(text("SELECT id FROM passages")))
+        session.execute(update(Passage).where(Passage.id.in_(ids[:3])).values(ordinal=Passage.ordinal + 1))
+    with Session(kb.engine) as session:
+        assert keyword_search(session, "pilots strike", k=6) == ids

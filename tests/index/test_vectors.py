@@ -110,3 +110,10 @@ def test_a_folder_where_the_index_file_belongs_is_a_clear_error(tmp_path: Path) 
     (tmp_path / "v.faiss").mkdir()
     with pytest.raises(ConfigError, match="is a folder where the FAISS index file belongs"):
         VectorIndex(tmp_path / "v.faiss", 8).load()
+
+
+def test_equal_scores_come_back_by_id(tmp_path: Path) -> None:
+    index = VectorIndex(tmp_path / "i.faiss", dim=4)
+    same = np.array([[0.5, 0.5, 0.5, 0.5]] * 3, dtype=np.float32)
+    index.add(np.array([9, 3, 5]), same)
+    assert [i for i, _ in index.search(same[0], 3)] == [3, 5, 9]
