@@ -91,6 +91,9 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.bench import QUESTIONS, bench_answer
     from ingest.dates import parse_date
 
+    if args.store == "pgvector" and not args.postgres:
+        raise LedeError("--store pgvector needs --postgres postgresql://user:pass@host/db (a role that may "
+                        "create databases: the benchmark makes a throw-away one there).")
     if args.questions:
         from bot.evaluation.dataset import read_lines
 
@@ -103,9 +106,6 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     if args.store == "pgvector":
         from bot.evaluation.bench_pgvector import bench_pgvector
 
-        if not args.postgres:
-            raise LedeError("--store pgvector needs --postgres postgresql://user:pass@host/db (a role that may "
-                            "create databases: the benchmark makes a throw-away one there).")
         result = bench_pgvector(settings, postgres=args.postgres, passages=args.passages, questions=asked)
     else:
         result = bench_answer(settings, passages=args.passages, questions=asked)

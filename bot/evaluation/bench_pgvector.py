@@ -80,8 +80,6 @@ def _answer_in_fresh_process(settings: Settings, questions: Asked) -> dict:
 
 
 def _answer_all(settings: Settings, questions: Asked) -> dict:
-    import resource
-
     from bot.answer import answer_question
     from index.knowledge import KnowledgeBase
 
@@ -94,13 +92,14 @@ def _answer_all(settings: Settings, questions: Asked) -> dict:
     return {"p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
             "open_s": round(open_s, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rss_after_mb": round(_rss_now_kb() / 1024, 1)}
+            # VmHWM, not getrusage: a spawned process's ru_maxrss keeps the parent's from before exec.
+            "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
+            "rss_after_mb": round(_status_kb("VmRSS") / 1024, 1)}
 
 
-def _rss_now_kb() -> int:
+def _status_kb(field: str) -> int:
     with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        return next(int(line.split()[1]) for line in status if line.startswith(f"{field}:"))
 
 
 def _recall_at_10(kb, questions: Asked) -> float:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.cli import main
-from tests.conftest import SAMPLES
+from tests.conftest import POSTGRES, SAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -48,3 +48,17 @@ def test_bench_compare_counts_what_the_comparison_finds(real_kb) -> None:
     assert result["stories"] == 1  # the footbridge is one outlet's story
     assert result["with_both"] == 1 and result["each"][0]["differences"] == 2
     assert bench_compare(real_kb, outlets=4, stories=10)["stories"] == 0
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
+def test_bench_answer_on_pgvector_prints_both_stores_with_recall_and_sizes(capsys) -> None:
+    assert main(["bench", "answer", "--store", "pgvector", "--passages", "300"]) == 2
+    assert "--store pgvector needs --postgres" in capsys.readouterr().err
+    assert main(["ingest", str(SAMPLES)]) == 0
+    capsys.readouterr()
+    assert main(["bench", "answer", "--store", "pgvector", "--postgres", POSTGRES, "--passages", "300", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for store in ("faiss", "pgvector"):
+        assert 0 < result[store]["p50_ms"] <= result[store]["p95_ms"] and result[store]["rss_after_mb"] > 0
+    assert result["pgvector"]["recall@10_vs_exact"] == 1.0  # 300 passages: the graph finds them all
+    assert result["database_mb"]["passages_table"] > 0
