@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from index.errors import ConfigError
@@ -34,8 +34,8 @@ HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
 EF_SEARCH = 400
 CHUNK = 2048
-# 16 bits a dimension: on the dev questions every figure equals float32's (`vector`) and exact
-# search's but one rank (MRR 0.0016), at half the bytes of the column and of the HNSW index.
+# 16 bits a dimension: the dev questions' figures are float32's (`vector`) and exact search's,
+# at half the bytes of the column and of the HNSW index.
 COLUMN_TYPE = "halfvec"
 BUILD_MEMORY_MB = 4096  # the most an index build may take of the database server's memory
 
@@ -45,9 +45,11 @@ def column_type(engine: Engine) -> str | None:
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as connection:
-        return connection.scalar(text(
-            "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-            "WHERE a.attrelid = 'passages'::regclass AND a.attname = 'embedding'"))
+        return connection.scalar(text(COLUMN_TYPE_SQL))
+
+
+COLUMN_TYPE_SQL = ("SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                   "WHERE a.attrelid = 'passages'::regclass AND a.attname = 'embedding'")
 
 
 def stored_dim(engine: Engine) -> int | None:
@@ -71,19 +73,30 @@ def prepare(engine: Engine, *, wanted: bool, dim: Callable[[], int]) -> None:
         raise ConfigError("LEDE_VECTOR_STORE=pgvector needs PostgreSQL: set LEDE_DATABASE_URL=postgresql://… "
                           "(SQLite keeps vectors in FAISS, the default).")
     if kind == "bytea":
-        with engine.connect() as connection:
-            stored = connection.scalar(text("SELECT EXISTS (SELECT 1 FROM passages WHERE embedding IS NOT NULL)"))
-        if stored:
-            raise ConfigError("this database's vectors are kept for FAISS: move them into pgvector once with "
-                              "`lede reindex --to pgvector`.")
-        to_sql(engine, dim=dim())
+        _convert_empty(engine, dim)
     setattr(engine.dialect, IN_SQL, True)
 
 
-def _create_extension(engine: Engine) -> None:
+def _convert_empty(engine: Engine, dim: Callable[[], int]) -> None:
+    """Make a database without vectors keep them in pgvector. Processes started together (a bot
+    and a worker on a fresh database) take turns: the first converts, the others find it done."""
+    with engine.begin() as connection:
+        _lock_and_enable(connection)
+        if connection.scalar(text(COLUMN_TYPE_SQL)) != "bytea":
+            return
+        if connection.scalar(text("SELECT EXISTS (SELECT 1 FROM passages WHERE embedding IS NOT NULL)")):
+            raise ConfigError("this database's vectors are kept for FAISS: move them into pgvector once with "
+                              "`lede reindex --to pgvector`.")
+        connection.execute(text(f"ALTER TABLE passages ALTER COLUMN embedding TYPE {COLUMN_TYPE}({dim()}) USING NULL"))
+        _create_index(connection)
+
+
+def _lock_and_enable(connection: Connection) -> None:
+    """Take the lock under which the column changes form (till the transaction ends) and enable
+    pgvector in the database: even CREATE EXTENSION IF NOT EXISTS fails when two run at once."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('lede: passages.embedding'))"))
     try:
-        with engine.begin() as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
     except DBAPIError as exc:
         raise ConfigError(
             "PostgreSQL cannot enable pgvector (CREATE EXTENSION vector): install it on the server "
@@ -98,8 +111,8 @@ Progress = Callable[[int, int], None]  # (rows moved so far, rows in all)
 def to_sql(engine: Engine, *, dim: int, progress: Progress | None = None) -> int:
     """Move the vectors from the bytes column into a halfvec column with an HNSW index; return how
     many moved. Each chunk commits: an interrupted move resumes where it stopped."""
-    _create_extension(engine)
     with engine.begin() as connection:
+        _lock_and_enable(connection)
         connection.execute(text(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS embedding_sql {COLUMN_TYPE}({dim})"))
     moved = _move(engine, "SELECT id, embedding FROM passages WHERE embedding IS NOT NULL AND embedding_sql IS NULL "
                   "AND id > :after ORDER BY id LIMIT :n", "embedding_sql", _as_halfvec, progress)
@@ -123,9 +136,13 @@ def build_index(engine: Engine) -> None:
         if wanted_mb > current_mb:
             connection.execute(text(f"SET LOCAL maintenance_work_mem = '{wanted_mb}MB'"))
         log.info("Building the HNSW index of %d vectors (minutes per hundred thousand)", count)
-        connection.execute(text(
-            f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON passages USING hnsw (embedding {COLUMN_TYPE}_cosine_ops) "
-            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"))
+        _create_index(connection)
+
+
+def _create_index(connection: Connection) -> None:
+    connection.execute(text(
+        f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON passages USING hnsw (embedding {COLUMN_TYPE}_cosine_ops) "
+        f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"))
 
 
 def forget(engine: Engine, *, dim: int) -> None:

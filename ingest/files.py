@@ -17,6 +17,7 @@ from ingest.dates import parse_date
 from ingest.document import Document
 from ingest.extract import extract_article
 from ingest.split import paragraphs_of
+from ingest.urls import encoded
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 
@@ -172,9 +173,11 @@ def _title_from(text: str) -> str:
 def _corpus_document(path: Path, number: int, record: dict) -> Document:
     if not isinstance(record, dict) or not str(record.get("text") or "").strip():
         raise InputError(f"{path}:{number}: a record needs at least 'text' (and ideally 'title').")
-    url = record.get("url") or f"{path.resolve().as_uri()}#{record.get('doc_id', number)}"
+    url = record.get("url") or ""
     if not isinstance(url, str):
         raise InputError(f"{path}:{number}: 'url' must be a string.")
+    # A blank URL is none; spaces and control characters inside one are percent-encoded.
+    url = encoded(url.strip() or f"{path.resolve().as_uri()}#{record.get('doc_id', number)}")
     authors = record.get("authors") or []
     outlet = record.get("source") or record.get("outlet")
     if outlet:

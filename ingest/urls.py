@@ -33,9 +33,13 @@ def canonical_url(url: str) -> str:
         if not key.lower().startswith(("utm_", "pk_", "mtm_")) and key.lower() not in _TRACKING
     ]
     path = parts.path or "/"
-    # Control characters and spaces are percent-encoded, as a browser does: a NUL in a feed's
-    # link would otherwise reach the database (PostgreSQL refuses it) and Telegram.
-    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", urlunsplit((scheme, netloc, path, urlencode(sorted(query)), "")))
+    return encoded(urlunsplit((scheme, netloc, path, urlencode(sorted(query)), "")))
+
+
+def encoded(url: str) -> str:
+    """Return `url` with control characters and spaces percent-encoded, as a browser does: a NUL
+    in a feed's link would otherwise reach the database (PostgreSQL refuses it) and Telegram."""
+    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")

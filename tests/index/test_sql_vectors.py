@@ -121,3 +121,34 @@ def _lede(arguments: list[str], environment: dict[str, str]) -> str:
     assert done.returncode == 0, done.stderr
     return done.stdout
 
+
+
+@needs_postgres
+def test_processes_starting_together_on_a_fresh_database_convert_it_once(settings, embedder) -> None:
+    """A bot and a worker started at once (compose up) on a database with no vectors yet: each
+    process's engine prepares the column at the same moment."""
+    import threading
+
+    from sqlalchemy import create_engine
+
+    url = KnowledgeBase(_settings(settings, "faiss"), embedder=embedder).engine.url  # the schema, bytes
+    engines = [create_engine(url) for _ in range(4)]
+    start = threading.Barrier(len(engines))
+    failures: list[Exception] = []
+
+    def prepare(engine) -> None:
+        start.wait()
+        try:
+            sql_vectors.prepare(engine, wanted=True, dim=lambda: embedder.dim)
+        except Exception as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=prepare, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    store_documents(kb, DOCUMENTS, progress=False)
+    assert sql_vectors.column_type(kb.engine) == "halfvec" and kb.stats().in_sync

@@ -97,6 +97,16 @@ def test_an_untitled_record_takes_its_first_line_as_title(tmp_path: Path) -> Non
     assert doc.title == "New York CNN —"
 
 
+def test_a_blank_url_is_none_and_spaces_in_one_are_encoded(tmp_path: Path) -> None:
+    """Found by the corpus fuzz test: a record whose url was " " reached storage as " "."""
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"url": " ", "doc_id": "d1", "text": "First."}, {"url": "https://x.test/a b\tc", "text": "Second."}]))
+    blank, spaced = read_file(path)
+    assert blank.url == f"{path.resolve().as_uri()}#d1"
+    assert spaced.url == "https://x.test/a%20b%09c"
+
+
 def test_a_record_with_fields_of_the_wrong_type_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     good = {"url": "https://n.example/ok", "title": "Fine", "text": "Readable text of a good record."}
