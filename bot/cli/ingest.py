@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,8 +39,14 @@ async def _run_sources(kb, settings: Settings, *, watch: bool) -> int:
                 from index.monitoring import serve_monitoring
 
                 serve_monitoring(kb, settings.http_port)
+            # Ctrl-C, or the SIGTERM a platform (Procfile, systemd, Docker) stops a process with,
+            # ends the watch after the round in hand: whatever a process inherited for SIGINT.
+            stop = asyncio.Event()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                asyncio.get_running_loop().add_signal_handler(signum, stop.set)
             print("Watching sources (Ctrl-C stops)...", file=sys.stderr)
-            await runner.watch(poll_seconds=settings.ingest_every)
+            await runner.watch(poll_seconds=settings.ingest_every, stop=stop)
+            print("Stopped watching.", file=sys.stderr)
             return 0
         results = await runner.run(due_only=False, progress=_print_progress)
     if not results:

@@ -162,3 +162,21 @@ def test_the_readmes_put_it_on_telegram_steps_reach_a_working_bot(tmp_path, web)
         output, _ = process.communicate(timeout=60)
         api.close()
     assert process.returncode == 0, output
+
+
+def test_the_watch_worker_stops_cleanly_on_sigterm_even_with_sigint_ignored(tmp_path) -> None:
+    """Platforms stop a Procfile process with SIGTERM; a process started in the background may
+    have inherited SIGINT ignored. Either way the worker ends its round and exits 0."""
+    environment = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "LEDE_INGEST_EVERY": "1"}
+    worker = subprocess.Popen([str(LEDE), "ingest", "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=environment,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert worker.stderr is not None
+        assert any("Watching sources" in line for line in iter(worker.stderr.readline, ""))
+        worker.send_signal(signal.SIGINT)
+        worker.send_signal(signal.SIGTERM)
+        _, errors = worker.communicate(timeout=60)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0 and "Stopped watching." in errors
