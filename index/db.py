@@ -20,10 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_database(*, url: str) -> Engine:
     """Return an engine for `url` whose schema is at the latest migration."""
-    if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = driver_url(url)
     try:
         engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ModuleNotFoundError) as exc:
@@ -36,6 +33,14 @@ def create_database(*, url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     migrate(engine)
     return engine
+
+
+def driver_url(url: str) -> str:
+    """Return a PostgreSQL URL as SQLAlchemy reaches it through psycopg 3 (others unchanged)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 def redacted(text: str) -> str:

@@ -61,9 +61,10 @@ def database_url(_isolated_environment, monkeypatch: pytest.MonkeyPatch):
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    from index.db import driver_url
+
     name = f"lede_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(driver_url(POSTGRES), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)

@@ -124,6 +124,7 @@ def _move_vectors(settings: Settings, to: str) -> int:
 
     from index import sql_vectors
     from index.db import create_database
+    from index.embedders import create_embedder
     from index.errors import ConfigError
 
     engine = create_database(url=settings.resolved_database_url)
@@ -139,8 +140,10 @@ def _move_vectors(settings: Settings, to: str) -> int:
             bar.update(done - bar.n)
 
         if to == "pgvector":
-            moved = sql_vectors.to_sql(engine, dim=sql_vectors.stored_dim(engine)
-                                       or open_knowledge_base(settings).embedder.dim, progress=progress)
+            # Nothing stored yet: the configured model's dimensions (known without loading it).
+            dim = sql_vectors.stored_dim(engine) or create_embedder(
+                settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir).dim
+            moved = sql_vectors.to_sql(engine, dim=dim, progress=progress)
         else:
             moved = sql_vectors.to_bytes(engine, progress=progress)
     engine.dispose()

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
+from index.db import driver_url
 from index.settings import Settings
 
 Asked = list[tuple[str, datetime | None]]
@@ -31,10 +32,10 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
     from index.knowledge import KnowledgeBase
 
     name = f"lede_bench_{uuid.uuid4().hex[:8]}"
-    server = create_engine(_psycopg(postgres), isolation_level="AUTOCOMMIT")
+    server = create_engine(driver_url(postgres), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(_psycopg(postgres)).set(database=name).render_as_string(hide_password=False)
+    url = make_url(driver_url(postgres)).set(database=name).render_as_string(hide_password=False)
     try:
         with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
             faiss = settings.model_copy(update={"data_dir": Path(folder), "database_url": SecretStr(url), "vector_store": "faiss"})
@@ -68,10 +69,6 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
         "p95_ratio_pgvector_to_faiss": round(pgvector_result["p95_ms"] / faiss_result["p95_ms"], 2),
         "database_mb": sizes,
     }
-
-
-def _psycopg(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def _answer_in_fresh_process(settings: Settings, questions: Asked) -> dict:

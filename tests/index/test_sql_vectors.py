@@ -3,9 +3,6 @@ in and out of FAISS's form without the model, refused where they cannot work."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import numpy as np
 import pytest
 
@@ -15,7 +12,7 @@ from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from ingest.document import Document
 from ingest.store import store_documents
-from tests.bot.cli.test_cli import LEDE
+from tests.bot.cli.test_cli import lede
 from tests.conftest import POSTGRES
 
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
@@ -72,17 +69,20 @@ def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(se
     before = faiss_kb.open().vectors.search(query, 4)
     faiss_kb.engine.dispose()
 
-    environment = {"LEDE_DATA_DIR": str(settings.data_dir), "LEDE_DATABASE_URL": settings.resolved_database_url,
+    environment = {"LEDE_DATABASE_URL": settings.resolved_database_url,
                    "LEDE_EMBEDDING_MODEL": "no-such-model"}  # a model run would fail: none may happen
-    moved = _lede(["reindex", "--to", "pgvector"], environment)
-    assert "4 vectors moved into pgvector" in moved
+    moved = lede("reindex", "--to", "pgvector", data_dir=settings.data_dir, **environment)
+    assert moved.returncode == 0, moved.stderr
+    assert "4 vectors moved into pgvector" in moved.stdout
     in_sql = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder).open()
     during = in_sql.vectors.search(query, 4)
     assert [i for i, _ in during] == [i for i, _ in before]
     assert np.allclose([s for _, s in during], [s for _, s in before], atol=2e-3)  # halfvec: 16 bits
     in_sql.engine.dispose()
 
-    assert "4 vectors moved out of pgvector" in _lede(["reindex", "--to", "faiss"], environment)
+    moved_back = lede("reindex", "--to", "faiss", data_dir=settings.data_dir, **environment)
+    assert moved_back.returncode == 0, moved_back.stderr
+    assert "4 vectors moved out of pgvector" in moved_back.stdout
     back = KnowledgeBase(settings, embedder=embedder).open()
     assert [i for i, _ in back.vectors.search(query, 4)] == [i for i, _ in before]
     assert back.stats().in_sync
@@ -113,14 +113,6 @@ def test_re_embedding_in_pgvector_replaces_every_vector(settings, embedder) -> N
     report = kb.reindex(re_embed=True)
     assert report.embedded == 4 and kb.stats().vectors == 4
     assert kb.vectors.search(embedder.embed_query("chess championship"), 1)
-
-
-def _lede(arguments: list[str], environment: dict[str, str]) -> str:
-    done = subprocess.run([str(LEDE), *arguments], capture_output=True, text=True,
-                          env={**os.environ, **environment}, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
 
 
 @needs_postgres

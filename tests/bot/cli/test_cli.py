@@ -14,8 +14,8 @@ from tests.conftest import SAMPLES, VECTOR_STORE
 LEDE = Path(sys.executable).parent / "lede"  # the console script pip installed
 
 
-def lede(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LEDE_DATA_DIR": str(data_dir)}
+def lede(*args: str, data_dir: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LEDE_DATA_DIR": str(data_dir), **environment}
     return subprocess.run(
         [str(LEDE), *args], env=env, capture_output=True, text=True, timeout=300
     )
