@@ -206,8 +206,18 @@ def consult_llm(settings: Settings, answer: Answer) -> Answer:
     helped = replace(answer, written=generate(config, answer.question, answer.passages))
     short = read(config, answer.question, answer.passages)
     if short is not None:
-        helped.direct, helped.read_by_model = short, True
+        helped.direct, helped.read_by_model = _fuller(short, answer.candidate), True
     return helped
+
+
+def _fuller(read: str, candidate: str | None) -> str:
+    """Return the fuller of the reader's answer and the extractive candidate when one holds the
+    other: a small model shortens names ("Fiona" where the passage says "Hurricane Fiona"), the
+    extractive answer takes whole names as written. Otherwise the reader's answer: on the dev
+    questions, when the two differ, the reader's was right for 22 of 40 and the extractive for 3."""
+    if candidate and holds_words(candidate, read) and len(words(candidate)) > len(words(read)):
+        return candidate
+    return read
 
 
 def _support(phrase: str, hits: list[Hit]) -> int:

@@ -88,6 +88,22 @@ def test_the_reader_gives_the_bold_answer_when_the_passages_hold_it(settings, mo
     assert answer_question(kb, "Who is the mayor of Harbourton?").direct == extractive.direct
 
 
+@pytest.mark.slow
+def test_a_reader_agreeing_with_the_extractive_answer_gives_the_fuller_of_the_two(settings, model, llm) -> None:
+    """A small model often shortens a name ("Fiona" for "Hurricane Fiona", "JetBlue" for "JetBlue
+    Airways"); when the two answers agree, one holding the other, the fuller one is shown."""
+    from index.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(settings.model_copy(update={"llm_base_url": llm.url, "llm_model": "tiny"}), embedder=model)
+    ingest_paths(kb, [SAMPLES], progress=False)
+    assert answer_question(kb, "Who leads the coalition?", with_llm=False).candidate == "Britain and France"
+    llm.short_reply = "France"
+    helped = answer_question(kb, "Who leads the coalition?")
+    assert helped.direct == "Britain and France" and helped.read_by_model
+    llm.short_reply = "Ukraine"  # in the passages read, and not the extractive answer: the reader's stands
+    assert answer_question(kb, "Who leads the coalition?").direct == "Ukraine"
+
+
 @pytest.mark.parametrize("written", [
     "Britain and France are not expected to lead the coalition [1].",  # negated
     "Britain and France will never lead the coalition [1].",
