@@ -80,8 +80,13 @@ def _supported(sentence: str, cited: list[str]) -> bool:
     return _negated(claim) == _negated(nearest)
 
 
+# A citation written after its sentence's full stop ("... coalition. [1]"), as models often do.
+_CITATION_AFTER_STOP = re.compile(r"([.!?])([\"”’']?)\s*((?:\[\d+\]\s*)+)")
+
+
 def check_sentences(text: str, passages_by_source: dict[int, list[str]]) -> list[str]:
     """Return the sentences of `text` that cite a known source [n] and are supported by it."""
+    text = _CITATION_AFTER_STOP.sub(lambda m: f"{m.group(2)} {m.group(3).strip()}{m.group(1)} ", text)
     kept = []
     for line in text.splitlines():
         for sentence in split_sentences(line.strip()):

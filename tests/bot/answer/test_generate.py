@@ -29,6 +29,16 @@ def test_unsupported_and_uncited_sentences_are_dropped() -> None:
     ]
 
 
+def test_a_citation_after_the_full_stop_belongs_to_its_sentence() -> None:
+    """Models often cite after the full stop ("... coalition. [1]"): that sentence is cited, not
+    left uncited beside a bare "[1]" (all but 3 of 19 written answers were dropped for it)."""
+    text = ('Britain and France are expected to lead the coalition. [1] Zakharova named "the two countries." [2][1]')
+    assert check_sentences(text, PASSAGES) == [
+        "Britain and France are expected to lead the coalition [1].",
+        'Zakharova named "the two countries" [2][1].',
+    ]
+
+
 def test_generate_sends_only_the_sources_and_keeps_checked_sentences(llm) -> None:
     llm.reply = "Britain and France lead the coalition [1]. Spain leads it [3]."
     sentences = generate(LLMConfig(llm.url, "tiny"), "Who leads the coalition?", PASSAGES)
