@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from index import sql_vectors
 from index.db import create_database, session_factory
-from index.embedders import Embedder, create_embedder
+from index.embedders import Embedder, configured_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source, Word
 from index.precomputed import unpack
@@ -51,9 +51,7 @@ class KnowledgeBase:
         self.engine = create_database(url=settings.resolved_database_url)
         self.sessions = session_factory(self.engine)
         # Creating an embedder loads nothing: its model loads on its first use.
-        self.embedder: Embedder = embedder or create_embedder(
-            settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir
-        )
+        self.embedder: Embedder = embedder or configured_embedder(settings)
         self.vectors_in_sql = settings.vector_store == "pgvector"
         sql_vectors.prepare(self.engine, wanted=self.vectors_in_sql, dim=lambda: self.embedder.dim)
         self._open_lock = threading.Lock()

@@ -124,7 +124,7 @@ def _move_vectors(settings: Settings, to: str) -> int:
 
     from index import sql_vectors
     from index.db import create_database
-    from index.embedders import create_embedder
+    from index.embedders import configured_embedder
     from index.errors import ConfigError
 
     engine = create_database(url=settings.resolved_database_url)
@@ -141,8 +141,7 @@ def _move_vectors(settings: Settings, to: str) -> int:
 
         if to == "pgvector":
             # Nothing stored yet: the configured model's dimensions (known without loading it).
-            dim = sql_vectors.stored_dim(engine) or create_embedder(
-                settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir).dim
+            dim = sql_vectors.stored_dim(engine) or configured_embedder(settings).dim
             moved = sql_vectors.to_sql(engine, dim=dim, progress=progress)
         else:
             moved = sql_vectors.to_bytes(engine, progress=progress)

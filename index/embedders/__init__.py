@@ -12,10 +12,14 @@ no torch; `create_embedder` returns an object whose model loads on first use.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.embedders.base import Embedder, normalise
 
-__all__ = ["Embedder", "create_embedder", "normalise"]
+if TYPE_CHECKING:
+    from index.settings import Settings
+
+__all__ = ["Embedder", "configured_embedder", "create_embedder", "normalise"]
 
 
 def create_embedder(name: str, *, backend: str = "onnx", cache_dir: Path | None = None) -> Embedder:
@@ -31,3 +35,8 @@ def create_embedder(name: str, *, backend: str = "onnx", cache_dir: Path | None 
     from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name, backend=backend, cache_dir=cache_dir)
+
+
+def configured_embedder(settings: Settings) -> Embedder:
+    """Return the embedder the settings name (LEDE_EMBEDDING_MODEL, _BACKEND, LEDE_CACHE_DIR)."""
+    return create_embedder(settings.embedding_model, backend=settings.embedding_backend, cache_dir=settings.cache_dir)
