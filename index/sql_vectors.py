@@ -40,16 +40,16 @@ COLUMN_TYPE = "halfvec"
 BUILD_MEMORY_MB = 4096  # the most an index build may take of the database server's memory
 
 
+COLUMN_TYPE_SQL = ("SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                   "WHERE a.attrelid = 'passages'::regclass AND a.attname = 'embedding'")
+
+
 def column_type(engine: Engine) -> str | None:
     """Return the type of passages.embedding ("bytea", "halfvec") on PostgreSQL, None elsewhere."""
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as connection:
         return connection.scalar(text(COLUMN_TYPE_SQL))
-
-
-COLUMN_TYPE_SQL = ("SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                   "WHERE a.attrelid = 'passages'::regclass AND a.attname = 'embedding'")
 
 
 def stored_dim(engine: Engine) -> int | None:
