@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -127,6 +128,11 @@ class Article(Base):
     passages: Mapped[list[Passage]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Passage.ordinal"
     )
+
+
+# Date-bounded searches filter on when an article counts as published: its date, or when it was
+# first seen (migration 0008).
+Index("ix_articles_published_or_seen", func.coalesce(Article.published_at, Article.fetched_at))
 
 
 class Passage(Base):

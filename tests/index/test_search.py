@@ -27,6 +27,26 @@ def test_search_filters_by_publication_date(kb) -> None:
     assert titles == {"Northwind opens the country's largest solar farm"}
 
 
+def test_a_date_bounded_search_reads_the_dates_asked_for_not_every_passage(kb) -> None:
+    """Each question about a week or a day ("this week", "yesterday") is date-bounded: scanning
+    every passage to find that week's cost 10 ms a question on the news eval's 70k passages."""
+    from sqlalchemy import event
+
+    if kb.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plans")
+    ingest_paths(kb, [SAMPLES], progress=False)
+    statements: list[tuple[str, object]] = []
+    event.listen(kb.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, params, _ctx, _many: statements.append((sql, params)))
+    hits = search(kb, "library reopened renovation", since=datetime(2025, 6, 10, tzinfo=UTC),
+                  until=datetime(2030, 1, 1, tzinfo=UTC))
+    assert hits
+    with kb.engine.connect() as connection:
+        plans = [" ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                 for sql, params in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert plans and not [plan for plan in plans if "SCAN passages " in plan or plan.endswith("SCAN passages")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "question, title_word",
