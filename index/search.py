@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -82,13 +82,9 @@ def search(
     for weight, ranking in ((1.0, [pid for pid, _ in dense]), (KEYWORD_WEIGHT, lexical)):
         for rank, passage_id in enumerate(ranking):
             fused[passage_id] = fused.get(passage_id, 0.0) + weight / (RRF_K + rank + 1)
-    hits = _load_hits(kb, list(fused), fused, query_vector, exclude_articles)
+    hits = _load_hits(kb, list(fused), query_vector, fused, exclude_articles, as_of, kb.embedder.roundup_focus)
     if until is not None:
         hits = [hit for hit in hits if (hit.published_at or hit.fetched_at) < until]
-    # One read of the candidate articles' centroids serves the roundup lowering here and the
-    # grouping of citations by story later.
-    centroids = article_centroids(kb, {hit.article_id for hit in hits})
-    hits = [_adjusted(hit, centroids.get(hit.article_id), as_of, kb.embedder.roundup_focus) for hit in hits]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)[:k]
 
@@ -106,34 +102,29 @@ def search_within(
         statement = statement.where(func.coalesce(Article.published_at, Article.fetched_at) < until)
     with kb.sessions() as session:
         ids = list(session.scalars(statement))
-    hits = _load_hits(kb, ids, dict.fromkeys(ids, 0.0), query_vector, frozenset())
-    centroids = article_centroids(kb, {hit.article_id for hit in hits})
-    hits = [_adjusted(replace(hit, score=hit.similarity), centroids.get(hit.article_id), None, None) for hit in hits]
+    hits = _load_hits(kb, ids, query_vector)
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return _distinct(hits)
 
 
-def _adjusted(
-    hit: Hit, centroid: tuple[np.ndarray, float] | None, as_of: datetime | None, roundup_focus: float | None
-) -> Hit:
-    """Return `hit` with its article's centroid, its score lowered for age (news goes stale) and
-    for a roundup (a focus below the embedder's `roundup_focus`)."""
-    score = hit.score
+def _adjusted(score: float, published: datetime, focus: float | None, as_of: datetime | None,
+              roundup_focus: float | None) -> float:
+    """Return `score` lowered for age (news goes stale) and for a roundup (a `focus` below the
+    embedder's `roundup_focus`)."""
     if as_of is not None:
-        published = hit.published_at or hit.fetched_at
         age_days = max(0.0, (as_of - published).total_seconds() / 86400)
         score = score * max(STALE_FLOOR, 0.5 ** (max(0.0, age_days - RECENT_DAYS) / STALE_HALF_LIFE))
-    if centroid is None:
-        return replace(hit, score=score)
-    if roundup_focus is not None:
-        score = score * min(1.0, max(ROUNDUP_WEIGHT, (centroid[1] - roundup_focus) / FOCUS_SPAN))
-    return replace(hit, score=score, article_vector=centroid[0])
+    if focus is not None and roundup_focus is not None:
+        score = score * min(1.0, max(ROUNDUP_WEIGHT, (focus - roundup_focus) / FOCUS_SPAN))
+    return score
 
 
 def article_centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tuple[np.ndarray, float]]:
     """Return each article's centroid and focus (index/precomputed.py) as stored at ingest; an
     article stored before they were (until `lede backfill`) has them computed from its passages."""
     centroids: dict[int, tuple[np.ndarray, float]] = {}
+    if not article_ids:
+        return centroids
     with kb.sessions() as session:
         rows = session.execute(select(Article.id, Article.centroid, Article.focus).where(Article.id.in_(article_ids)))
         for article_id, centroid, focus in rows:
@@ -183,23 +174,34 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
 def _load_hits(
     kb: KnowledgeBase,
     ids: list[int],
-    fused: dict[int, float],
     query_vector: np.ndarray,
-    exclude_articles: frozenset[int],
+    fused: dict[int, float] | None = None,
+    exclude_articles: frozenset[int] = frozenset(),
+    as_of: datetime | None = None,
+    roundup_focus: float | None = None,
 ) -> list[Hit]:
-    """Return the passages `ids` with their articles (a passage deleted meanwhile is skipped)."""
-    # Columns, not ORM objects: a few hundred rows per question, and the objects cost more than the query.
+    """Return the passages `ids` with their articles (a passage deleted meanwhile is skipped),
+    each scored by its `fused` score (its similarity to the query when not given), lowered for
+    age and for a roundup (_adjusted)."""
+    # Columns, not ORM objects: a few hundred rows per question, and the objects cost more than
+    # the query. The articles' centroids come in the same read.
     with kb.sessions() as session:
         rows = session.execute(
             select(Passage.id, Passage.article_id, Passage.text, Passage.content_hash, Passage.embedding,
-                   Article.title, Article.url, Article.outlet, Article.published_at, Article.fetched_at)
+                   Article.title, Article.url, Article.outlet, Article.published_at, Article.fetched_at,
+                   Article.centroid, Article.focus)
             .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
         ).all()
+    rows = [row for row in rows if row.article_id not in exclude_articles]
+    centroids = article_centroids(kb, {row.article_id for row in rows if row.centroid is None or row.focus is None})
+    for row in rows:
+        if row.article_id not in centroids and row.centroid is not None and row.focus is not None:
+            centroids[row.article_id] = (unpack(row.centroid, kb.embedder.dim)[0], row.focus)
     hits = []
     for row in rows:
-        if row.article_id in exclude_articles:
-            continue
         vector = np.frombuffer(row.embedding, dtype=np.float32) if row.embedding else None
+        similarity = float(vector @ query_vector) if vector is not None else 0.0
+        centroid, focus = centroids.get(row.article_id, (None, None))
         hits.append(
             Hit(
                 passage_id=row.id,
@@ -211,8 +213,10 @@ def _load_hits(
                 outlet=row.outlet,
                 published_at=row.published_at,
                 fetched_at=row.fetched_at,
-                score=fused[row.id],
-                similarity=float(vector @ query_vector) if vector is not None else 0.0,
+                score=_adjusted(fused[row.id] if fused is not None else similarity,
+                                row.published_at or row.fetched_at, focus, as_of, roundup_focus),
+                similarity=similarity,
+                article_vector=centroid,
             )
         )
     return hits
