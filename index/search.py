@@ -82,11 +82,42 @@ def search(
     for weight, ranking in ((1.0, [pid for pid, _ in dense]), (KEYWORD_WEIGHT, lexical)):
         for rank, passage_id in enumerate(ranking):
             fused[passage_id] = fused.get(passage_id, 0.0) + weight / (RRF_K + rank + 1)
-    hits = _load_hits(kb, list(fused), query_vector, fused, exclude_articles, as_of, kb.embedder.roundup_focus)
-    if until is not None:
-        hits = [hit for hit in hits if (hit.published_at or hit.fetched_at) < until]
+    ranked = _ranked(kb, fused, exclude_articles, until, as_of)[:k]
+    hits = _load_hits(kb, [passage_id for passage_id, _ in ranked], query_vector, dict(ranked))
     hits.sort(key=lambda hit: hit.score, reverse=True)
-    return _distinct(hits)[:k]
+    return hits
+
+
+def _ranked(kb: KnowledgeBase, fused: dict[int, float], exclude_articles: frozenset[int],
+            until: datetime | None, as_of: datetime | None) -> list[tuple[int, float]]:
+    """Return the `fused` passages as (id, score), best first, one per distinct text (a
+    syndicated copy of a story is cited once): each score lowered for age and for a roundup
+    (_adjusted); passages of articles left out or published from `until` on are dropped. Only
+    what ranks is read here: the texts and vectors of the few passages kept are read after."""
+    with kb.sessions() as session:
+        rows = session.execute(
+            select(Passage.id, Passage.article_id, Passage.content_hash, Article.published_at, Article.fetched_at,
+                   Article.focus)
+            .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(list(fused)))
+        ).all()
+    # An article stored before its focus was (until `lede backfill`) has it computed now.
+    computed = article_centroids(kb, {row.article_id for row in rows if row.focus is None})
+    scored = []
+    for row in rows:
+        published = row.published_at or row.fetched_at
+        if row.article_id in exclude_articles or (until is not None and published >= until):
+            continue
+        focus = row.focus if row.focus is not None else computed.get(row.article_id, (None, None))[1]
+        scored.append((_adjusted(fused[row.id], published, focus, as_of, kb.embedder.roundup_focus), row.id,
+                       row.content_hash))
+    scored.sort(key=lambda entry: entry[0], reverse=True)
+    seen: set[str] = set()
+    ranked = []
+    for score, passage_id, content_hash in scored:
+        if content_hash not in seen:
+            seen.add(content_hash)
+            ranked.append((passage_id, score))
+    return ranked
 
 
 def search_within(
@@ -171,20 +202,11 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _load_hits(
-    kb: KnowledgeBase,
-    ids: list[int],
-    query_vector: np.ndarray,
-    fused: dict[int, float] | None = None,
-    exclude_articles: frozenset[int] = frozenset(),
-    as_of: datetime | None = None,
-    roundup_focus: float | None = None,
-) -> list[Hit]:
-    """Return the passages `ids` with their articles (a passage deleted meanwhile is skipped),
-    each scored by its `fused` score (its similarity to the query when not given), lowered for
-    age and for a roundup (_adjusted)."""
-    # Columns, not ORM objects: a few hundred rows per question, and the objects cost more than
-    # the query. The articles' centroids come in the same read.
+def _load_hits(kb: KnowledgeBase, ids: list[int], query_vector: np.ndarray,
+               scores: dict[int, float] | None = None) -> list[Hit]:
+    """Return the passages `ids` with their articles and centroids (a passage deleted meanwhile is
+    skipped), each scored by `scores` (by its similarity to the query when not given)."""
+    # Columns, not ORM objects: the objects cost more than the query.
     with kb.sessions() as session:
         rows = session.execute(
             select(Passage.id, Passage.article_id, Passage.text, Passage.content_hash, Passage.embedding,
@@ -192,16 +214,14 @@ def _load_hits(
                    Article.centroid, Article.focus)
             .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
         ).all()
-    rows = [row for row in rows if row.article_id not in exclude_articles]
     centroids = article_centroids(kb, {row.article_id for row in rows if row.centroid is None or row.focus is None})
     for row in rows:
-        if row.article_id not in centroids and row.centroid is not None and row.focus is not None:
+        if row.article_id not in centroids and row.centroid is not None:
             centroids[row.article_id] = (unpack(row.centroid, kb.embedder.dim)[0], row.focus)
     hits = []
     for row in rows:
         vector = np.frombuffer(row.embedding, dtype=np.float32) if row.embedding else None
         similarity = float(vector @ query_vector) if vector is not None else 0.0
-        centroid, focus = centroids.get(row.article_id, (None, None))
         hits.append(
             Hit(
                 passage_id=row.id,
@@ -213,10 +233,9 @@ def _load_hits(
                 outlet=row.outlet,
                 published_at=row.published_at,
                 fetched_at=row.fetched_at,
-                score=_adjusted(fused[row.id] if fused is not None else similarity,
-                                row.published_at or row.fetched_at, focus, as_of, roundup_focus),
+                score=scores[row.id] if scores is not None else similarity,
                 similarity=similarity,
-                article_vector=centroid,
+                article_vector=centroids.get(row.article_id, (None, None))[0],
             )
         )
     return hits
