@@ -82,7 +82,7 @@ def cmd_bench_extract(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.bench import bench_ingest
 
-    result = bench_ingest(settings, Path(args.corpus), articles=args.articles)
+    result = bench_ingest(settings, Path(args.corpus), articles=args.articles, runs=args.runs)
     print_result(result, args.json)
     return 0
 
@@ -174,6 +174,7 @@ def register(commands: Commands) -> None:
     )
     ingest_bench.add_argument("--corpus", default="../shared/eval/realtimeqa/corpus.jsonl.gz")
     ingest_bench.add_argument("--articles", type=int, default=200)
+    ingest_bench.add_argument("--runs", type=int, default=3, help="measured alternately; the medians are printed")
     ingest_bench.add_argument("--json", action="store_true", help="print one JSON object")
     ingest_bench.set_defaults(run=cmd_bench_ingest)
     answer_bench = benches.add_parser(
