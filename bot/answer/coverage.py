@@ -22,12 +22,13 @@ import numpy as np
 
 from bot.answer.question import stem
 from bot.answer.story import Sentence, StoryArticle
-from index.text import STOPWORDS, keywords, numerals, words
+from index.text import STOPWORDS, keywords, numerals
 
 SAME_POINT = 0.8
 NEAR_POINT = 0.7
 OWN_POINT = 0.6
 SAME_WORDS = 0.5
+MIN_SHARED_WORDS = 2
 SHOWN_SHARED, SHOWN_OWN, SHOWN_DIFFERENCES = 3, 2, 3
 SAME_DAYS = 1  # articles this many days apart or less may differ on the same figure
 SENTENCES_PER_ARTICLE = 100  # an article's first sentences compared: its news, not its archive
@@ -181,12 +182,14 @@ def _differences(outlets: list[str], said: dict[str, list[Said]], vectors: dict[
                 if abs((one.article.when - other.article.when).days) > SAME_DAYS:
                     continue
                 nearness = float(similarity[i, j])
-                if nearness < NEAR_POINT and _shared_words(one.sentence.text, other.sentence.text) < SAME_WORDS:
-                    continue
                 for thing in mine.keys() & theirs.keys():
-                    if not mine[thing] & theirs[thing]:
-                        word = next(w for w in words(one.sentence.text) if stem(w) == thing)
-                        found.append((nearness, Difference(word, one, other)))
+                    if mine[thing] & theirs[thing]:
+                        continue
+                    if nearness < NEAR_POINT and _shared_words(one.sentence.text, other.sentence.text, thing) < SAME_WORDS:
+                        continue
+                    # As the number is read: "year" of "the 96-year-old monarch".
+                    word = next(m[3] for m in _COUNT.finditer(one.sentence.text) if stem(m[3].lower()) == thing)
+                    found.append((nearness, Difference(word, one, other)))
     found.sort(key=lambda pair: pair[0], reverse=True)
     differences: list[Difference] = []
     for _, difference in found:
@@ -195,7 +198,10 @@ def _differences(outlets: list[str], said: dict[str, list[Said]], vectors: dict[
     return differences[:SHOWN_DIFFERENCES]
 
 
-def _shared_words(one: str, other: str) -> float:
-    """Return the share of the shorter sentence's content words (numbers aside) the other holds."""
-    mine, theirs = ({w for w in keywords(text) if not w[0].isdigit()} for text in (one, other))
-    return len(mine & theirs) / max(1, min(len(mine), len(theirs)))
+def _shared_words(one: str, other: str, counted: str) -> float:
+    """Return the share of the shorter sentence's content words the other holds, numbers and the
+    thing `counted` aside; 0 when they share fewer than MIN_SHARED_WORDS: "She was 36 years old"
+    and "She was 25 years old when she became queen" share only "old", and tell different things."""
+    mine, theirs = ({w for w in keywords(text) if not w[0].isdigit() and stem(w) != counted} for text in (one, other))
+    shared = mine & theirs
+    return len(shared) / max(1, min(len(mine), len(theirs))) if len(shared) >= MIN_SHARED_WORDS else 0.0

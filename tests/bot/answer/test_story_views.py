@@ -39,6 +39,28 @@ def test_counts_read_what_each_number_counts() -> None:
     assert counts("the 1978 movie, the #1 movie, the January 6 attack, the 6 January 2021 attack") == {}
 
 
+def test_outlets_differing_on_a_hyphenated_figure_are_compared() -> None:
+    """"the 96-year-old monarch" counts years as "96 years" does: /compare failed with an
+    exception on such stories (the word was looked up among whole words, where "96-year-old" is one)."""
+    same = _unit(5)
+    coverage = compare([_article(1, 0, ["Crowds cheered the 96-year-old monarch."], vectors=[same]),
+                        _article(2, 0, ["Crowds cheered the 95-year-old monarch."], outlet="Courier", vectors=[same])],
+                       "Story")
+    assert [(d.counted, d.one.sentence.text[:23], d.other.sentence.text[:23]) for d in coverage.differences] == [
+        ("year", "Crowds cheered the 96-y", "Crowds cheered the 95-y")]
+
+
+def test_sentences_sharing_only_what_they_count_are_not_a_difference() -> None:
+    """Two ages of one person at different moments are not outlets disagreeing (a story of the
+    eval corpus listed these as a difference); "3 people died" and "5 people died" still are."""
+    coverage = compare([_article(1, 0, ["The former Princess Elizabeth was 25 years old when she became queen.",
+                                        "At least 3 people died in the storm, the police said."]),
+                        _article(2, 0, ["She was 36 years old.",
+                                        "At least 5 people died in the storm, according to the hospital."],
+                                 outlet="Courier")], "Story")
+    assert [d.counted for d in coverage.differences] == ["people"]
+
+
 def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_articles() -> None:
     same = _unit(7)
     articles = [
