@@ -8,8 +8,9 @@ that outlet's own; the most central ones (nearest the story's centroid) are show
 near enough to tell the same thing (NEAR_POINT), from articles of the same days (a developing
 story's figures change from one day to the next), that count the same thing with different
 numbers ("1,000 dead", "1,500 dead") are a difference; sentences sharing SAME_WORDS of their
-content words count as near too ("At least 3 people died, the police said" and "At least 5 people died,
-according to the hospital" are 0.52 apart in meaning for the default model).
+content words, and MIN_SHARED_WORDS besides what they count, count as near too ("At least 3
+people died, the police said" and "At least 5 people died, according to the hospital" are 0.52
+apart in meaning for the default model).
 """
 
 from __future__ import annotations
