@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import func, select
@@ -28,6 +30,8 @@ STALE_FLOOR = 0.5
 # recall@1 from 0.627 to 0.647 (answers in citations 0.775 to 0.765: roundups do quote answers).
 ROUNDUP_WEIGHT = 0.5
 FOCUS_SPAN = 0.1
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,13 +115,7 @@ def _ranked(kb: KnowledgeBase, fused: dict[int, float], exclude_articles: frozen
         scored.append((_adjusted(fused[row.id], published, focus, as_of, kb.embedder.roundup_focus), row.id,
                        row.content_hash))
     scored.sort(key=lambda entry: entry[0], reverse=True)
-    seen: set[str] = set()
-    ranked = []
-    for score, passage_id, content_hash in scored:
-        if content_hash not in seen:
-            seen.add(content_hash)
-            ranked.append((passage_id, score))
-    return ranked
+    return [(passage_id, score) for score, passage_id, _ in _distinct(scored, lambda entry: entry[2])]
 
 
 def search_within(
@@ -135,7 +133,7 @@ def search_within(
         ids = list(session.scalars(statement))
     hits = _load_hits(kb, ids, query_vector)
     hits.sort(key=lambda hit: hit.score, reverse=True)
-    return _distinct(hits)
+    return _distinct(hits, lambda hit: hit.content_hash)
 
 
 def _adjusted(score: float, published: datetime, focus: float | None, as_of: datetime | None,
@@ -191,14 +189,14 @@ def _passages_between(
         return np.fromiter(session.scalars(statement), dtype=np.int64)
 
 
-def _distinct(hits: list[Hit]) -> list[Hit]:
-    """Keep the first of passages with the same text (syndicated copies of one story)."""
+def _distinct(items: list[T], content_hash: Callable[[T], str]) -> list[T]:
+    """Keep the first of items with the same passage text (syndicated copies of one story)."""
     seen: set[str] = set()
     kept = []
-    for hit in hits:
-        if hit.content_hash not in seen:
-            seen.add(hit.content_hash)
-            kept.append(hit)
+    for item in items:
+        if (key := content_hash(item)) not in seen:
+            seen.add(key)
+            kept.append(item)
     return kept
 
 
@@ -210,14 +208,10 @@ def _load_hits(kb: KnowledgeBase, ids: list[int], query_vector: np.ndarray,
     with kb.sessions() as session:
         rows = session.execute(
             select(Passage.id, Passage.article_id, Passage.text, Passage.content_hash, Passage.embedding,
-                   Article.title, Article.url, Article.outlet, Article.published_at, Article.fetched_at,
-                   Article.centroid, Article.focus)
+                   Article.title, Article.url, Article.outlet, Article.published_at, Article.fetched_at)
             .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
         ).all()
-    centroids = article_centroids(kb, {row.article_id for row in rows if row.centroid is None or row.focus is None})
-    for row in rows:
-        if row.article_id not in centroids and row.centroid is not None:
-            centroids[row.article_id] = (unpack(row.centroid, kb.embedder.dim)[0], row.focus)
+    centroids = article_centroids(kb, {row.article_id for row in rows})
     hits = []
     for row in rows:
         vector = np.frombuffer(row.embedding, dtype=np.float32) if row.embedding else None

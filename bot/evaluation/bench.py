@@ -84,15 +84,15 @@ def bench_ingest(settings, corpus: Path, *, articles: int, runs: int = 3) -> dic
     from ingest.store import store_documents
 
     documents = list(islice(read_file(corpus, errors=[]), articles))
+    passages = [(d.title, p) for d in documents for p in split_passages(paragraphs_of(d.text))]
+    sentences = [s for _, p in passages for s in answerable_sentences(p)]
     pipeline: list[float] = []
     embedder: list[float] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
             kb = KnowledgeBase(settings.in_folder(Path(folder)))
             kb.embedder.embed_query("warm up")
-            passages = [(d.title, p) for d in documents for p in split_passages(paragraphs_of(d.text))]
-            texts = [kb.passage_text_for_embedding(title, p) for title, p in passages]
-            texts += [s for _, p in passages for s in answerable_sentences(p)]
+            texts = [kb.passage_text_for_embedding(title, p) for title, p in passages] + sentences
             started = time.perf_counter()
             report = store_documents(kb, documents, progress=False)
             pipeline.append(report.passages_added / (time.perf_counter() - started))
