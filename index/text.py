@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from stop_words import get_stop_words
+
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
@@ -94,7 +96,8 @@ STOPWORDS = frozenset(
         theirs them themselves then there these they this those through to too under until up
         very was we were what when where which while who whom why will with would you your yours
         yourself yourselves also said says according recently new latest news""".split()
-)
+    # Questions come in Russian and Ukrainian too: "кто", "хто", "будет" name no subject either.
+) | frozenset(get_stop_words("russian")) | frozenset(get_stop_words("ukrainian"))
 
 
 def keywords(text: str) -> list[str]:

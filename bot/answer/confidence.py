@@ -22,7 +22,7 @@ KINDS = ("person", "number", "date", "name")
 class Signals:
     """What is known about a direct answer when it is found."""
 
-    evidence: float  # the best sentence's evidence above the model's threshold
+    evidence: float  # the best sentence's evidence above the model's (English) evidence_threshold
     share: float  # the answer's share of the votes of all candidate spans
     support: int  # distinct articles among those retrieved that state it (a syndicated copy once)
     in_first_quote: bool

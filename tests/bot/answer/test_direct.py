@@ -1,7 +1,7 @@
 import pytest
 
 from bot.answer.direct import direct_answer, word_casing
-from bot.answer.question import question_kind
+from bot.answer.question import question_kind, read_question
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,20 @@ def test_no_answer_when_nothing_fits_the_question() -> None:
 )
 def test_question_kind_in_russian_and_ukrainian(question, kind) -> None:
     assert question_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("Кто возглавляет коалицию?", ("возглавляет", "коалицию")),
+        ("Хто очолює коаліцію?", ("очолює", "коаліцію")),
+        ("Сколько будет стоить трамвайная линия?", ("стоить", "трамвайная", "линия")),
+    ],
+)
+def test_a_russian_or_ukrainian_questions_own_words_are_not_its_subject(question, words) -> None:
+    # "кто" counted as a word the sources must share, and was "translated" as the nearest
+    # English word ("хто" -> "bring"), so a sentence about bringing countries together won.
+    assert read_question(question).words == words
 
 
 def test_a_dateline_is_not_an_answer() -> None:
