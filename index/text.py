@@ -87,6 +87,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Questions come in Russian and Ukrainian too: "кто", "хто", "будет" name no subject either.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
         being below between both but by can could did do does doing down during each few for
@@ -96,7 +97,6 @@ STOPWORDS = frozenset(
         theirs them themselves then there these they this those through to too under until up
         very was we were what when where which while who whom why will with would you your yours
         yourself yourselves also said says according recently new latest news""".split()
-    # Questions come in Russian and Ukrainian too: "кто", "хто", "будет" name no subject either.
 ) | frozenset(get_stop_words("russian")) | frozenset(get_stop_words("ukrainian"))
 
 
