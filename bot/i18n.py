@@ -3,6 +3,8 @@ Answers themselves keep the language of their sources."""
 
 from __future__ import annotations
 
+from datetime import date
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "start": "Hi! I answer questions about the news, with citations you can check. "
@@ -47,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "votes_none": "No 👎 yet.",
         "latest_is_old": "The latest article I have on this is from {date}.",
         "not_found": "I did not find an answer to that in my sources.",
+        "not_found_on": "I have no articles from {days} on that.",
         "closest": "Closest articles:",
         "sources": "Sources",
         "answer": "Answer",
@@ -137,6 +140,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "votes_none": "👎 пока нет.",
         "latest_is_old": "Самая свежая статья об этом у меня от {date}.",
         "not_found": "Я не нашёл ответа на это в своих источниках.",
+        "not_found_on": "У меня нет статей об этом за {days}.",
         "closest": "Ближайшие статьи:",
         "sources": "Источники",
         "answer": "Ответ",
@@ -227,6 +231,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "votes_none": "👎 поки немає.",
         "latest_is_old": "Найсвіжіша стаття про це в мене від {date}.",
         "not_found": "Я не знайшов відповіді на це у своїх джерелах.",
+        "not_found_on": "У мене немає статей про це за {days}.",
         "closest": "Найближчі статті:",
         "sources": "Джерела",
         "answer": "Відповідь",
@@ -284,6 +289,15 @@ def language_of(code: str | None) -> str:
     """Return the supported language for a Telegram language_code (English by default)."""
     base = (code or "en").split("-")[0].lower()
     return base if base in TEXTS else "en"
+
+
+def not_found(searched_days: tuple[date, date] | None, code: str | None = None) -> str:
+    """Return "I did not find an answer", naming the days searched when the question named a time."""
+    if searched_days is None:
+        return t("not_found", code)
+    first, last = searched_days
+    days = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+    return t("not_found_on", code, days=days)
 
 
 def t(key: str, code: str | None = None, **values: object) -> str:

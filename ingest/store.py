@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 import numpy as np
@@ -26,6 +26,8 @@ from ingest.split import paragraphs_of, split_passages
 log = logging.getLogger(__name__)
 CHUNK = 64  # documents per transaction; also lets the model embed in full batches
 ATTEMPTS = 3
+# A publication date later than this after the fetch is wrong (time zones put honest ones within a day).
+FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass
@@ -95,15 +97,31 @@ def store_documents(
     changed_before = report.passages_added + report.passages_removed
     stored_before, passages_before = report.added + report.updated, report.passages_added
     # disable=None: a bar on a terminal, silence in logs and pipes.
+    future: list[str] = []
     with tqdm(total=total, unit="article", disable=None if progress else True, leave=False) as bar:
-        for chunk in _chunks(documents, CHUNK):
+        for chunk in _chunks(_dated_by_now(documents, future), CHUNK):
             _store_chunk(kb, chunk, source_id, report)
             bar.update(len(chunk))
+    if future:
+        log.warning("%d article(s) dated in the future, e.g. %s: stored as published when fetched "
+                    "(the source's dates are wrong)", len(future), future[0])
     if report.passages_added + report.passages_removed > changed_before:
         kb.save_vectors()
     INGESTED_ARTICLES.inc(report.added + report.updated - stored_before)
     INGESTED_PASSAGES.inc(report.passages_added - passages_before)
     return report
+
+
+def _dated_by_now(documents: Iterable[Document], future: list[str]) -> Iterator[Document]:
+    """Yield `documents`, those dated more than FUTURE_SLACK after now dated now (their URLs
+    added to `future`): a feed item dated 31 December 9999 would never age, fall inside "today"
+    for ever and never be pruned."""
+    latest = datetime.now(UTC) + FUTURE_SLACK
+    for document in documents:
+        if document.published_at is not None and document.published_at > latest:
+            future.append(document.url)
+            document = replace(document, published_at=datetime.now(UTC))
+        yield document
 
 
 def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, source_id: int | None) -> list[_Plan]:

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import numpy as np
 
@@ -62,10 +62,12 @@ def answer_question(
     exclude_articles: frozenset[int] = frozenset(),
     with_llm: bool = True,
     context: Context | None = None,
+    zone: tzinfo = UTC,
 ) -> Answer:
     """Return the answer to `question` from the knowledge base, as it stood at `as_of` (now
     when not given): later articles are ignored, recent ones preferred, and time words in the
-    question ("yesterday", "in June") narrow the dates searched. `with_llm`: let a configured
+    question ("yesterday", "in June 2022") narrow the dates searched, read as days of the asker's
+    time `zone`. `with_llm`: let a configured
     language model help (see consult_llm); the bot asks it after replying. `context`: what a
     follow-up question leans on (bot/answer/followup.py)."""
     started = time.perf_counter()
@@ -73,13 +75,18 @@ def answer_question(
     # asker for twenty seconds. Questions are a sentence or two.
     question = printable(" ".join(question.split()[:QUESTION_WORDS])[:QUESTION_CHARS])
     moment = as_of or datetime.now(UTC)
-    since, until = timeframe(question, moment)
+    frame = timeframe(question, moment, zone)
+    since, until = (frame.since, frame.until) if frame else (None, None)
     if as_of is not None:
         until = min(until or END_OF_TIME, _day_after(as_of))
-    hits = search(kb, question, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
-    asked = read_question(question)
+    # The time words chose the dates; as words they would pull the search to other dates' news.
+    searched = frame.without_phrase(question) if frame else question
+    hits = search(kb, searched, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
+    asked = read_question(searched)
     followed = _follow_up(kb, asked, hits, context, until) if context is not None else None
     answer = followed or (_compose(kb, asked, hits) if hits else Answer(question, found=False))
+    answer.question = question
+    answer.searched_days = frame.days if frame else None
     cited = {url for s in answer.sources for url in s.urls}
     answer.context = _next_context(answer, context, followed=followed is not None)
     answer.related = [s for s in articles(hits) if s.url not in cited]

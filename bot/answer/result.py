@@ -4,7 +4,7 @@ source (one story, with the other articles telling it), and how sure Lede is of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.answer.confidence import Signals
 from bot.answer.followup import Context
@@ -70,6 +70,8 @@ class Answer:
     passages: dict[int, list[str]] = field(default_factory=dict, repr=False)
     # What a follow-up to this answer leans on: the conversation's subject and the cited stories.
     context: Context | None = None
+    # The first and last day a question's time words asked for ("yesterday"), when it named any.
+    searched_days: tuple[date, date] | None = None
 
     def latest_if_old(self, now: datetime, *, days: int = 30) -> datetime | None:
         """Return the date of the newest cited article when it is more than `days` before `now`:

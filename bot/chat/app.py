@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.answer import timeframe
 from bot.chat import admin, digests, handlers, privacy, state, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
@@ -117,6 +118,7 @@ def _warm_up(kb: KnowledgeBase) -> None:
     try:
         kb.open()
         kb.embedder.embed_query("warm up")
+        timeframe.warm_up()  # the date library's language data: a second, once
     except Exception:  # each question opens it again and reports the error to its asker
         log.exception("loading the index or the model failed")
         return

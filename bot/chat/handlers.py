@@ -8,7 +8,8 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import (
     InlineKeyboardButton,
@@ -67,7 +68,7 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
     """Answer `question` (in `context`, when it follows up an earlier answer) without the
     language model (seconds on a CPU: `improve_reply` adds its help afterwards) and keep the
     answer for its buttons and follow-ups (blocking)."""
-    answer = answer_question(kb, question, with_llm=False, context=context)
+    answer = answer_question(kb, question, with_llm=False, context=context, zone=_zone_of(kb, chat_id))
     html = answer_html(answer, language)
     passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
     answer_id = state.save_answer(
@@ -78,10 +79,21 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
     return Reply(answer, answer_id, html)
 
 
+def _zone_of(kb: KnowledgeBase, chat_id: int | None) -> tzinfo:
+    """Return the chat's time zone, as its digest names it (UTC without one): "yesterday" is the
+    asker's yesterday."""
+    digest = state.digest_of_chat(kb, chat_id) if chat_id is not None else None
+    try:
+        return ZoneInfo(digest.timezone) if digest is not None else UTC
+    except (ZoneInfoNotFoundError, ValueError):  # a bad row (imported by hand) must not stop answers
+        return UTC
+
+
 def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> Reply:
     """Answer an edited question again, in the context its first answer was asked in, and store
     the new answer in place of the old one (blocking)."""
-    answer = answer_question(kb, question, with_llm=False, context=state.context_of(record.asked_in))
+    answer = answer_question(kb, question, with_llm=False, context=state.context_of(record.asked_in),
+                             zone=_zone_of(kb, record.chat_id))
     html = answer_html(answer, language)
     passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
     state.replace_answer(kb, record.id, question=question, answer_html=html,

@@ -13,7 +13,7 @@ from bot.answer.coverage import Coverage, Said
 from bot.answer.stories import Item, Story
 from bot.answer.story import StoryArticle
 from bot.answer.timeline import Timeline
-from bot.i18n import t
+from bot.i18n import not_found, t
 from ingest.sources import SourceInfo
 
 LIMIT = 4096
@@ -66,7 +66,7 @@ def fit_message(parts: list[str], tail: Sequence[str] = ()) -> str:
 def answer_html(answer: Answer, language: str | None) -> str:
     """Return the answer message: direct answer, quotes with linked [n], numbered sources."""
     if not answer.found:
-        lines = [escape(t("not_found", language))]
+        lines = [escape(not_found(answer.searched_days, language))]
         if answer.sources:
             lines += ["", escape(t("closest", language))]
             lines += [f"• {source_line(s, numbered=False)}" for s in answer.sources]

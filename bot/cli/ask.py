@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.common import Commands, open_knowledge_base
 from index.errors import LedeError
@@ -22,7 +24,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise LedeError('the question is empty. Ask one: lede ask "Who leads the coalition?"')
-    answer = answer_question(_nonempty(settings), question)
+    answer = answer_question(_nonempty(settings), question, as_of=_moment(args), zone=args.tz)
     print(render_text(answer))
     return 0
 
@@ -51,7 +53,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not interactive:
             print(f"> {question}")  # piped in: show what each answer answers
-        answer = answer_question(kb, question, context=context_for(question, previous))
+        answer = answer_question(kb, question, context=context_for(question, previous), as_of=_moment(args),
+                                 zone=args.tz)
         previous = answer.context
         print(render_text(answer), end="\n\n", flush=True)
 
@@ -207,12 +210,43 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _add_time_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=_as_of, metavar="DATE",
+                        help="ask as of this day (YYYY-MM-DD, its end) or moment (ISO 8601): later articles are "
+                        "ignored and 'yesterday' is the day before it")
+    parser.add_argument("--tz", type=_zone, default=UTC, metavar="ZONE",
+                        help="the time zone whose days 'yesterday' and 'on Tuesday' mean (e.g. Europe/Kyiv; default UTC)")
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"unknown time zone {name!r}: use a name like Europe/Kyiv or UTC") from exc
+
+
+def _moment(args: argparse.Namespace) -> datetime | None:
+    """Return the moment --as-of names, read in the --tz zone unless it gives its own offset."""
+    moment: datetime | None = args.as_of
+    return moment.replace(tzinfo=args.tz) if moment is not None and moment.tzinfo is None else moment
+
+
+def _as_of(text: str) -> datetime:
+    """Return the moment `text` names: a bare date is the end of that day."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}: use YYYY-MM-DD, e.g. 2022-10-29") from exc
+    return moment.replace(hour=23, minute=59, second=59) if len(text) <= 10 else moment
+
+
 def register(commands: Commands) -> None:
     """Add these commands to `lede`."""
     ask = commands.add_parser(
         "ask", help="answer a question from the articles", description="Answer a question with citations."
     )
     ask.add_argument("question", nargs="+", metavar="QUESTION")
+    _add_time_options(ask)
     ask.set_defaults(run=cmd_ask)
 
     chat = commands.add_parser(
@@ -220,6 +254,7 @@ def register(commands: Commands) -> None:
         description="Answer questions read from the terminal (or piped in, one per line); a question "
         'that leans on the one before ("who signed it?") is answered in its story, as the bot does.',
     )
+    _add_time_options(chat)
     chat.set_defaults(run=cmd_chat)
 
     for name, run, summary, description in (

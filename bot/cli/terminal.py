@@ -8,7 +8,7 @@ from bot.answer import Answer, Source
 from bot.answer.coverage import Coverage, Said
 from bot.answer.story import StoryArticle
 from bot.answer.timeline import Timeline
-from bot.i18n import t
+from bot.i18n import not_found, t
 from index.text import printable
 
 NOT_FOUND = t("not_found")
@@ -23,7 +23,7 @@ def render_text(answer: Answer) -> str:
     """Return the answer as the terminal shows it."""
     lines: list[str] = []
     if not answer.found:
-        lines.append(NOT_FOUND)
+        lines.append(not_found(answer.searched_days))
         if answer.sources:
             lines += ["", t("closest")]
             lines += [f"  - {source_line(s)}\n    {s.url}" for s in answer.sources]

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
 from sqlalchemy import select
@@ -187,3 +189,27 @@ def test_is_empty_reads_the_database_not_the_index_file(kb) -> None:
                     progress=False)
     kb.settings.faiss_path.unlink()  # a lost index file does not make the knowledge base empty
     assert not KnowledgeBase(kb.settings, embedder=kb.embedder).is_empty()
+
+
+def test_the_upgrade_dates_a_stored_future_article_by_its_fetch_time(kb) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from index.db import MIGRATIONS
+    from index.models import Article
+
+    fetched = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    with kb.sessions.begin() as session:
+        session.add(Article(url="https://n.example/far", title="Dam opens", fetched_at=fetched,
+                            published_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC), content_hash="x"))
+        session.add(Article(url="https://n.example/old", title="Bridge opens", fetched_at=fetched,
+                            published_at=datetime(2026, 3, 1, tzinfo=UTC), content_hash="y"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with kb.engine.begin() as connection:  # as a database stored before the repair
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+        command.upgrade(config, "head")
+    with kb.sessions() as session:
+        dates = {a.url: a.published_at for a in session.scalars(select(Article))}
+    assert dates == {"https://n.example/far": fetched, "https://n.example/old": datetime(2026, 3, 1, tzinfo=UTC)}

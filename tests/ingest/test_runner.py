@@ -341,3 +341,21 @@ async def test_a_page_announcing_hundreds_of_feeds_costs_a_few_requests(kb, web)
     added = await _add(kb, web.route("/articles/ferry", page))
     assert added.source.kind == "page" and added.result.report.added == 1
     assert sum(1 for path, _ in web.requests if path.startswith("/none/")) <= 5
+
+
+async def test_a_future_dated_item_is_stored_with_its_fetch_time(kb, web, caplog) -> None:
+    url = web.route("/future.xml", _rss(
+        _item("https://n.example/far", "Dam opens", date="Fri, 31 Dec 9999 23:59:59 GMT"),
+        _item("https://n.example/next", "Bridge opens", date="Mon, 01 Jan 2100 10:00:00 GMT"),
+        _item("https://n.example/now", "Library reopens"),
+    ), content_type="application/rss+xml")
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=url, created_at=datetime.now(UTC)))
+    before = datetime.now(UTC)
+    [result] = await _run(kb)
+    assert result.error is None
+    articles = _articles(kb)
+    for far in ("https://n.example/far", "https://n.example/next"):
+        assert before <= articles[far].published_at <= datetime.now(UTC)
+    assert articles["https://n.example/now"].published_at == datetime(2026, 3, 2, 10, tzinfo=UTC)
+    assert [r for r in caplog.records if "dated in the future" in r.getMessage()]  # said once, for the run

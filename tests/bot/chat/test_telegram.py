@@ -48,9 +48,13 @@ async def test_citations_link_to_the_articles(telegram) -> None:
 async def test_unanswerable_question_is_declined(telegram) -> None:
     api = telegram.api
     chat = api.private_chat(ADMIN)
-    api.send(chat, ADMIN, "What is the price of bitcoin today?")
+    api.send(chat, ADMIN, "What is the price of bitcoin?")
     [call] = await telegram.wait_for(chat_id=chat["id"])
     assert call.result["text"].startswith("I did not find an answer to that in my sources.")
+    api.send(chat, ADMIN, "What is the price of bitcoin today?")  # told which day was searched
+    [_, call] = await telegram.wait_for(chat_id=chat["id"], count=2)
+    first_line = call.result["text"].splitlines()[0]
+    assert first_line.startswith("I have no articles from ") and first_line.endswith(" on that.")
 
 
 async def test_group_answers_mentions_replies_and_ask_but_not_chatter(telegram) -> None:

@@ -223,3 +223,20 @@ def test_digest_preview_prints_the_stories_and_moves_nothing(tmp_path: Path, mon
     assert state.get_digest(kb, digest.id).last_article_id == 0  # a preview moves no cursor
     assert main(["digest", "--chat", "42"]) == 2
     assert "chat 42 has no digest" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_ask_as_of_a_day_reads_yesterday_as_the_day_before_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert lede("ingest", str(SAMPLES / "briefs.jsonl"), data_dir=data).returncode == 0
+    question = "How many homes can the solar farm supply yesterday?"
+
+    asked = lede("ask", "--as-of", "2025-06-03", question, data_dir=data)  # the farm opened on the 2nd
+    assert asked.returncode == 0, asked.stderr
+    assert "120,000 homes" in asked.stdout and "Northwind opens the country's largest solar farm" in asked.stdout
+
+    later = lede("ask", "--as-of", "2025-06-20", "--tz", "Europe/Kyiv", question, data_dir=data)
+    assert later.stdout.startswith("I have no articles from 2025-06-19 – 2025-06-20 on that.")
+
+    wrong = lede("ask", "--as-of", "June 3", question, data_dir=data)
+    assert wrong.returncode != 0 and "use YYYY-MM-DD" in wrong.stderr
