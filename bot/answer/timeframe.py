@@ -180,6 +180,8 @@ def timeframe(question: str, as_of: datetime, zone: tzinfo = UTC) -> TimeFrame |
     if found is None:
         return None
     (first, after), phrase = found
+    if first > today:  # "plan to merge in 2024": a future event is reported before it happens
+        return None
     after = min(after, today + timedelta(days=1))  # nothing is published after the question
     after = max(after, first + timedelta(days=1))
     since = datetime.combine(first, time(), zone).astimezone(UTC)
