@@ -75,6 +75,22 @@ def numerals(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMERAL.findall(text)}
 
 
+# Numbers news writes in words ("six people died"); larger ones it writes in digits.
+NUMBER_WORDS = {word: str(value) for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "dozen": "12"}
+
+
+SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
+
+
+def numbers(text: str) -> set[str]:
+    """Return the numbers of `text` written in digits or in words, each as digits ("six" -> "6"),
+    and its scale words ("30 million" -> {"30", "million"}: not "30 billion")."""
+    said = words(text)
+    return numerals(text) | {NUMBER_WORDS[w] for w in said if w in NUMBER_WORDS} | (set(said) & SCALE_WORDS)
+
+
 def holds_words(text: str, phrase: str) -> bool:
     """Return True when `text` holds the words of `phrase` in a row, case and punctuation aside."""
     wanted = words(phrase)

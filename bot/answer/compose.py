@@ -5,27 +5,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 import numpy as np
 
-from bot.answer.citations import articles, first_hits, stories
-from bot.answer.confidence import Signals, calibration
-from bot.answer.direct import Similarity, direct_candidate, word_casing
+from bot.answer.citations import articles, stories
 from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
-from bot.answer.measures import gives_measure
 from bot.answer.question import Question, read_question, stem
+from bot.answer.reading import Reading, read_windows, thresholds
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
+from bot.reader.model import shipped_reader
 from index.knowledge import KnowledgeBase
 from index.monitoring import ANSWER_SECONDS, ANSWERS
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
 from index.settings import Settings
-from index.text import holds_words, keywords, latin_share, printable, words
+from index.text import holds_words, keywords, latin_share, numbers, printable, words
 from index.words import word_vectors
 
 log = logging.getLogger(__name__)
@@ -38,9 +36,6 @@ PASSAGES_READ = 5
 # What a sentence gains for each share of the question's content words it holds (its headline's
 # count too).
 SHARED_WORDS_WEIGHT = 0.3
-# A sentence giving a number in the measure asked for ("14 kilometres" for "how long is the
-# route") gains MEASURE_BONUS: it chooses among sentences without adding evidence.
-MEASURE_BONUS = 0.1
 # A follow-up names its subject by a pronoun ("Who directs it?"), so a sentence of the story it
 # leans on is evidence with less of the question's meaning: it gains STORY_BONUS.
 STORY_BONUS = 0.4
@@ -82,11 +77,16 @@ def answer_question(
     # The time words chose the dates; as words they would pull the search to other dates' news.
     searched = frame.without_phrase(question) if frame else question
     hits = search(kb, searched, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
+    if not hits and frame is not None and frame.dated:
+        # Nothing was published on the date named ("in 2015", an archive begun later): later
+        # articles may still tell of it, so every date up to the question's is searched.
+        searched, until = question, (_day_after(as_of) if as_of is not None else None)
+        hits = search(kb, searched, k=30, until=until, as_of=moment, exclude_articles=exclude_articles)
     asked = read_question(searched)
     followed = _follow_up(kb, asked, hits, context, until) if context is not None else None
     answer = followed or (_compose(kb, asked, hits) if hits else Answer(question, found=False))
     answer.question = question
-    answer.searched_days = frame.days if frame else None
+    answer.searched_days = frame.days if frame and not answer.found else None
     cited = {url for s in answer.sources for url in s.urls}
     answer.context = _next_context(answer, context, followed=followed is not None)
     answer.related = [s for s in articles(hits) if s.url not in cited]
@@ -139,69 +139,99 @@ def _day_after(moment: datetime) -> datetime:
 
 def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count: int = PASSAGES_READ,
              story: frozenset[int] = frozenset()) -> Answer:
-    """Quote the best sentences of the first `read_count` hits; those of the `story` articles (a
-    follow-up's context) gain STORY_BONUS."""
+    """Quote the best sentences of the first `read_count` hits, the one holding the reader's
+    answer first; those of the `story` articles (a follow-up's context) gain STORY_BONUS."""
     read = hits[:read_count]
     candidates = [(hit, sentence) for hit in read for sentence in answerable_sentences(hit.text)]
     if not candidates:
         return Answer(question.text, found=False, sources=articles(hits[:3]))
-    # Each candidate's content words, read with its headline's (see _sentence_relevance).
-    held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
-    translations = _translations(kb, question, held)
-    relevance = _sentence_relevance(kb, question, candidates, held, read, translations)
-    relevance += STORY_BONUS * np.array([hit.article_id in story for hit, _ in candidates], dtype=np.float32)
+    relevance = _relevance(kb, question, candidates, read, story)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
     if relevance.max() < threshold:
-        return Answer(question.text, found=False, sources=articles(hits[:3]))
-    measured = np.array([gives_measure(sentence, question.measure) for _, sentence in candidates], dtype=np.float32)
-    score = relevance + MEASURE_BONUS * measured
-    order = np.argsort(-score)
-    chosen: list[tuple[Hit, str, float]] = []
+        return Answer(question.text, found=False, sources=articles(hits[:3]),
+                      passages_read=tuple(hit.passage_id for hit in read))
+    order = [int(i) for i in np.argsort(-relevance)]
+    readings = _read(question, candidates, order)
+    reading = readings[0] if readings else None
+    fitted = thresholds()
+    read_ids = tuple(hit.passage_id for hit in read)
+    # No window holds an answer: Lede declines. Not for a follow-up ("Who opposed it?"): the
+    # reader sees the question without the conversation that says what "it" is.
+    if reading is not None and not story and reading.margin < fitted.answer:
+        return Answer(question.text, found=False, sources=articles(hits[:3]), reading=reading, passages_read=read_ids)
+    # Another article's sure answer giving another figure ("four" killed here, "six" there): no
+    # figure is bold, and both sentences are quoted first.
+    differing = _differing(readings, candidates, fitted.bold)
+    first = [r.sentence for r in (reading, differing) if r is not None]
+    chosen = _quotes(candidates, relevance, order, threshold, first=first)
+    # Sources are numbered by their story's best passage, so [1] is the best match.
+    sources = stories(hits, {hit.article_id for hit, _ in chosen})
+    number_of = {url: s.number for s in sources for url in s.urls}
+    shown = reading is not None and reading.margin >= fitted.bold and differing is None
+    return Answer(
+        question.text, found=True, sources=sources,
+        quotes=[Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence in chosen],
+        direct=reading.text if reading is not None and shown else None,
+        candidate=reading.text if reading is not None else None, reading=reading,
+        passages=_passages_by_source(sources, read), passages_read=read_ids,
+    )
+
+
+def _relevance(kb: KnowledgeBase, question: Question, candidates: list[tuple[Hit, str]], read: list[Hit],
+               story: frozenset[int]) -> np.ndarray:
+    """Return each candidate sentence's evidence for the question (see _sentence_relevance), a
+    sentence of the `story` a follow-up leans on gaining STORY_BONUS."""
+    # Each candidate's content words, read with its headline's (see _sentence_relevance).
+    held = [keywords(f"{hit.title} {sentence}") for hit, sentence in candidates]
+    relevance = _sentence_relevance(kb, question, candidates, held, read, _translations(kb, question, held))
+    return relevance + STORY_BONUS * np.array([hit.article_id in story for hit, _ in candidates], dtype=np.float32)
+
+
+def _read(question: Question, candidates: list[tuple[Hit, str]], order: list[int]) -> list[Reading]:
+    """Return the span reader's answers for an English question, the best first; none for other
+    languages (it was trained on English) or when the reader is not installed."""
+    if question.latin < 0.5:
+        return []
+    reader = shipped_reader()
+    if reader is None:
+        return []
+    return read_windows(reader, question.text, [(hit.passage_id, sentence) for hit, sentence in candidates], order)
+
+
+def _differing(readings: list[Reading], candidates: list[tuple[Hit, str]], sure: float) -> Reading | None:
+    """Return a sure reading (margin `sure` or more) from another article than the best reading's
+    whose numbers differ from the best one's; None when the sure answers agree."""
+    if not readings or not (figures := numbers(readings[0].text)):
+        return None
+    article = candidates[readings[0].sentence][0].article_id
+    for other in readings[1:]:
+        theirs = numbers(other.text)
+        if other.margin >= sure and theirs and theirs != figures and candidates[other.sentence][0].article_id != article:
+            return other
+    return None
+
+
+def _quotes(candidates: list[tuple[Hit, str]], relevance: np.ndarray, order: list[int], threshold: float,
+            *, first: list[int]) -> list[tuple[Hit, str]]:
+    """Return up to MAX_QUOTES sentences, best first, each evidence on its own; the sentences
+    holding the reader's answers (`first`) open them."""
+    chosen: list[tuple[Hit, str]] = []
     seen: set[str] = set()
-    for i in order:
+    for i in first + order:
         hit, sentence = candidates[i]
         key = " ".join(words(sentence))
         # No filler: a sentence is quoted only when it is evidence for the question on its own
-        # (its own score, with what chooses quotes, reaches the evidence an answer needs). For a
-        # follow-up, that counts the story bonus: without it, the quotes holding the answer fell
-        # from 0.59 to 0.47 of the follow-ups (conversations, first half).
-        if key in seen or score[i] < threshold:
+        # (its own score reaches the evidence an answer needs). For a follow-up, that counts the
+        # story bonus: without it, the quotes holding the answer fell from 0.59 to 0.47 of the
+        # follow-ups (conversations, first half). The reader's sentence is its own evidence.
+        if key in seen or (i not in first and relevance[i] < threshold):
             continue
         seen.add(key)
-        chosen.append((hit, sentence, float(relevance[i])))
+        chosen.append((hit, sentence))
         if len(chosen) == MAX_QUOTES:
             break
-    # Sources are numbered by their story's best passage, so [1] is the best match.
-    cited_articles = {hit.article_id for hit, _, _ in chosen}
-    sources = stories(hits, cited_articles)
-    number_of = {url: s.number for s in sources for url in s.urls}
-    quotes = [Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence, _ in chosen]
-    titles = [hit.title for hit in first_hits(hits) if hit.article_id in cited_articles]
-    common, named = word_casing([hit.text for hit in read])
-    candidate = direct_candidate(question, [sentence for _, sentence, _ in chosen], common_words=common,
-                                 names_seen=named, titles=titles, similarity=_similarity(kb),
-                                 translated=translations)
-    answer = Answer(question.text, found=True, quotes=quotes, sources=sources)
-    if candidate is not None:
-        answer.candidate = candidate.text
-        # Evidence is read against one reference in every language: the confidence was fitted on
-        # English questions, and against the lower cross-lingual threshold a Ukrainian question's
-        # "Lede" (from a sample's disclaimer) looked sure enough to be bold.
-        answer.signals = Signals(
-            evidence=chosen[0][2] - kb.embedder.evidence_threshold, share=candidate.share, support=_support(candidate.text, hits),
-            in_first_quote=holds_words(chosen[0][1], candidate.text), overlap=candidate.overlap,
-            nearness=candidate.nearness, kind=question.kind,
-            words=len(words(candidate.text)),
-        )
-        fitted = calibration()
-        if fitted is None or fitted.model != kb.embedder.name:  # not fitted for this model's scores
-            answer.direct = candidate.text
-        else:
-            answer.confidence = fitted.confidence(answer.signals)
-            answer.direct = candidate.text if answer.confidence >= fitted.threshold else None
-    answer.passages = _passages_by_source(sources, read)
-    return answer
+    return chosen
 
 
 def consult_llm(settings: Settings, answer: Answer) -> Answer:
@@ -220,38 +250,24 @@ def consult_llm(settings: Settings, answer: Answer) -> Answer:
 
 
 def _fuller(short: str, candidate: str | None) -> str:
-    """Return the fuller of the reader's answer and the extractive candidate when one holds the
-    other: a small model shortens names ("Fiona" where the passage says "Hurricane Fiona"), the
-    extractive answer takes whole names as written. Otherwise the reader's answer: on the dev
-    questions, when the two differ, the reader's was right for 22 of 40 and the extractive for 3."""
+    """Return the fuller of the language model's answer and the span reader's candidate when one
+    holds the other: a small model shortens names ("Fiona" where the passage says "Hurricane
+    Fiona"), the span is taken whole as written. Otherwise the language model's answer (measured
+    against the rules the span reader replaced: when the two differed, it was right for 22 of 40
+    dev questions and the rules for 3)."""
     if candidate and holds_words(candidate, short) and len(words(candidate)) > len(words(short)):
         return candidate
     return short
 
 
-def _support(phrase: str, hits: list[Hit]) -> int:
-    """Return how many articles among `hits` state `phrase`, a syndicated copy (the same
-    headline) counted once."""
-    return len({" ".join(words(hit.title)) for hit in hits if holds_words(f"{hit.title} {hit.text}", phrase)})
-
-
-def _similarity(kb: KnowledgeBase) -> Similarity:
-    def similarity(spans: Sequence[str], phrase: str) -> np.ndarray:
-        # Names and the phrases questions seek ("which condiment") recur across questions: their
-        # vectors are remembered, like words.
-        return kb.embedder.embed_words(list(spans)) @ kb.embedder.embed_words([phrase])[0]
-
-    return similarity
-
-
 def _passages_by_source(sources: list[Source], read: list[Hit]) -> dict[int, list[str]]:
     """Number the passages read by the [n] of their article, adding articles not yet cited."""
-    numbers = {url: s.number for s in sources for url in s.urls}
+    number_of = {url: s.number for s in sources for url in s.urls}
     passages: dict[int, list[str]] = {}
     for hit in read:
-        if hit.url not in numbers:
+        if hit.url not in number_of:
             continue  # an uncited article would need a number the reader cannot see
-        passages.setdefault(numbers[hit.url], []).append(hit.text)
+        passages.setdefault(number_of[hit.url], []).append(hit.text)
     return passages
 
 

@@ -1,9 +1,9 @@
-"""Optional help from a language model on any OpenAI-compatible server (Ollama, llama.cpp, vLLM,
-a hosted API), which sees only the numbered passages the answer read. As a reader, it gives the
-short answer, kept only when it occurs word for word in those passages; as a writer, cited
-sentences, each kept only when it cites a source [n] and shares most of its content words with
-that source's passages. When the server fails or nothing survives the check, the extractive
-answer stands alone."""
+"""The language-model step (not the span reader of bot/reader): optional help from a language model
+on any OpenAI-compatible server (Ollama, llama.cpp, vLLM, a hosted API), which sees only the
+numbered passages the answer read. Asked for the short answer, it gives one kept only when it
+occurs word for word in those passages; as a writer, cited sentences, each kept only when it cites
+a source [n] and shares most of its content words with that source's passages. When the server
+fails or nothing survives the check, the extractive answer stands alone."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from index.text import STOPWORDS, holds_words, keywords, numerals, split_sentences, words
+from index.text import STOPWORDS, holds_words, keywords, numbers, split_sentences, words
 
 log = logging.getLogger(__name__)
 SUPPORT = 0.6  # share of a sentence's content words that its cited passages must contain
@@ -42,19 +42,10 @@ class LLMConfig:
 
 # Words that turn a claim around: "are not expected to lead" says the opposite of "are expected".
 NEGATIONS = frozenset("not no never none neither nor without cannot".split())
-NUMBER_WORDS = frozenset(
-    """two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
-        thousand million billion trillion dozen""".split()
-)
 
 
 def _negated(text: str) -> bool:
     return any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words(text))
-
-
-def _numbers(text: str) -> set[str]:
-    """Return the numbers written in `text`, in digits ("1,500" as "1500") or in words."""
-    return numerals(text) | (set(words(text)) & NUMBER_WORDS)
 
 
 def _names(sentence: str) -> set[str]:
@@ -73,7 +64,7 @@ def _supported(sentence: str, cited: list[str]) -> bool:
     source = " ".join(cited)
     if len(content & set(keywords(source))) / len(content) < SUPPORT:
         return False
-    if not _numbers(claim) <= _numbers(source) or not _names(claim) <= set(words(source)):
+    if not numbers(claim) <= numbers(source) or not _names(claim) <= set(words(source)):
         return False
     nearest = max((s for passage in cited for s in split_sentences(passage)),
                   key=lambda s: len(content & set(keywords(s))))
@@ -129,7 +120,7 @@ def read(config: LLMConfig, question: str, passages_by_source: dict[int, list[st
     answer = re.sub(r"\s*\[\d+\]", "", reply.strip().splitlines()[0]).strip(" .\"'“”")
     passages = " ".join(t for texts in passages_by_source.values() for t in texts)
     if not answer or len(answer.split()) > READER_WORDS or not holds_words(passages, answer):
-        log.debug("reader answer %r not kept", reply)
+        log.debug("the language model's short answer %r not kept", reply)
         return None
     return answer
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.answer.confidence import Signals
 from bot.answer.followup import Context
+from bot.answer.reading import Reading
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,9 @@ class Quote:
 class Answer:
     question: str
     found: bool
-    direct: str | None = None  # the bold answer: shown only when confident enough
+    direct: str | None = None  # the bold answer: shown only when the reader is sure enough
     candidate: str | None = None  # the short answer found, shown or not
-    confidence: float | None = None  # how likely the candidate is right (None: not calibrated)
-    signals: Signals | None = None  # what the confidence was computed from
+    reading: Reading | None = None  # the span reader's answer and margin (English questions)
     read_by_model: bool = False  # the bold answer is a language model's, checked against the passages
     written: list[str] = field(default_factory=list)  # an LLM's checked sentences, citing [n]
     quotes: list[Quote] = field(default_factory=list)
@@ -68,9 +67,10 @@ class Answer:
     elapsed_ms: float = 0.0
     # The passages read, by the [n] of their source: what a language model may be shown.
     passages: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    passages_read: tuple[int, ...] = ()  # the ids of every passage whose sentences were weighed
     # What a follow-up to this answer leans on: the conversation's subject and the cited stories.
     context: Context | None = None
-    # The first and last day a question's time words asked for ("yesterday"), when it named any.
+    # The first and last day a question's time words asked for ("yesterday"), when nothing was found.
     searched_days: tuple[date, date] | None = None
 
     def latest_if_old(self, now: datetime, *, days: int = 30) -> datetime | None:

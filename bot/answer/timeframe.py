@@ -22,6 +22,7 @@ from typing import Any
 # A day's events are reported that day and the next two: "on October 28" searches the 28th-30th.
 DAYS_REPORTED = 3
 
+# English month names and abbreviations as written; Russian and Ukrainian stems, which inflect.
 _MONTH_STEMS = [
     ("january", "jan", "январ", "січ"), ("february", "feb", "феврал", "лют"), ("march", "mar", "март", "берез"),
     ("april", "apr", "апрел", "квіт"), ("may", "ма[йяю]", "трав"), ("june", "jun", "июн", "черв"),
@@ -30,17 +31,20 @@ _MONTH_STEMS = [
     ("december", "dec", "декабр", "груд"),
 ]
 _MONTH_NUMBER = {stem: number for number, stems in enumerate(_MONTH_STEMS, start=1) for stem in stems}
-_MONTH_WORD = r"(?:" + "|".join(_MONTH_NUMBER) + r")[a-zа-яіїє]*\.?"
+_MONTH_WORD = (r"(?:(?:" + "|".join(stem for stem in _MONTH_NUMBER if stem.isascii()) + r")\b\.?|(?:"
+               + "|".join(stem for stem in _MONTH_NUMBER if not stem.isascii()) + r")[а-яіїє]*)")
 _YEAR = r"(?:19|20)\d\d"
 _NUMBERS = {"few": 3, "several": 5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "a": 1, "два": 2, "две": 2, "три": 3, "дві": 2}
-# Weekday stems, Monday first, in the three languages.
-_WEEKDAY_STEMS = [
-    ("monday", "понедельн", "понеділ"), ("tuesday", "вторн", "вівтор"), ("wednesday", "сред", "серед"),
-    ("thursday", "четвер"), ("friday", "пятниц", "п'ятниц", "п’ятниц"), ("saturday", "суббот", "субот"),
-    ("sunday", "воскресень", "неділ"),
+# Weekdays, Monday first, with their Russian and Ukrainian case forms ("в четвертом" is "in the
+# fourth", "в среднем" "on average": a stem alone would read them as days).
+_WEEKDAY_FORMS = [
+    r"mondays?|понедельник[ау]?|понеділ(?:ок|ка|ку)", r"tuesdays?|вторник[ау]?|вівтор(?:ок|ка|ку)",
+    r"wednesdays?|сред[ауы]|серед[аиу]", r"thursdays?|четверг[ау]?|четвер(?:га|гу)?",
+    r"fridays?|пятниц[аыу]|п['’]ятниц[яіюи]", r"saturdays?|суббот[аыу]|субот[аиу]",
+    r"sundays?|воскресень[еяю]|неділ[яію]",
 ]
-_WEEKDAY_WORD = r"(?:" + "|".join(stem for stems in _WEEKDAY_STEMS for stem in stems) + r")[a-zа-яіїє]*"
+_WEEKDAY_WORD = r"(?:" + "|".join(_WEEKDAY_FORMS) + r")\b"
 # Words that make a following month or year a time, not part of a name: "in June", not "the June".
 _INTRODUCED = r"(?:in|during|of|throughout|by|в|во|у)"
 # "the 4th of July" is a day, not the month: the library reads it.
@@ -55,6 +59,9 @@ class TimeFrame:
     until: datetime
     phrase: str  # as written in the question: removed from the words searched
     days: tuple[date, date]  # the first and last day searched, in the asker's calendar
+    # The phrase names a date ("in 2015", "on October 28") rather than a time relative to now
+    # ("yesterday", "this week"): when nothing was published then, later articles may tell of it.
+    dated: bool = False
 
     def without_phrase(self, question: str) -> str:
         """Return `question` without its time words, so they do not pull the search."""
@@ -119,7 +126,7 @@ def _weekday(match: re.Match[str], today: date) -> Days:
     # A weekday is the latest such day before today.
     word = re.search(_WEEKDAY_WORD, match.group(0), re.IGNORECASE)
     assert word is not None
-    number = next(n for n, stems in enumerate(_WEEKDAY_STEMS) if word.group(0).lower().startswith(stems))
+    number = next(n for n, forms in enumerate(_WEEKDAY_FORMS) if re.fullmatch(forms, word.group(0).lower()))
     day = today - timedelta(days=(today.weekday() - number - 1) % 7 + 1)
     return day, day + timedelta(days=DAYS_REPORTED)
 
@@ -170,6 +177,7 @@ _RULES: list[tuple[str, _Rule]] = [
     (r"\b" + _INTRODUCED + r"\s+(?P<year>" + _YEAR + r")(?:\s*(?:года|году|року|р\.|г\.))?(?![\w-])", _year),
 ]
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), rule) for pattern, rule in _RULES]
+_DATED = (_day, _month, _year)
 
 
 def timeframe(question: str, as_of: datetime, zone: tzinfo = UTC) -> TimeFrame | None:
@@ -179,36 +187,37 @@ def timeframe(question: str, as_of: datetime, zone: tzinfo = UTC) -> TimeFrame |
     found = _read(question, today)
     if found is None:
         return None
-    (first, after), phrase = found
+    (first, after), phrase, dated = found
     if first > today:  # "plan to merge in 2024": a future event is reported before it happens
         return None
     after = min(after, today + timedelta(days=1))  # nothing is published after the question
     after = max(after, first + timedelta(days=1))
     since = datetime.combine(first, time(), zone).astimezone(UTC)
     until = datetime.combine(after, time(), zone).astimezone(UTC)
-    return TimeFrame(since, until, phrase, (first, after - timedelta(days=1)))
+    return TimeFrame(since, until, phrase, (first, after - timedelta(days=1)), dated)
 
 
-def _read(question: str, today: date) -> tuple[Days, str] | None:
-    """Return the days named and the phrase naming them: "since DATE" runs to today."""
+def _read(question: str, today: date) -> tuple[Days, str, bool] | None:
+    """Return the days named, the phrase naming them and whether it names a date: "since DATE"
+    runs to today."""
     since = re.search(r"\b(?:since|starting|с|со|з|із)\s+", question, re.IGNORECASE)
     if since is not None:
         rest = question[since.end():]
         weekday = re.match(_WEEKDAY_WORD, rest, re.IGNORECASE)
-        named = (_weekday(weekday, today), weekday.group(0)) if weekday else _named(rest, today)
+        named = (_weekday(weekday, today), weekday.group(0), False) if weekday else _named(rest, today)
         if named is not None and rest.startswith(named[1]):
-            (first, _), phrase = named
-            return (first, today + timedelta(days=1)), question[since.start(): since.end()] + phrase
+            (first, _), phrase, _ = named
+            return (first, today + timedelta(days=1)), question[since.start(): since.end()] + phrase, False
     return _named(question, today)
 
 
-def _named(text: str, today: date) -> tuple[Days, str] | None:
+def _named(text: str, today: date) -> tuple[Days, str, bool] | None:
     for pattern, rule in _COMPILED:
         for match in pattern.finditer(text):
             if match.groupdict().get("month") == "may":
                 continue  # "may" in lower case is the verb
             try:
-                return rule(match, today), match.group(0).strip()
+                return rule(match, today), match.group(0).strip(), rule in _DATED
             except _NotADate:
                 continue
     return None

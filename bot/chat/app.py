@@ -28,6 +28,7 @@ from bot.answer import timeframe
 from bot.chat import admin, digests, handlers, privacy, state, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
+from bot.reader.model import shipped_reader
 from index.errors import ConfigError
 from index.knowledge import KnowledgeBase
 from index.monitoring import serve_monitoring
@@ -114,11 +115,12 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 
 def _warm_up(kb: KnowledgeBase) -> None:
-    """Open the knowledge base and load the model, so the first question is answered at full speed."""
+    """Open the knowledge base and load the models, so the first question is answered at full speed."""
     try:
         kb.open()
         kb.embedder.embed_query("warm up")
         timeframe.warm_up()  # the date library's language data: a second, once
+        shipped_reader()  # the span reader: its file is checked and loaded once
     except Exception:  # each question opens it again and reports the error to its asker
         log.exception("loading the index or the model failed")
         return

@@ -59,14 +59,14 @@ def _conversations(kb: KnowledgeBase, path: Path, corpus: Path, as_json: bool) -
 
 
 def _fit_confidence(kb: KnowledgeBase, questions: list[Question], as_json: bool) -> int:
-    from bot.answer.confidence import CALIBRATION_FILE
+    from bot.answer.reading import THRESHOLDS_FILE
     from bot.evaluation.calibrate import cross_fit
     from bot.evaluation.quality import ask_all
 
     asked, _ = ask_all(kb, questions)
-    calibration, report = cross_fit([(q, a) for q, a, _ in asked], model=kb.model_name)
-    calibration.save()
-    print(f"Wrote {CALIBRATION_FILE}; each half scored with a calibration fitted on the other:", file=sys.stderr)
+    thresholds, report = cross_fit([(q, a) for q, a, _ in asked])
+    thresholds.save()
+    print(f"Wrote {THRESHOLDS_FILE}; each half scored with thresholds fitted on the other:", file=sys.stderr)
     print_result(report, as_json)
     return 0
 
@@ -152,8 +152,8 @@ def register(commands: Commands) -> None:
                             help="leave out each question's gold articles and every article of the 30 days before it "
                             "holding a gold answer, and report abstention")
     evaluation.add_argument("--fit-confidence", action="store_true",
-                            help="fit the direct answer's confidence on these questions and write it "
-                            "(each half of the weeks is scored with a fit on the other half)")
+                            help="fit the span reader's bold-answer and abstention thresholds on these questions and "
+                            "write them (each half of the weeks is scored with thresholds fitted on the other half)")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     evaluation.set_defaults(run=cmd_eval)
 

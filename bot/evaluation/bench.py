@@ -124,6 +124,7 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
 
     from bot.answer import answer_question
     from bot.evaluation.replicate import replicate
+    from bot.reader.model import shipped_reader
     from index.knowledge import KnowledgeBase
 
     source = KnowledgeBase(settings)
@@ -135,6 +136,8 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
         kb.open()  # loads FAISS from the stored vectors (compressing it when large)
         load_s = time.perf_counter() - started
         answer_question(kb, questions[0][0], as_of=questions[0][1], with_llm=False)  # the model loads
+        reader = shipped_reader()
+        read_before, reading_before = (reader.windows_read, reader.seconds) if reader else (0, 0.0)
         latencies = sorted(answer_question(kb, q, as_of=moment, with_llm=False).elapsed_ms
                            for q, moment in questions)
         size_mb = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
@@ -143,4 +146,21 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
             "index_load_s": round(load_s, 1), "data_mb": round(size_mb),
             "peak_rss_mb": round(_peak_rss_mb(), 1), "model": settings.embedding_model,
-            "index": "compressed (IVF-SQ8)" if kb.vectors.compressed else "exact (flat)"}
+            "index": "compressed (IVF-SQ8)" if kb.vectors.compressed else "exact (flat)",
+            **_reader_figures(reader, read_before, reading_before, questions=len(questions), total_ms=sum(latencies))}
+
+
+def _reader_figures(reader, read_before: int, reading_before: float, *, questions: int, total_ms: float) -> dict:
+    """Return the span reader's windows per question, its share of answer time and the CPU's
+    vector instructions (int8 matrix products run faster with AVX-512 VNNI or AVX-VNNI)."""
+    if reader is None:
+        return {"reader": "not installed"}
+    flags = set()
+    try:
+        flags = {f for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")
+                 for f in line.split(":", 1)[1].split()}
+    except OSError:
+        pass
+    return {"reader_windows_per_question": round((reader.windows_read - read_before) / questions, 2),
+            "reader_share_of_answer_time": round((reader.seconds - reading_before) * 1000 / total_ms, 3),
+            "cpu_flags": " ".join(sorted(flags & {"avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8"})) or "none"}

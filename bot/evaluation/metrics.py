@@ -5,7 +5,8 @@ recall@k: a gold article is among the first k articles (the cited ones first, th
 retrieved ones); story_recall@k: among them is a gold article or an article of the week before
 the question holding a gold answer (MIN_ANSWER_CHARS or more, as whole words); mrr: 1 / rank of
 the first gold article; answer_in_citations: a gold answer occurs in a passage the answer
-quotes; direct_answer_accuracy: it occurs in the bold direct answer (over all questions);
+quotes; answer_in_passages_read: in a passage whose sentences were weighed (its ceiling), and
+answer_in_citations_when_read the share of those questions whose quotes hold it; direct_answer_accuracy: it occurs in the bold direct answer (over all questions);
 direct_precision: the same over the questions shown one; direct_coverage: the share shown one;
 abstained: the share answered "not found".
 """
@@ -28,6 +29,7 @@ class Outcome:
     gold_rank: int | None  # 1-based rank of the first gold article
     story_rank: int | None  # 1-based rank of the first article telling the gold story
     in_citations: bool
+    in_passages_read: bool  # a gold answer is in a passage whose sentences were weighed
     shown: bool  # a bold direct answer was shown
     correct: bool  # ... and it holds a gold answer
     abstained: bool
@@ -52,6 +54,11 @@ def figures(outcomes: list[Outcome]) -> dict[str, float]:
     result["mrr"] = statistics.fmean(1 / r if r else 0.0 for r in gold) if gold else 0.0
     result |= {f"story_recall@{k}": _within(story, k) for k in (1, 5)}
     result["answer_in_citations"] = _share(outcomes, lambda o: o.in_citations)
+    result["answer_in_passages_read"] = _share(outcomes, lambda o: o.in_passages_read)
+    # The ceiling of answer_in_citations: of the questions whose passages read hold the answer,
+    # the share whose quotes do.
+    result["answer_in_citations_when_read"] = _share([o for o in outcomes if o.in_passages_read],
+                                                     lambda o: o.in_citations)
     result["direct_answer_accuracy"] = _share(outcomes, lambda o: o.correct)
     result["direct_precision"] = _share(shown, lambda o: o.correct)
     result["direct_coverage"] = len(shown) / len(outcomes) if outcomes else 0.0

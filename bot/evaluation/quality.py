@@ -9,6 +9,8 @@ truly absent; questions whose answers are all shorter are skipped and counted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from bot.answer import Answer, answer_question
@@ -43,7 +45,8 @@ def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool 
             exclude_articles=frozenset(article_of[u] for u in left_out if u in article_of) if unanswerable else frozenset(),
         )
         story = set(question.gold_urls) | (finder.holding(question, days=STORY_DAYS) if finder else set())
-        asked.append((question, answer, _outcome(question, answer, cited_text(kb, answer), story)))
+        asked.append((question, answer, _outcome(question, answer, cited_text(kb, answer), story,
+                                                 read=passages_text(kb, answer.passages_read))))
     if not asked:
         raise InputError("no questions to evaluate.")
     return asked, skipped
@@ -58,6 +61,11 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
     if unanswerable:
         result["unanswerable"] = True
         result["skipped_short_answers"] = skipped
+        # The same questions with their answers present: how often those are declined, and how
+        # well the answer score tells the two apart (1.0: every present answer scores higher).
+        present, _ = ask_all(kb, [q for q, _, _ in asked], finder=finder)
+        result["answerable_abstained"] = _share_declined([a for _, a, _ in present])
+        result["no_answer_auc"] = auc([answer_score(a) for _, a, _ in present], [answer_score(a) for _, a, _ in asked])
     split = halves([q for q, _, _ in asked])
     if all(split.values()):
         outcome_of = {q.qid: o for q, _, o in asked}
@@ -70,6 +78,26 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
     return rounded(result)
 
 
+def answer_score(answer: Answer) -> float:
+    """Return how sure Lede is that an answer is there: the reader's margin; below any margin when
+    the evidence declined the question, above every margin when no reader read it."""
+    if answer.reading is not None:
+        return answer.reading.margin
+    return float("inf") if answer.found else float("-inf")
+
+
+def auc(present: list[float], absent: list[float]) -> float:
+    """Return the chance that a present answer scores above an absent one (ties count half)."""
+    if not present or not absent:
+        return 0.0
+    above = sum((p > a) + 0.5 * (p == a) for p in present for a in absent)
+    return above / (len(present) * len(absent))
+
+
+def _share_declined(answers: list[Answer]) -> float:
+    return sum(not a.found for a in answers) / len(answers) if answers else 0.0
+
+
 def is_right(question: Question, text: str | None) -> bool:
     """Return True when `text` holds one of the question's gold answers (normalised)."""
     golds = [g for g in (normalise(a) for a in question.answers) if g]
@@ -77,18 +105,22 @@ def is_right(question: Question, text: str | None) -> bool:
 
 
 def cited_text(kb: KnowledgeBase, answer: Answer) -> str:
+    return passages_text(kb, [q.passage_id for q in answer.quotes])
+
+
+def passages_text(kb: KnowledgeBase, ids: Sequence[int]) -> str:
     with kb.sessions() as session:
-        passages = session.scalars(select(Passage.text).where(Passage.id.in_([q.passage_id for q in answer.quotes])))
-        return " ".join(passages)
+        return " ".join(session.scalars(select(Passage.text).where(Passage.id.in_(ids))))
 
 
-def _outcome(question: Question, answer: Answer, cited: str, story: set[str]) -> Outcome:
+def _outcome(question: Question, answer: Answer, cited: str, story: set[str], *, read: str) -> Outcome:
     ranked = list(dict.fromkeys(answer.ranked_urls))
     shown = answer.found and answer.direct is not None
     return Outcome(
         gold_rank=next((i + 1 for i, url in enumerate(ranked) if url in question.gold_urls), None),
         story_rank=next((i + 1 for i, url in enumerate(ranked) if url in story), None),
         in_citations=is_right(question, cited),
+        in_passages_read=is_right(question, read),
         shown=shown,
         correct=shown and is_right(question, answer.direct),
         abstained=not answer.found,

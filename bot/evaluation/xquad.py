@@ -1,7 +1,8 @@
 """Turn XQuAD (the same questions in English and Russian over English paragraphs) into `lede eval`
-files: a corpus of the English paragraphs and the Russian questions. The data stays in ../shared.
+files: a corpus of the English paragraphs and the questions in one language. The data stays in
+../shared (beside the checkout; --xquad names another folder).
 
-    python -m bot.evaluation.xquad OUT_DIR     # writes OUT_DIR/corpus.jsonl and OUT_DIR/questions.jsonl
+    python -m bot.evaluation.xquad OUT_DIR [--language en]   # writes OUT_DIR/corpus.jsonl, questions.jsonl
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from tests.conftest import SHARED
-
-XQUAD = SHARED / "eval" / "xquad"
+XQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "xquad"
 
 
-def convert(out: Path, *, language: str = "ru") -> tuple[Path, Path]:
+def convert(out: Path, *, language: str = "ru", xquad: Path = XQUAD) -> tuple[Path, Path]:
     """Write the corpus and questions files; return their paths."""
-    english = json.loads((XQUAD / "xquad-dev.en.json").read_text())
-    asked = json.loads((XQUAD / f"xquad-dev.{language}.json").read_text())
+    english = json.loads((xquad / "xquad-dev.en.json").read_text())
+    asked = json.loads((xquad / f"xquad-dev.{language}.json").read_text())
     corpus, paragraph_of, answers = [], {}, {}
     for article in english["data"]:
         for number, paragraph in enumerate(article["paragraphs"]):
@@ -41,5 +40,13 @@ def convert(out: Path, *, language: str = "ru") -> tuple[Path, Path]:
     return corpus_path, questions_path
 
 
+def main(argv: list[str]) -> None:
+    """Read `OUT_DIR [--language ru|en] [--xquad FOLDER]` (argparse is the CLI's, not evaluation's)."""
+    options = dict(zip(argv[1::2], argv[2::2], strict=False))
+    if not argv or set(options) - {"--language", "--xquad"} or options.get("--language", "ru") not in ("ru", "en"):
+        sys.exit(__doc__)
+    print(*convert(Path(argv[0]), language=options.get("--language", "ru"), xquad=Path(options.get("--xquad", XQUAD))))
+
+
 if __name__ == "__main__":
-    print(*convert(Path(sys.argv[1])))
+    main(sys.argv[1:])

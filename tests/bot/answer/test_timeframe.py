@@ -113,6 +113,9 @@ NO_TIME = [
     "Кто возглавляет коалицию?",
     "Хто очолює коаліцію?",
     "Who is the CEO of Northwind?",
+    "At the time of Martin Luther what was in demand?",  # "Mar" is March; "Martin" is not
+    "Сколько очков они набрали в четвертом периоде?",  # "четвертом" (fourth) is not "четверг"
+    "Сколько людей в среднем смотрят матч?",  # "в среднем" (on average) is not "в среду"
 ]
 
 

@@ -37,7 +37,7 @@ def test_lede_bot_process_answers_a_question(tmp_path, monkeypatch, capsys) -> N
         polled = time.monotonic() - started
         [call] = api.wait_for("sendMessage", chat_id=chat["id"], timeout=60)
         answered = time.monotonic() - started
-        assert call.result["text"].startswith("Britain and France")
+        assert call.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
         print(f"lede bot polled {polled:.1f} s after start and answered {answered:.1f} s after start")
     finally:
         process.send_signal(signal.SIGINT)

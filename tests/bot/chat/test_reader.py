@@ -33,15 +33,15 @@ async def telegram_with_llm(bot_settings, model):
         llm.close()
 
 
-async def test_the_answer_is_sent_at_once_and_edited_when_the_reader_answers(telegram_with_llm) -> None:
+async def test_the_answer_is_sent_at_once_and_edited_when_the_language_model_answers(telegram_with_llm) -> None:
     telegram, llm = telegram_with_llm
-    llm.short_reply = "Ines Okafor"
+    llm.short_reply = "Britain and France"
     api = telegram.api
     chat = api.private_chat(READER)
-    api.send(chat, READER, "Who is the mayor of Harbourton?")
+    api.send(chat, READER, "Who leads the coalition?")
     [sent] = await telegram.wait_for(chat_id=chat["id"])
-    assert not sent.result["text"].startswith("Ines Okafor")  # the extractive answer, at once
+    assert sent.result["text"].startswith("“Britain and France")  # the quotes at once, no bold line yet
     [edit] = await telegram.wait_for("editMessageText", chat_id=chat["id"])
     assert edit.params["message_id"] == sent.result["message_id"]
-    assert edit.result["text"].startswith("Ines Okafor")
-    assert {"type": "bold", "offset": 0, "length": len("Ines Okafor")} in edit.result["entities"]
+    assert edit.result["text"].startswith("Britain and France\n")
+    assert {"type": "bold", "offset": 0, "length": len("Britain and France")} in edit.result["entities"]

@@ -27,9 +27,9 @@ async def test_private_question_gets_a_cited_answer_with_buttons(telegram) -> No
     api.send(chat, READER, "Who leads the coalition?")
     [call] = await telegram.wait_for(chat_id=chat["id"])
     message = call.result
-    assert message["text"].startswith("Britain and France")
+    assert message["text"].startswith("“Britain and France are expected to lead the coalition.”")
     assert "[1]" in message["text"] and "Moscow Warns Against a 'Coalition of the Willing'" in message["text"]
-    assert {"type": "bold", "offset": 0, "length": len("Britain and France")} in message["entities"]
+    assert not [e for e in message.get("entities", []) if e["type"] == "bold"]  # the reader is not sure enough
     buttons = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["Джерела", "Хронологія", "Як пишуть ЗМІ", "👍", "👎"]  # the reader's language is Ukrainian
     assert api.sent("sendChatAction", chat_id=chat["id"])
@@ -43,6 +43,7 @@ async def test_citations_link_to_the_articles(telegram) -> None:
     links = [e["url"] for e in call.result["entities"] if e["type"] == "text_link"]
     assert "https://example.org/briefs/marlow-chess" in links
     assert call.result["text"].startswith("Ada Marlow")
+    assert {"type": "bold", "offset": 0, "length": len("Ada Marlow")} in call.result["entities"]
 
 
 async def test_unanswerable_question_is_declined(telegram) -> None:
@@ -63,7 +64,7 @@ async def test_group_answers_mentions_replies_and_ask_but_not_chatter(telegram) 
     api.send(group, READER, "good morning everyone")
     api.send(group, READER, "@lede_test_bot who leads the coalition?")
     [first] = await telegram.wait_for(chat_id=group["id"])
-    assert first.result["text"].startswith("Britain and France")
+    assert first.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
     bot_message = api.messages[(group["id"], first.result["message_id"])]
     api.send(group, STRANGER, "How many people visited the river festival?", reply_to=bot_message)
     api.send(group, STRANGER, "/ask Who won the dragon boat race?")
@@ -88,7 +89,7 @@ async def test_inline_query_returns_the_answer(telegram) -> None:
     api.inline_query(READER, "Who leads the coalition?")
     [call] = await telegram.wait_for("answerInlineQuery")
     [result] = call.params["results"]
-    assert result["title"] == "Britain and France"
+    assert result["title"] == "Britain and France are expected to lead the coalition."
     assert "[1]" in result["input_message_content"]["message_text"]
 
 
@@ -189,7 +190,7 @@ async def test_rate_limited_send_is_retried_and_arrives(telegram) -> None:
     api.fail("sendMessage", 429, "Too Many Requests: retry after 1", chat_id=chat["id"], retry_after=1)
     api.send(chat, ADMIN, "Who leads the coalition?")
     [call] = await telegram.wait_for(chat_id=chat["id"])
-    assert call.result["text"].startswith("Britain and France")
+    assert call.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
     failed = [c for c in api.calls if c.method == "sendMessage" and c.error is not None]
     assert len(failed) == 1 and failed[0].error.code == 429
 

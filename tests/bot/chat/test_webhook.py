@@ -43,7 +43,7 @@ async def test_webhook_takes_updates_with_the_secret_and_answers_a_repeat_once(b
                 status = await asyncio.to_thread(api.post_update, api.webhook["url"], repeated, SECRET)
                 assert status == 200
             [call] = await asyncio.to_thread(api.wait_for, "sendMessage", chat_id=chat["id"])
-            assert call.result["text"].startswith("Britain and France")
+            assert call.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
             await asyncio.sleep(0.5)
             assert len(api.sent("sendMessage", chat_id=chat["id"])) == 1
             # While the webhook is set, long polling is refused, as Telegram does.

@@ -1,25 +1,29 @@
 import numpy as np
 
-from bot.answer.confidence import Signals
-from bot.evaluation.calibrate import choose_threshold, fit
+from bot.answer import Answer
+from bot.answer.reading import Reading
+from bot.evaluation.calibrate import DECLINE_SHARE, choose_threshold, fit, judge
+from bot.evaluation.dataset import Question
 
 
-def _signals(evidence: float) -> Signals:
-    return Signals(evidence=evidence, share=0.5, support=1, in_first_quote=True, overlap=0.5, nearness=0.5,
-                   kind="name", words=2)
+def _asked(margin: float, right: bool, number: int) -> tuple[Question, Answer]:
+    question = Question(qid=str(number), question="Who won?", date="2022/06/17", answers=["Ada"], gold_urls=[],
+                        week="20220617")
+    reading = Reading("Ada" if right else "Bea", 0, margin)
+    return question, Answer("Who won?", found=True, reading=reading, candidate=reading.text)
 
 
-def test_a_fitted_confidence_rises_with_a_signal_that_tells_right_from_wrong() -> None:
+def test_the_fitted_thresholds_show_sure_spans_and_decline_only_the_least_sure() -> None:
     rng = np.random.default_rng(0)
-    rows = []
-    for _ in range(200):
-        evidence = float(rng.uniform(0, 1))
-        rows.append((_signals(evidence).features(), bool(rng.uniform() < evidence)))  # right more often when strong
-    calibration = fit(rows)
-    assert calibration.confidence(_signals(0.9)) > 0.7 > 0.3 > calibration.confidence(_signals(0.1))
-    shown = [right for features, right in rows
-             if calibration.confidence(_signals(features[0])) >= calibration.threshold]
-    assert sum(shown) / len(shown) >= 0.75  # the threshold reaches the target precision where fitted
+    asked = []
+    for number in range(400):
+        margin = float(rng.uniform(-4, 8))
+        asked.append(_asked(margin, bool(rng.uniform() < (margin + 4) / 12), number))  # surer, righter
+    thresholds = fit(asked, fitted_on="test")
+    figures = judge(thresholds, asked)
+    assert figures["direct_precision"] >= 0.85 > judge(thresholds.__class__(-10, -10), asked)["direct_precision"]
+    assert figures["abstained"] <= DECLINE_SHARE + 0.01
+    assert thresholds.answer < thresholds.bold
 
 
 def test_the_threshold_is_the_lowest_score_reaching_the_target_precision() -> None:

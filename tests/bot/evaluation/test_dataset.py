@@ -33,7 +33,7 @@ def test_articles_holding_an_answer_are_found_as_whole_words_within_the_days_bef
 
 def test_precision_counts_only_the_answers_shown() -> None:
     def outcome(shown: bool, correct: bool) -> Outcome:
-        return Outcome(gold_rank=1, story_rank=1, in_citations=True, shown=shown, correct=correct,
+        return Outcome(gold_rank=1, story_rank=1, in_citations=True, in_passages_read=True, shown=shown, correct=correct,
                        abstained=False, elapsed_ms=1.0)
 
     result = figures([outcome(True, True), outcome(True, False), outcome(False, False), outcome(False, False)])

@@ -54,10 +54,14 @@ def test_lede_eval_prints_every_metric_and_unanswerable_mode_abstains(tmp_path, 
         assert key in result
     assert result["questions"] == 2 and result["recall@1"] == 1.0 and result["mrr"] == 1.0
     assert result["answer_in_citations"] == 1.0 and result["abstained"] == 0.0
+    assert result["answer_in_passages_read"] == 1.0 and result["answer_in_citations_when_read"] == 1.0
+    assert result["direct_answer_accuracy"] == 1.0  # the span reader's bold answers: "Ada Marlow", "2029"
     assert main(["eval", "--corpus", str(corpus), "--questions", str(questions), "--json",
                  "--data-dir", str(tmp_path / "kb"), "--unanswerable"]) == 0
     without_gold = json.loads(capsys.readouterr().out)
     assert without_gold["recall@10"] == 0.0 and without_gold["abstained"] == 1.0
+    # The same questions with their answers present: none declined, every one scored above.
+    assert without_gold["answerable_abstained"] == 0.0 and without_gold["no_answer_auc"] == 1.0
 
 
 def test_answers_as_of_a_date_ignore_later_articles(real_kb) -> None:
