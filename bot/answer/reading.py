@@ -58,14 +58,6 @@ def thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
     return Thresholds(**json.loads(path.read_text()))
 
 
-def read_answer(reader: SpanReader, question: str, sentences: Sequence[tuple[int, str]], order: Sequence[int],
-                *, windows: int = WINDOWS_READ) -> Reading | None:
-    """Return the reader's best span among windows around the first `windows` sentences of `order`
-    (see read_windows); None when no window gives one."""
-    readings = read_windows(reader, question, sentences, order, windows=windows)
-    return readings[0] if readings else None
-
-
 def read_windows(reader: SpanReader, question: str, sentences: Sequence[tuple[int, str]], order: Sequence[int],
                  *, windows: int = WINDOWS_READ) -> list[Reading]:
     """Return each window's span, the highest-scoring first, reading windows around the first

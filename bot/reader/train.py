@@ -81,13 +81,9 @@ def questions_of(articles: list[dict[str, Any]]) -> list[Question]:
     ]
 
 
-def _encode(tokenizer: Any, question: str, text: str) -> Any:
-    return tokenizer.encode(question, text)
-
-
 def _labelled(tokenizer: Any, question: str, text: str, answer: tuple[int, int] | None) -> Example | None:
     """Return the window as an example; None when the answer was cut off by the token limit."""
-    encoding = _encode(tokenizer, question, text)
+    encoding = tokenizer.encode(question, text)
     if answer is None:
         return Example(encoding.ids, encoding.type_ids, 0, 0)
     first = last = None
