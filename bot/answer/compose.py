@@ -148,14 +148,13 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
     relevance = _relevance(kb, question, candidates, read, story)
     log.debug("best sentence evidence %.3f", relevance.max())
     threshold = _threshold(kb, question, read)
+    read_ids = tuple(hit.passage_id for hit in read)
     if relevance.max() < threshold:
-        return Answer(question.text, found=False, sources=articles(hits[:3]),
-                      passages_read=tuple(hit.passage_id for hit in read))
+        return Answer(question.text, found=False, sources=articles(hits[:3]), passages_read=read_ids)
     order = [int(i) for i in np.argsort(-relevance)]
     readings = _read(question, candidates, order)
     reading = readings[0] if readings else None
     fitted = thresholds()
-    read_ids = tuple(hit.passage_id for hit in read)
     # No window holds an answer: Lede declines. Not for a follow-up ("Who opposed it?"): the
     # reader sees the question without the conversation that says what "it" is.
     if reading is not None and not story and reading.margin < fitted.answer:

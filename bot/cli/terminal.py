@@ -11,8 +11,6 @@ from bot.answer.timeline import Timeline
 from bot.i18n import not_found, t
 from index.text import printable
 
-NOT_FOUND = t("not_found")
-
 
 def source_line(source: Source) -> str:
     """Return "Title — Outlet, 2026-02-04" for a citation."""

@@ -64,7 +64,7 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
         # The same questions with their answers present: how often those are declined, and how
         # well the answer score tells the two apart (1.0: every present answer scores higher).
         present, _ = ask_all(kb, [q for q, _, _ in asked], finder=finder)
-        result["answerable_abstained"] = _share_declined([a for _, a, _ in present])
+        result["answerable_abstained"] = sum(o.abstained for _, _, o in present) / len(present)
         result["no_answer_auc"] = auc([answer_score(a) for _, a, _ in present], [answer_score(a) for _, a, _ in asked])
     split = halves([q for q, _, _ in asked])
     if all(split.values()):
@@ -92,10 +92,6 @@ def auc(present: list[float], absent: list[float]) -> float:
         return 0.0
     above = sum((p > a) + 0.5 * (p == a) for p in present for a in absent)
     return above / (len(present) * len(absent))
-
-
-def _share_declined(answers: list[Answer]) -> float:
-    return sum(not a.found for a in answers) / len(answers) if answers else 0.0
 
 
 def is_right(question: Question, text: str | None) -> bool:

@@ -3,7 +3,8 @@ import shutil
 import pytest
 
 from bot.answer import answer_question
-from bot.cli.terminal import NOT_FOUND, render_text
+from bot.cli.terminal import render_text
+from bot.i18n import t
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES, SHARED
 
@@ -129,8 +130,8 @@ def test_every_quote_is_verbatim_from_the_article_it_cites(samples_kb) -> None:
 @pytest.mark.parametrize(
     ("question", "said"),
     [
-        ("What is the price of bitcoin?", NOT_FOUND),
-        ("How do I bake bread?", NOT_FOUND),
+        ("What is the price of bitcoin?", t("not_found")),
+        ("How do I bake bread?", t("not_found")),
         # A question that names a time is told which dates were searched.
         ("Who won the football world cup in 2018?", "I have no articles from 2018-01-01 – 2018-12-31 on that."),
     ],
