@@ -1,18 +1,22 @@
 """`lede backfill`: compute what ingest now stores for answers (index/precomputed.py) for rows an
-older Lede stored: passages' sentence vectors, articles' centroids, the words' vectors. Resumable
+older Lede stored: passages' sentence vectors, articles' centroids, the words' vectors and how
+many articles hold each (recounted whole: pruned articles' words then count no more). Resumable
 (each chunk commits) and safe beside a running bot, which answers from the model for rows not done
 yet."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from tqdm import tqdm
 
-from index.models import Article, Passage
-from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
+from index.copies import Merged, merge_copies
+from index.models import Article, Passage, Word
+from index.precomputed import answerable_sentences, article_summary, packed_groups
+from index.terms import article_words, count_articles
 from index.words import store_words
 
 if TYPE_CHECKING:
@@ -26,10 +30,14 @@ class Backfilled:
     passages: int
     articles: int
     words: int
+    merged: Merged
 
 
 def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
-    """Compute every missing precomputed value; return how many rows of each kind were done."""
+    """Compute every missing precomputed value, and keep each article's text once (copies at
+    other URLs merged, boilerplate dropped: index/copies.py); return how many rows of each kind
+    were done."""
+    merged = merge_copies(kb, progress=progress)
     with kb.sessions() as session:
         todo = list(session.scalars(select(Passage.id).where(Passage.sentence_vectors.is_(None)).order_by(Passage.id)))
     # disable=None: a bar on a terminal, silence in logs and pipes.
@@ -54,8 +62,19 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
             for article in session.scalars(select(Article).where(Article.id.in_(missing[start : start + CHUNK]))):
                 article.centroid, article.focus = article_summary(article.passages)
                 articles += article.centroid is not None
-    words: set[str] = set()
+    counts: Counter[str] = Counter()
     with kb.sessions() as session:
-        for title, text in session.execute(select(Article.title, Passage.text).join(Article)):
-            words.update(translatable_words(f"{title} {text}"))
-    return Backfilled(passages=len(todo), articles=articles, words=store_words(kb, words))
+        current: int | None = None
+        held: set[str] = set()
+        for article_id, title, text in session.execute(
+                select(Article.id, Article.title, Passage.text).join(Article).order_by(Article.id)):
+            if article_id != current:
+                counts.update(held)
+                current, held = article_id, article_words(title, ())
+            held |= article_words("", (text,))
+        counts.update(held)
+    stored = store_words(kb, counts)
+    with kb.sessions.begin() as session:  # recounted: pruned articles' words counted no more
+        session.execute(update(Word).values(articles=0))
+        count_articles(session, counts)
+    return Backfilled(passages=len(todo), articles=articles, words=stored, merged=merged)

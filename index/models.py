@@ -123,11 +123,40 @@ class Article(Base):
     # article tells (float16, packed) and how closely its passages keep to it.
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     focus: Mapped[float | None] = mapped_column(Float)
+    # The hash of its text read as words, whatever its headline (index/copies.py): another
+    # URL publishing the same text is a copy of this article, not a second one.
+    body_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
     source: Mapped[Source | None] = relationship(back_populates="articles")
     passages: Mapped[list[Passage]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Passage.ordinal"
     )
+    copies: Mapped[list[Copy]] = relationship(back_populates="article", cascade="all, delete-orphan",
+                                              order_by="Copy.url")
+
+
+class Copy(Base):
+    """Another URL publishing an article's text (a syndicated or wire copy, a retitled page):
+    stored once, its URL, headline and outlet kept so that citations show who else carried it."""
+
+    __tablename__ = "copies"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(256))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    article: Mapped[Article] = relationship(back_populates="copies")
+
+
+class Boilerplate(Base):
+    """A text published under more than MAX_TITLES headlines (index/copies.py): a registration
+    wall or an advert form, not an article; never stored again."""
+
+    __tablename__ = "boilerplate"
+
+    body_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 # Date-bounded searches filter on when an article counts as published: its date, or when it was
@@ -163,6 +192,8 @@ class Word(Base):
 
     text: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    # How many stored articles hold the word (index/terms.py): what tells a story's rare words.
+    articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Meta(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -13,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
+from index.copies import MAX_TITLES, body_hash
 from index.knowledge import KnowledgeBase
-from index.models import Article, Passage
+from index.models import Article, Boilerplate, Copy, Passage
 from index.monitoring import INGESTED_ARTICLES, INGESTED_PASSAGES
 from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
+from index.terms import article_words, count_articles
 from index.text import content_hash
 from index.vectors import stored_vector
 from index.words import store_words
@@ -37,6 +40,8 @@ class IngestReport:
     unchanged: int = 0
     passages_added: int = 0
     passages_removed: int = 0
+    copies: int = 0  # kept as another URL of a stored article (index/copies.py)
+    boilerplate: int = 0  # texts under too many headlines to be articles: not stored
     errors: list[str] = field(default_factory=list)
 
     def merge(self, other: IngestReport) -> None:
@@ -46,6 +51,8 @@ class IngestReport:
         self.unchanged += other.unchanged
         self.passages_added += other.passages_added
         self.passages_removed += other.passages_removed
+        self.copies += other.copies
+        self.boilerplate += other.boilerplate
         self.errors += other.errors
 
     def summary(self) -> str:
@@ -54,6 +61,10 @@ class IngestReport:
             f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged articles; "
             f"{self.passages_added} passages added, {self.passages_removed} removed"
         )
+        if self.copies:
+            line += f"; {self.copies} copies of stored articles kept as their other URLs"
+        if self.boilerplate:
+            line += f"; {self.boilerplate} boilerplate pages (one text under many headlines) skipped"
         if self.errors:
             line += f"; {len(self.errors)} errors"
         return line
@@ -69,10 +80,29 @@ class _Plan:
     existing_id: int | None
     keep: dict[int, int]  # ordinal in the new article -> id of an unchanged stored passage
     drop: list[int]  # ids of stored passages no longer in the article
+    body: str | None  # its text's hash (index/copies.py)
 
     @property
     def new_ordinals(self) -> list[int]:
         return [i for i in range(len(self.passages)) if i not in self.keep]
+
+
+@dataclass
+class _Copy:
+    """A document whose text a stored article, or one planned in this chunk, already has."""
+
+    document: Document
+    body: str
+    article_id: int | None  # the stored article it copies, or None: the plan numbered `of`
+    of: int | None = None
+
+
+@dataclass
+class _Chunk:
+    plans: list[_Plan] = field(default_factory=list)
+    copies: list[_Copy] = field(default_factory=list)
+    # Texts found to be boilerplate, each with the stored article that held it (to drop) or None.
+    boilerplate: dict[str, int | None] = field(default_factory=dict)
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -124,9 +154,11 @@ def _dated_by_now(documents: Iterable[Document], future: list[str]) -> Iterator[
         yield document
 
 
-def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, source_id: int | None) -> list[_Plan]:
-    plans: list[_Plan] = []
+def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, source_id: int | None) -> _Chunk:
+    chunk = _Chunk()
     seen: set[str] = set()
+    planned: dict[str, int] = {}  # text hash -> the plan storing it
+    titles: dict[str, set[str]] = {}  # text hash -> the headlines it was published under
     with kb.sessions() as session:
         for document in documents:
             digest = document.digest
@@ -136,18 +168,41 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
                 # second article.
                 existing = session.scalar(select(Article).where(
                     Article.source_id == source_id, Article.guid == document.guid).limit(1))
-            duplicate = digest in seen or (
-                existing is None
-                and session.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
-            )
-            if duplicate or (existing is not None and existing.content_hash == digest and existing.url == document.url):
+            if existing is None and session.get(Copy, document.url) is not None:
+                report.unchanged += 1  # a copy already kept
+                continue
+            if existing is not None and existing.content_hash == digest and existing.url == document.url:
                 report.unchanged += 1
                 continue
-            seen.add(digest)
             passages = split_passages(paragraphs_of(document.text))
             if not passages:
                 report.errors.append(f"{document.url}: no text to index")
                 continue
+            body = body_hash(passages)
+            if existing is None and body is not None:
+                if body in chunk.boilerplate or session.get(Boilerplate, body) is not None:
+                    report.boilerplate += 1
+                    continue
+                original = session.scalar(select(Article).where(Article.body_hash == body).limit(1))
+                if original is not None or body in planned:
+                    held = titles.setdefault(body, {original.title, *(c.title for c in original.copies)}
+                                             if original is not None else set())
+                    held.add(document.title)
+                    if len(held) > MAX_TITLES:
+                        chunk.boilerplate[body] = original.id if original is not None else None
+                        report.boilerplate += 1
+                        continue
+                    chunk.copies.append(_Copy(document, body, original.id if original is not None else None,
+                                              planned.get(body)))
+                    continue
+            duplicate = digest in seen or (
+                existing is None
+                and session.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
+            )
+            if duplicate:  # too short to be kept as a copy: the same notice again
+                report.unchanged += 1
+                continue
+            seen.add(digest)
             keep: dict[int, int] = {}
             drop: list[int] = []
             if existing is not None:
@@ -157,10 +212,21 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
                     if passage_id is not None:
                         keep[ordinal] = passage_id
                 drop = list(stored.values())
-            plans.append(
-                _Plan(document, digest, passages, existing.id if existing else None, keep, drop)
+            elif body is not None:
+                planned[body] = len(chunk.plans)
+                titles[body] = {document.title}
+            chunk.plans.append(
+                _Plan(document, digest, passages, existing.id if existing else None, keep, drop, body)
             )
-    return plans
+    if chunk.boilerplate:  # a text found under too many headlines in this very chunk
+        report.boilerplate += sum(p.body in chunk.boilerplate for p in chunk.plans)
+        report.boilerplate += sum(c.body in chunk.boilerplate for c in chunk.copies)
+        kept = [i for i, p in enumerate(chunk.plans) if p.body not in chunk.boilerplate]
+        renumber = {old: new for new, old in enumerate(kept)}
+        chunk.plans = [chunk.plans[i] for i in kept]
+        chunk.copies = [replace(c, of=renumber.get(c.of) if c.of is not None else None)
+                        for c in chunk.copies if c.body not in chunk.boilerplate]
+    return chunk
 
 
 def _store_chunk(
@@ -186,8 +252,9 @@ def _store_chunk(
 def _write_chunk(
     kb: KnowledgeBase, documents: list[Document], source_id: int | None, report: IngestReport
 ) -> None:
-    plans = _plan(kb, documents, report, source_id)
-    if not plans:
+    chunk = _plan(kb, documents, report, source_id)
+    plans = chunk.plans
+    if not plans and not chunk.copies and not chunk.boilerplate:
         return
     # Embed outside the transaction: the model is slow and a write lock would block readers.
     # One batch: the new passages (read with their headline), then their answerable sentences.
@@ -202,7 +269,15 @@ def _write_chunk(
     now = datetime.now(UTC)
     new_passages: list[Passage] = []
     dropped: list[int] = []
+    counted: Counter[str] = Counter()  # the new articles holding each word (index/terms.py)
     with kb.sessions.begin() as session:
+        for body, held_by in chunk.boilerplate.items():
+            session.add(Boilerplate(body_hash=body))
+            if held_by is not None:  # its first article: not an article after all
+                gone = session.get_one(Article, held_by)
+                dropped.extend(p.id for p in gone.passages)
+                session.delete(gone)
+        articles: list[Article] = []
         for plan in plans:
             doc = plan.document
             article = session.get_one(Article, plan.existing_id) if plan.existing_id else Article(url=doc.url)
@@ -215,9 +290,11 @@ def _write_chunk(
             article.published_at = doc.published_at
             article.language = doc.language
             article.content_hash = plan.digest
+            article.body_hash = plan.body or ""  # "": hashed, too short to tell a copy
             article.fetched_at = now
             if plan.existing_id is None:
                 session.add(article)
+            articles.append(article)
             by_id = {p.id: p for p in article.passages}
             for passage_id in plan.drop:
                 article.passages.remove(by_id[passage_id])
@@ -237,10 +314,18 @@ def _write_chunk(
             article.centroid, article.focus = article_summary(article.passages)
             dropped.extend(plan.drop)
             if plan.existing_id is None:
+                counted.update(article_words(doc.title, plan.passages))
                 report.added += 1
             else:
                 report.updated += 1
+        count_articles(session, counted)
         session.flush()
+        for copy in chunk.copies:
+            doc = copy.document
+            original = copy.article_id if copy.article_id is not None else articles[copy.of or 0].id
+            session.add(Copy(url=doc.url, article_id=original, title=doc.title, outlet=doc.outlet,
+                             published_at=doc.published_at))
+            report.copies += 1
         ids = [p.id for p in new_passages]
     # Only after the commit: FAISS never holds a vector the database does not.
     kb.remove_vectors(dropped)
@@ -249,4 +334,4 @@ def _write_chunk(
         kb.add_vectors(ids, matrix)
     report.passages_added += len(ids)
     report.passages_removed += len(dropped)
-    log.debug("stored %d articles, %d passages", len(plans), len(ids))
+    log.debug("stored %d articles, %d copies, %d passages", len(plans), len(chunk.copies), len(ids))

@@ -1,19 +1,23 @@
-"""Number the sources an answer cites: one number per story, led by its best-matching article,
-with the other retrieved articles on that story (another outlet, a syndicated copy, another
-day's report) listed under it, so a reader sees "[1] ... — CNN, USA Today"."""
+"""Number the sources an answer cites: one number per story (bot/answer/stories.py), led by its
+best-matching article, with the other retrieved articles on that story (another outlet, another
+day's report) listed under it, so a reader sees "[1] ... — CNN · also USA Today"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.answer.result import Link, Source
-from bot.answer.stories import Item, same_story
+from bot.answer.stories import Item, chain, with_terms
+from index.models import Copy
 from index.search import Hit
+from index.terms import Terms
+
+Copies = Mapping[int, Sequence[Copy]]
 
 
-def articles(hits: list[Hit]) -> list[Source]:
-    """Number distinct articles in order of first appearance."""
-    return [_source(number, hit) for number, hit in enumerate(first_hits(hits), 1)]
+def articles(hits: list[Hit], copies: Copies | None = None) -> list[Source]:
+    """Number distinct articles in order of first appearance, each with its `copies`."""
+    return [_source(number, hit, (), copies or {}) for number, hit in enumerate(first_hits(hits), 1)]
 
 
 def first_hits(hits: list[Hit]) -> list[Hit]:
@@ -24,24 +28,25 @@ def first_hits(hits: list[Hit]) -> list[Hit]:
     return list(best.values())
 
 
-def stories(hits: list[Hit], cited: set[int]) -> list[Source]:
+def stories(hits: list[Hit], cited: set[int], terms: Mapping[int, Terms], copies: Copies | None = None) -> list[Source]:
     """Number the stories of the `cited` articles by their best hit. Cited articles on one story
-    share its number, and the other retrieved articles on a cited story are listed with it."""
+    share its number, and the other retrieved articles on a cited story are listed with it;
+    `terms`: the articles' word vectors (index/terms.py); `copies`: their copies at other URLs."""
     firsts = first_hits(hits)
-    item = {hit.article_id: Item(hit.article_id, hit.title, hit.url, hit.outlet, hit.published_at,
-                                 hit.article_vector) for hit in firsts}
-    stories: list[list[Hit]] = []
-    for hit in [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]:
-        story = next((s for s in stories if same_story(item[s[0].article_id], item[hit.article_id])), None)
-        if story is not None:
-            story.append(hit)
-        elif hit.article_id in cited:
-            stories.append([hit])
-    return [_source(number, lead, rest) for number, (lead, *rest) in enumerate(stories, 1)]
+    ordered = [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]
+    hit_of = {hit.article_id: hit for hit in firsts}
+    items = with_terms([Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
+                        for h in ordered], terms)
+    told = [[hit_of[item.article_id] for item in story] for story in chain(items)
+            if story[0].article_id in cited]  # cited ones come first: a cited story leads with one
+    return [_source(number, lead, rest, copies or {}) for number, (lead, *rest) in enumerate(told, 1)]
 
 
-def _source(number: int, lead: Hit, others: Sequence[Hit] = ()) -> Source:
+def _source(number: int, lead: Hit, others: Sequence[Hit], copies: Copies) -> Source:
     # An undated article shows no date: when Lede fetched it says nothing of the story's day.
+    ids = (lead.article_id, *(h.article_id for h in others))
     return Source(number=number, title=lead.title, outlet=lead.outlet, date=lead.published_at,
                   url=lead.url, also=tuple(Link(h.title, h.outlet, h.url, h.published_at) for h in others),
-                  article_ids=(lead.article_id, *(h.article_id for h in others)))
+                  article_ids=ids,
+                  carried_by=tuple(Link(c.title, c.outlet, c.url, c.published_at)
+                                   for article_id in ids for c in copies.get(article_id, ())))

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 import numpy as np
 
 from bot.answer.citations import articles, stories
+from bot.answer.figures import differing, of_one_story
 from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
 from bot.answer.question import Question, read_question, stem
@@ -18,12 +19,14 @@ from bot.answer.reading import Reading, read_windows, thresholds
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
 from bot.reader.model import shipped_reader
+from index.copies import copies_of
 from index.knowledge import KnowledgeBase
 from index.monitoring import ANSWER_SECONDS, ANSWERS
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
 from index.settings import Settings
-from index.text import holds_words, keywords, latin_share, numbers, printable, words
+from index.terms import term_vectors
+from index.text import holds_words, keywords, latin_share, printable, words
 from index.words import word_vectors
 
 log = logging.getLogger(__name__)
@@ -89,7 +92,7 @@ def answer_question(
     answer.searched_days = frame.days if frame and not answer.found else None
     cited = {url for s in answer.sources for url in s.urls}
     answer.context = _next_context(answer, context, followed=followed is not None)
-    answer.related = [s for s in articles(hits) if s.url not in cited]
+    answer.related = [s for s in articles(hits, copies_of(kb, {hit.article_id for hit in hits})) if s.url not in cited]
     if with_llm:
         answer = consult_llm(kb.settings, answer)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -159,20 +162,22 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
     # reader sees the question without the conversation that says what "it" is.
     if reading is not None and not story and reading.margin < fitted.answer:
         return Answer(question.text, found=False, sources=articles(hits[:3]), reading=reading, passages_read=read_ids)
-    # Another article's sure answer giving another figure ("four" killed here, "six" there): no
-    # figure is bold, and both sentences are quoted first.
-    differing = _differing(readings, candidates, fitted.bold)
-    first = [r.sentence for r in (reading, differing) if r is not None]
+    # The articles of one story give different figures ("four" killed here, "six" there): each
+    # is shown with its source, none in bold, and their sentences are quoted first.
+    figures = differing(readings, candidates, fitted.answer)
+    first = [f.sentence for f in figures] or ([reading.sentence] if reading is not None else [])
     chosen = _quotes(candidates, relevance, order, threshold, first=first)
     # Sources are numbered by their story's best passage, so [1] is the best match.
-    sources = stories(hits, {hit.article_id for hit, _ in chosen})
+    retrieved = {hit.article_id for hit in hits}
+    sources = stories(hits, {hit.article_id for hit, _ in chosen}, term_vectors(kb, retrieved), copies_of(kb, retrieved))
     number_of = {url: s.number for s in sources for url in s.urls}
-    shown = reading is not None and reading.margin >= fitted.bold and differing is None
+    figures = of_one_story(figures, [set(s.article_ids) for s in sources])
+    shown = reading is not None and reading.margin >= fitted.bold and not figures
     return Answer(
         question.text, found=True, sources=sources,
-        quotes=[Quote(sentence, number_of[hit.url], hit.passage_id) for hit, sentence in chosen],
+        quotes=[Quote(sentence, number_of[hit.url], hit.passage_id, hit.url) for hit, sentence in chosen],
         direct=reading.text if reading is not None and shown else None,
-        candidate=reading.text if reading is not None else None, reading=reading,
+        candidate=reading.text if reading is not None else None, reading=reading, figures=figures,
         passages=_passages_by_source(sources, read), passages_read=read_ids,
     )
 
@@ -196,19 +201,6 @@ def _read(question: Question, candidates: list[tuple[Hit, str]], order: list[int
     if reader is None:
         return []
     return read_windows(reader, question.text, [(hit.passage_id, sentence) for hit, sentence in candidates], order)
-
-
-def _differing(readings: list[Reading], candidates: list[tuple[Hit, str]], sure: float) -> Reading | None:
-    """Return a sure reading (margin `sure` or more) from another article than the best reading's
-    whose numbers differ from the best one's; None when the sure answers agree."""
-    if not readings or not (figures := numbers(readings[0].text)):
-        return None
-    article = candidates[readings[0].sentence][0].article_id
-    for other in readings[1:]:
-        theirs = numbers(other.text)
-        if other.margin >= sure and theirs and theirs != figures and candidates[other.sentence][0].article_id != article:
-            return other
-    return None
 
 
 def _quotes(candidates: list[tuple[Hit, str]], relevance: np.ndarray, order: list[int], threshold: float,

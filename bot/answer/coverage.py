@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.answer.question import stem
 from bot.answer.story import Sentence, StoryArticle
-from index.text import STOPWORDS, keywords, numerals
+from index.text import NUMBER_WORDS, STOPWORDS, keywords, numerals
 
 SAME_POINT = 0.8
 NEAR_POINT = 0.7
@@ -34,8 +34,10 @@ SHOWN_SHARED, SHOWN_OWN, SHOWN_DIFFERENCES = 3, 2, 3
 SAME_DAYS = 1  # articles this many days apart or less may differ on the same figure
 SENTENCES_PER_ARTICLE = 100  # an article's first sentences compared: its news, not its archive
 
-# A number and the word it counts: "1,500 dead", "at least 101 people", "$25 billion".
-_COUNT = re.compile(r"(?<![\w.,])(\$?\d[\d,.]*\d|\$?\d)(?:[\s-]+(million|billion|thousand|percent|%))?[\s-]+([A-Za-z][\w]*)")
+# A number and the word it counts: "1,500 dead", "at least 101 people", "$25 billion", "four
+# people" (read as "4": "six" in one outlet and "6" in another are one figure).
+_COUNT = re.compile(r"(?<![\w.,])(\$?\d[\d,.]*\d|\$?\d|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+                    + r")(?:[\s-]+(million|billion|thousand|percent|%))?[\s-]+([A-Za-z][\w]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def counts(sentence: str) -> dict[str, set[str]]:
         year = not scale and re.fullmatch(r"1[89]\d\d|20\d\d", number) is not None
         if word in STOPWORDS or word in MONTHS or previous in MONTHS or before.endswith("#") or year:
             continue
-        value = number.replace(",", "") + (f" {scale}" if scale else "")
+        value = NUMBER_WORDS.get(number.lower(), number.replace(",", "")) + (f" {scale}" if scale else "")
         found.setdefault(stem(word), set()).add(value)
     return found
 

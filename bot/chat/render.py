@@ -10,6 +10,7 @@ from html import escape, unescape
 
 from bot.answer import Answer, Source
 from bot.answer.coverage import Coverage, Said
+from bot.answer.figures import details, wording
 from bot.answer.stories import Item, Story
 from bot.answer.story import StoryArticle
 from bot.answer.timeline import Timeline
@@ -33,7 +34,9 @@ def source_line(source: Source, *, numbered: bool = True) -> str:
     suffix = f" — {escape(source.details)}" if source.details else ""
     number = f"[{source.number}] " if numbered else ""
     others = ", ".join(link_html(link.url, label) for link, label in zip(source.also, _link_labels(source), strict=True))
-    return f"{number}{link_html(source.url, source.title)}{suffix}" + (f" · also {others}" if others else "")
+    carriers = ", ".join(link_html(link.url, link.outlet or link.title) for link in source.carried_by)
+    return (f"{number}{link_html(source.url, source.title)}{suffix}" + (f" · also {others}" if others else "")
+            + (f" · also carried by {carriers}" if carriers else ""))
 
 
 def _link_labels(source: Source) -> list[str]:
@@ -71,18 +74,32 @@ def answer_html(answer: Answer, language: str | None) -> str:
             lines += ["", escape(t("closest", language))]
             lines += [f"• {source_line(s, numbered=False)}" for s in answer.sources]
         return fit_message(lines, [])
-    url_of = {s.number: s.url for s in answer.sources}
     parts = [f"<b>{escape(answer.direct)}</b>", ""] if answer.direct else []
+    if answer.figures:
+        parts = [_figures_html(answer, language), ""]
     if answer.written:
         parts += [escape(" ".join(answer.written)), ""]
     for quote in answer.quotes:
         text = quote.text if len(quote.text) <= QUOTE_LIMIT else quote.text[: QUOTE_LIMIT - 1] + "…"
-        parts.append(f"“{escape(text)}” {link_html(url_of[quote.source], f'[{quote.source}]')}")
+        parts.append(f"“{escape(text)}” {link_html(quote.url, f'[{quote.source}]')}")
     old = answer.latest_if_old(datetime.now(UTC))
     if old is not None:
         parts += ["", f"<i>{escape(t('latest_is_old', language, date=old.date().isoformat()))}</i>"]
     tail = [""] + [source_line(s) for s in answer.sources]
     return fit_message(parts, tail)
+
+
+def _figures_html(answer: Answer, language: str | None) -> str:
+    """Return "Sources differ: <b>four people</b> (Courier, the fire department, 2026-12-01) [1]
+    or <b>six</b> (...) [1]", or the latest figure up or down from the earlier ones."""
+    number_of = {url: s.number for s in answer.sources for url in s.urls}
+    pieces = [f"<b>{escape(f.text)}</b> ({escape(details(f))}) {link_html(f.url, f'[{number_of[f.url]}]')}"
+              for f in answer.figures]
+    key = wording(answer.figures)
+    if key == "figures_or":
+        return escape(t(key, language, figures="\x00")).replace("\x00", escape(t("figures_or_join", language)).join(pieces))
+    return (escape(t(key, language, latest="\x00", earlier="\x01"))
+            .replace("\x00", pieces[0]).replace("\x01", ", ".join(pieces[1:])))
 
 
 def _quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -117,15 +134,20 @@ def timeline_pages(timeline: Timeline, language: str | None) -> list[str]:
 
 
 def page_summary_html(page: StoryArticle, facts: list[str], others: list[tuple[StoryArticle, str]],
-                      language: str | None) -> str:
+                      language: str | None, *, related: Sequence[tuple[StoryArticle, str]] = ()) -> str:
     """Return what a link a reader sent is about: its title, outlet and date, its lead facts cited
-    [1], then what other outlets say about the same story, each cited."""
+    [1], then what other outlets say about the same story, each cited; when none tells it, what
+    they reported near it in time and subject (`related`)."""
     details = ", ".join(p for p in (page.label, page.when.date().isoformat() if page.dated else None) if p)
     lines = [f"<b>{escape(page.title)}</b> — {escape(details)}", ""]
     lines += [f"• “{_quoted(fact)}” {link_html(page.url, '[1]')}" for fact in facts]
-    tail = ["", escape(t("link_others" if others else "link_alone", language))]
+    tail = ["", escape(t("link_others", language))] if others else [] if related else ["", escape(t("link_alone", language))]
     tail += [f"• {escape(other.label)}: “{_quoted(fact, 300)}” {link_html(other.url, f'[{number}]')}"
              for number, (other, fact) in enumerate(others, 2)]
+    if related and not others:
+        tail += ["", escape(t("link_related", language))]
+        tail += [f"• {escape(other.label)}, {other.when.date().isoformat()}: “{_quoted(fact, 300)}” "
+                 f"{link_html(other.url, f'[{number}]')}" for number, (other, fact) in enumerate(related, 2)]
     return fit_message(lines, tail)
 
 
@@ -142,16 +164,17 @@ def coverage_html(coverage: Coverage, language: str | None) -> str:
         lines.append(escape(t("compare_single", language, outlet=coverage.outlets[0] if coverage.outlets else "?")))
         return fit_message(lines)
     lines.append(escape(", ".join(coverage.outlets)))
-    if coverage.shared:
-        lines += ["", f"<b>{escape(t('compare_shared', language))}</b>"]
-        lines += [f"• “{_quoted(point[0].sentence.text, 400)}” — " + " · ".join(_cited(coverage, s) for s in point)
-                  for point in coverage.shared]
+    # Where the outlets disagree matters most: it comes first.
     if coverage.differences:
         lines += ["", f"<b>{escape(t('compare_differ', language))}</b>"]
         for d in coverage.differences:
             lines.append(f"• {escape(d.counted)}: " + "; ".join(
                 f"{_cited(coverage, s)}, {s.article.when.date().isoformat()}: “{_quoted(s.sentence.text, 300)}”"
                 for s in (d.one, d.other)))
+    if coverage.shared:
+        lines += ["", f"<b>{escape(t('compare_shared', language))}</b>"]
+        lines += [f"• “{_quoted(point[0].sentence.text, 400)}” — " + " · ".join(_cited(coverage, s) for s in point)
+                  for point in coverage.shared]
     if not (coverage.shared or coverage.differences):
         lines += ["", escape(t("compare_nothing", language))]
     # What one outlet alone says goes last: the first to go when the message is too long.
@@ -166,7 +189,8 @@ def sources_html(answer: Answer, passages: dict[int, str], language: str | None)
     blocks = []
     for quote in answer.quotes:
         passage = passages.get(quote.passage_id, quote.text)
-        blocks.append(f"{source_line(by_number[quote.source])}\n<blockquote>{escape(passage[:1200])}</blockquote>")
+        quoted = by_number[quote.source].article(quote.url)
+        blocks.append(f"{source_line(quoted)}\n<blockquote>{escape(passage[:1200])}</blockquote>")
     if not blocks:
         blocks = [source_line(s) for s in answer.sources] or [escape(t("not_found", language))]
     return fit_message(list(dict.fromkeys(blocks)), [])

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 
 from bot.answer.coverage import compare
 from bot.answer.followup import Context
-from bot.answer.story import StoryArticle, find_story, lead_of, story_of
+from bot.answer.story import StoryArticle, find_story, lead_of, related_to, story_of
 from bot.answer.timeline import lead_sentence, lead_sentences, timeline
 from bot.chat import state
 from bot.chat.context import LedeContext, message_of, quota_notice, user_language
@@ -67,7 +67,9 @@ def link_view(kb: KnowledgeBase, article_id: int, *, language: str | None, chat_
         lead = lead_sentence(other)
         if lead is not None and all(other.label != o.label for o, _ in others):
             others.append((other, lead.text))
-    html = page_summary_html(page, facts, others[:OTHER_OUTLETS], language)
+    related = [] if others else [(a, s.text) for a in related_to(kb, article_id, count=OTHER_OUTLETS)
+                                 if (s := lead_sentence(a)) is not None]
+    html = page_summary_html(page, facts, others[:OTHER_OUTLETS], language, related=related)
     story = Context(frozenset(a.article_id for a in articles), lead=article_id)
     record_id = state.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
                                   sources_html=html, found=True, thread_id=thread_id, story=story,

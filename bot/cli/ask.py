@@ -206,7 +206,9 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
 
     done = backfill(open_knowledge_base(settings))
     print(f"Precomputed the sentence vectors of {done.passages} passages, the centroids of {done.articles} "
-          f"articles and the vectors of {done.words} words.")
+          f"articles and the vectors of {done.words} words; hashed the text of {done.merged.hashed} articles, "
+          f"merged {done.merged.copies} copies into the article they copy and dropped {done.merged.boilerplate} "
+          f"boilerplate pages.")
     return 0
 
 

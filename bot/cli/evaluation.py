@@ -123,6 +123,17 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.grouping import bench_stories
+
+    kb = open_knowledge_base(settings)
+    if kb.is_empty():
+        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest the eval corpus first "
+                        "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
+    print_result(bench_stories(kb, Path(args.labels)) if args.labels else bench_stories(kb), args.json)
+    return 0
+
+
 def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.startup import bench_start
 
@@ -195,6 +206,14 @@ def register(commands: Commands) -> None:
         description="Find the stories of this knowledge base told by at least --outlets outlets and compare "
         "the first --stories of them; print what each shows and the counts.",
     )
+    stories_bench = benches.add_parser(
+        "stories", help="same-story pair precision and recall on hand-labelled stories of the eval corpus",
+        description="Group every dated article of this knowledge base (the eval corpus ingested) into stories "
+        "and score the pairs of the hand-labelled ones, for each half of the stories by date.",
+    )
+    stories_bench.add_argument("--labels", help="labelled stories (default: bot/evaluation/data/stories.json)")
+    stories_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    stories_bench.set_defaults(run=cmd_bench_stories)
     compare_bench.add_argument("--outlets", type=int, default=3)
     compare_bench.add_argument("--stories", type=int, default=10)
     compare_bench.add_argument("--json", action="store_true", help="print one JSON object")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.answer import Answer, Source
 from bot.answer.coverage import Coverage, Said
+from bot.answer.figures import details, wording
 from bot.answer.story import StoryArticle
 from bot.answer.timeline import Timeline
 from bot.i18n import not_found, t
@@ -28,9 +29,21 @@ def render_text(answer: Answer) -> str:
         return printable("\n".join(lines))
     if answer.direct:
         lines += [answer.direct, ""]
+    if answer.figures:
+        number_of = {s.number: s for s in answer.sources}
+        pieces = [f"{f.text} ({details(f)}) [{next(n for n, s in number_of.items() if f.url in s.urls)}]"
+                  for f in answer.figures]
+        key = wording(answer.figures)
+        lines += [t(key, figures=t("figures_or_join").join(pieces)) if key == "figures_or"
+                  else t(key, latest=pieces[0], earlier=", ".join(pieces[1:])), ""]
     if answer.written:
         lines += [" ".join(answer.written), ""]
-    lines += [f"  {quote.text} [{quote.source}]" for quote in answer.quotes]
+    by_number = {s.number: s for s in answer.sources}
+    for quote in answer.quotes:
+        # A story's [n] lists several articles: a quote from one but the first names which.
+        source = by_number[quote.source]
+        which = f" ({source.article(quote.url).details})" if quote.url != source.url else ""
+        lines.append(f"  {quote.text} [{quote.source}]{which}")
     old = answer.latest_if_old(datetime.now(UTC))
     if old is not None:
         lines += ["", t("latest_is_old", date=old.date().isoformat())]
@@ -38,6 +51,7 @@ def render_text(answer: Answer) -> str:
     for s in answer.sources:
         lines.append(f"  [{s.number}] {source_line(s)}\n      {s.url}")
         lines += [f"      also {link.outlet or link.title}: {link.url}" for link in s.also]
+        lines += [f"      also carried by {link.outlet or link.title}: {link.url}" for link in s.carried_by]
     # Stored before ingest cleaned them, a feed's escape sequences would still reach the terminal.
     return printable("\n".join(lines))
 

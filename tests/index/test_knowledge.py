@@ -213,3 +213,30 @@ def test_the_upgrade_dates_a_stored_future_article_by_its_fetch_time(kb) -> None
     with kb.sessions() as session:
         dates = {a.url: a.published_at for a in session.scalars(select(Article))}
     assert dates == {"https://n.example/far": fetched, "https://n.example/old": datetime(2026, 3, 1, tzinfo=UTC)}
+
+
+def test_ingest_counts_the_articles_holding_each_word_and_the_upgrade_counts_older_ones(kb) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from index.db import MIGRATIONS
+    from index.models import Word
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Kessling Bridge, day {i}",
+                                  text=f"Divers searched the Alder River on day {i}. " + "The harbour was closed. " * (i > 1))
+                         for i in range(1, 4)], progress=False)
+
+    def held() -> dict[str, int]:
+        with kb.sessions() as session:
+            return dict(session.execute(select(Word.text, Word.articles).where(Word.text.in_(["kessling", "divers", "harbour"]))).all())
+
+    assert held() == {"kessling": 3, "divers": 3, "harbour": 2}
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with kb.engine.begin() as connection:  # as a database stored before words were counted
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+        command.upgrade(config, "head")
+    assert held() == {"kessling": 3, "divers": 3, "harbour": 2}

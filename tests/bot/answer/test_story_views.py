@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bot.answer.coverage import compare, counts
-from bot.answer.story import Sentence, StoryArticle, _continuous, find_story, lead_of
+from bot.answer.story import Sentence, StoryArticle, find_story, lead_of
 from bot.answer.timeline import timeline
 from bot.chat.render import LIMIT, coverage_html, shown_length, timeline_pages
 from bot.cli.terminal import render_timeline
@@ -74,14 +74,6 @@ def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_a
         "The storm reached the coast on Monday.", "The harbour reopened on Thursday.", "Repairs began."]
     assert [d.number for d in developments] == [1, 2, 3]
     assert "2025-03-13 (first seen)\n  • Repairs began. [3] Herald" in render_timeline(timeline(articles, "Storm"))
-
-
-def test_a_story_is_continuous_coverage() -> None:
-    articles = [_article(i, days, ["x"]) for i, days in [(1, 0), (2, 10), (3, 20), (4, 60)]]
-    assert [a.article_id for a in _continuous(articles, 2)] == [1, 2, 3]  # 40 days on is another story
-    # An undated article's first-seen time says nothing of when it happened: it stays in.
-    undated = _article(5, 300, ["y"], dated=False)
-    assert [a.article_id for a in _continuous([*articles, undated], 5)] == [1, 2, 3, 5]
 
 
 def test_a_long_timeline_is_split_into_pages_within_telegrams_limit() -> None:

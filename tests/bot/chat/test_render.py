@@ -42,7 +42,7 @@ def test_an_answer_counts_emoji_as_telegram_does_and_keeps_its_tags_whole() -> N
     sources = [Source(number=n, title="Storm 🌊🌊 " * 30, outlet="Wire", date=None, url=f"https://n.example/{n}")
                for n in range(1, 41)]
     answer = Answer("Where did the storm hit?", found=True, direct="Keld",
-                    quotes=[Quote("The storm hit Keld on Monday. 🌊" * 5, 1, 1)], sources=sources)
+                    quotes=[Quote("The storm hit Keld on Monday. 🌊" * 5, 1, 1, "https://n.example/1")], sources=sources)
     html = answer_html(answer, "en")
     assert shown_length(html) <= LIMIT and html.startswith("<b>Keld</b>")  # the answer kept, sources cut
     assert html.count("<a ") == html.count("</a>") and html.endswith("</a> — Wire")

@@ -35,10 +35,15 @@ def answers(draw) -> Answer:
     sources = [Source(number=n, title=draw(title), outlet=draw(st.none() | hostile.map(lambda t: t[:256])),
                       date=draw(date), url=draw(url),
                       also=tuple(Link(draw(title), draw(st.none() | title), draw(url))
-                                 for _ in range(draw(st.integers(0, 3)))))
+                                 for _ in range(draw(st.integers(0, 3)))),
+                      carried_by=tuple(Link(draw(title), draw(st.none() | title), draw(url))
+                                       for _ in range(draw(st.integers(0, 2)))))
                for n in range(1, count + 1)]
-    quotes = [Quote(text=draw(hostile) or "x", source=draw(st.integers(1, count)), passage_id=i)
-              for i in range(draw(st.integers(0, 4)))]
+    quotes = []
+    for i in range(draw(st.integers(0, 4))):
+        source = sources[draw(st.integers(0, count - 1))]
+        quotes.append(Quote(text=draw(hostile) or "x", source=source.number, passage_id=i,
+                            url=draw(st.sampled_from([source.url, *(link.url for link in source.also)]))))
     return Answer(question="q", found=draw(st.booleans()), direct=draw(st.none() | hostile.map(lambda t: t[:200])),
                   quotes=quotes, sources=sources)
 

@@ -1,0 +1,93 @@
+"""What an article is about in words: its content words, each weighted by how often the article
+uses it and how few stored articles hold it (tf-idf). Two reports of one event share their rare
+words ("Kessling", "Alder", "corrosion") where their meaning, averaged over whole articles, may
+differ; two storms a week apart share "hurricane" but not "Ian" or "Fiona".
+
+How many articles hold each word is kept in `words.articles`, counted at ingest (ingest/store.py)
+and recounted by `lede backfill`. Counts only grow as articles come and go: a pruned article's
+words stay counted until the next backfill, which weighs them a little less. That drift is slow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from index.models import Article, Passage, Word
+from index.precomputed import translatable_words
+
+if TYPE_CHECKING:
+    from index.knowledge import KnowledgeBase
+
+CHUNK = 500  # words per query: within every database's parameter limit
+# A word held by a single article (a typo, a name never reported again) links it to none. Common
+# words weigh little by themselves: leaving out those of more than 30% of the articles changed
+# no grouping figure, and in a small store one story's own words are that common.
+MIN_ARTICLES = 2
+
+Terms = Mapping[str, float]  # a unit-length sparse vector: word -> weight
+
+
+def article_words(title: str, texts: Iterable[str]) -> set[str]:
+    """Return the distinct words an article is counted under: those of its headline and text."""
+    return {w for text in (title, *texts) for w in translatable_words(text)}
+
+
+def count_articles(session: Session, counts: Counter[str]) -> None:
+    """Add `counts` (word -> new articles holding it) to the stored counts, in the caller's
+    transaction: two workers adding at once both count (the database adds, not Python)."""
+    by_step: dict[int, list[str]] = {}
+    for word, count in counts.items():
+        by_step.setdefault(count, []).append(word)
+    for step, words in by_step.items():
+        for start in range(0, len(words), CHUNK):
+            session.execute(update(Word).where(Word.text.in_(words[start : start + CHUNK]))
+                            .values(articles=Word.articles + step))
+
+
+def term_vectors(kb: KnowledgeBase, article_ids: Iterable[int]) -> dict[int, Terms]:
+    """Return each article's words as a unit-length tf-idf vector (sublinear term frequency,
+    smoothed rarity), read from its headline and passages and the stored counts."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    counts: dict[int, Counter[str]] = {}
+    with kb.sessions() as session:
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            for article_id, title in session.execute(select(Article.id, Article.title).where(Article.id.in_(part))):
+                counts[article_id] = Counter(translatable_words(title))
+            for article_id, text in session.execute(
+                    select(Passage.article_id, Passage.text).where(Passage.article_id.in_(part))):
+                counts[article_id].update(translatable_words(text))
+        total = session.scalar(select(func.count(Article.id))) or 0
+        held = _held(session, sorted({w for c in counts.values() for w in c}))
+    vectors: dict[int, Terms] = {}
+    for article_id, words in counts.items():
+        # Smoothed: in a store of a few dozen articles one story's words are in most of them, and
+        # must still count (the eval corpus grouped the same either way).
+        weights = {w: (1 + math.log(n)) * (1 + math.log((1 + total) / (1 + held[w]))) for w, n in words.items()
+                   if held.get(w, 0) >= MIN_ARTICLES}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        vectors[article_id] = {w: x / norm for w, x in weights.items()}
+    return vectors
+
+
+def _held(session: Session, words: list[str]) -> dict[str, int]:
+    held: dict[str, int] = {}
+    for start in range(0, len(words), CHUNK):
+        rows = session.execute(select(Word.text, Word.articles).where(Word.text.in_(words[start : start + CHUNK])))
+        held.update((text, count) for text, count in rows)
+    return held
+
+
+def overlap(a: Terms, b: Terms) -> float:
+    """Return the cosine of two articles' word vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())

@@ -1,0 +1,51 @@
+"""Which articles tell one story: chained in time, each within STORY_DAYS of another article of
+the story that is close to it in meaning and words."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from bot.answer.stories import STORY_DAYS, Item, chain, group_stories
+
+DAY = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def _vector(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).normal(size=64).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def _item(article_id: int, days: float | None, vector: np.ndarray, words: dict[str, float] | None = None,
+          outlet: str = "Courier") -> Item:
+    when = None if days is None else DAY + timedelta(days=days)
+    return Item(article_id, f"Article {article_id}", f"https://example.org/{article_id}", outlet, when, vector,
+                words or {})
+
+
+def test_a_story_is_chained_in_time_and_ends_where_coverage_stops() -> None:
+    event = _vector(1)
+    items = [_item(1, 0, event), _item(2, STORY_DAYS, event), _item(3, 2 * STORY_DAYS, event),
+             _item(4, 3 * STORY_DAYS + 1, event)]  # more than STORY_DAYS after every other one
+    assert [[i.article_id for i in story] for story in chain(items)] == [[1, 2, 3], [4]]
+
+
+def test_an_undated_article_joins_the_story_it_tells_and_a_different_event_stays_apart() -> None:
+    items = [_item(1, 0, _vector(1)), _item(2, 0, _vector(2)), _item(3, None, _vector(1))]
+    assert [[i.article_id for i in story] for story in chain(items)] == [[1, 3], [2]]
+
+
+def test_shared_rare_words_tell_one_event_where_meaning_alone_does_not() -> None:
+    storm = _vector(1)
+    near = storm + 1.2 * _vector(2)
+    near /= np.linalg.norm(near)
+    words = {"kessling": 0.8, "alder": 0.6}
+    assert float(storm @ near) < 0.8
+    apart = chain([_item(1, 0, storm), _item(2, 1, near)])
+    together = chain([_item(1, 0, storm, words), _item(2, 1, near, words)])
+    assert len(apart) == 2 and len(together) == 1
+
+
+def test_stories_told_by_more_outlets_come_first() -> None:
+    one, other = _vector(1), _vector(2)
+    items = [_item(1, 0, one), _item(2, 0, other, outlet="Post"), _item(3, 0, other, outlet="Gazette")]
+    assert [[i.article_id for i in s.items] for s in group_stories(items)] == [[2, 3], [1]]
