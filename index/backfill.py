@@ -1,5 +1,5 @@
 """`lede backfill`: compute what ingest now stores for answers (index/precomputed.py) for rows an
-older Lede stored: passages' sentence vectors, articles' centroids, the words' vectors and how
+older Lede stored: passages' sentence vectors (again where the sentences read changed), articles' centroids, the words' vectors and how
 many articles hold each (recounted whole: pruned articles' words then count no more). Resumable
 (each chunk commits) and safe beside a running bot, which answers from the model for rows not done
 yet."""
@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+import numpy as np
+from sqlalchemy import func, select, update
 from tqdm import tqdm
 
 from index.copies import Merged, merge_copies
@@ -23,6 +24,20 @@ if TYPE_CHECKING:
     from index.knowledge import KnowledgeBase
 
 CHUNK = 256
+
+
+def _sentences_to_embed(kb: KnowledgeBase) -> list[int]:
+    """Return the passages whose answerable sentences have no stored vectors, or other vectors
+    than they now have: an older Lede stored none, or read headings and captions as sentences
+    (index/prose.py). Only each blob's row count is read (its first 4 bytes)."""
+    todo: list[int] = []
+    with kb.sessions() as session:
+        rows = session.execute(select(Passage.id, Passage.text, func.substr(Passage.sentence_vectors, 1, 4))
+                               .order_by(Passage.id))
+        for passage_id, text, head in rows:
+            if head is None or int(np.frombuffer(bytes(head), dtype=np.int32)[0]) != len(answerable_sentences(text)):
+                todo.append(passage_id)
+    return todo
 
 
 @dataclass(frozen=True)
@@ -38,8 +53,7 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
     other URLs merged, boilerplate dropped: index/copies.py); return how many rows of each kind
     were done."""
     merged = merge_copies(kb, progress=progress)
-    with kb.sessions() as session:
-        todo = list(session.scalars(select(Passage.id).where(Passage.sentence_vectors.is_(None)).order_by(Passage.id)))
+    todo = _sentences_to_embed(kb)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=len(todo), unit="passage", desc="sentences", disable=None if progress else True) as bar:
         for start in range(0, len(todo), CHUNK):

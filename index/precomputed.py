@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from index.prose import is_filler
 from index.text import keywords, split_sentences
 
 MIN_WORDS = 4  # shorter "sentences" are datelines, bylines and captions
@@ -18,11 +19,13 @@ MAX_WORD = 64  # longer "words" are codes and URLs, never what a question's word
 
 
 def answerable_sentences(passage: str) -> list[str]:
-    """Return the sentences of `passage`, in order, that may hold an answer: four words or more,
+    """Return the sentences of `passage`, in order, that may hold an answer: those of its prose
+    lines (index/prose.py: no headings, captions, credits or promo lines), four words or more,
     and not a question ("What is the coalition?" is not evidence for an answer)."""
     return [
         sentence
         for line in passage.splitlines()
+        if not is_filler(line)
         for sentence in split_sentences(line)
         if len(sentence.split()) >= MIN_WORDS and not sentence.rstrip("”\"' ").endswith("?")
     ]

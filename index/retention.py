@@ -21,10 +21,16 @@ class Pruned:
     answers: int
 
 
-def prune(kb: KnowledgeBase, older_than: timedelta, *, now: datetime | None = None) -> Pruned:
-    """Delete what is older than `older_than`; return how much went."""
+def prune(kb: KnowledgeBase, older_than: timedelta, *, now: datetime | None = None, dry_run: bool = False) -> Pruned:
+    """Delete what is older than `older_than`; return how much went (with `dry_run`, how much
+    would go, deleting nothing)."""
     cutoff = (now or datetime.now(UTC)) - older_than
     old = select(Article.id).where(func.coalesce(Article.published_at, Article.fetched_at) < cutoff)
+    if dry_run:
+        with kb.sessions() as session:
+            return Pruned(session.scalar(select(func.count()).select_from(old.subquery())) or 0,
+                          session.scalar(select(func.count(Passage.id)).where(Passage.article_id.in_(old))) or 0,
+                          session.scalar(select(func.count(AnswerRecord.id)).where(AnswerRecord.created_at < cutoff)) or 0)
     with kb.sessions.begin() as session:
         article_ids = list(session.scalars(old))
         passage_ids = list(session.scalars(select(Passage.id).where(Passage.article_id.in_(article_ids))))

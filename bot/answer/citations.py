@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.answer.result import Link, Source
-from bot.answer.stories import Item, chain, with_terms
+from bot.answer.stories import Item, chain, with_words
+from index.knowledge import KnowledgeBase
 from index.models import Copy
 from index.search import Hit
-from index.terms import Terms
 
 Copies = Mapping[int, Sequence[Copy]]
 
@@ -28,15 +28,15 @@ def first_hits(hits: list[Hit]) -> list[Hit]:
     return list(best.values())
 
 
-def stories(hits: list[Hit], cited: set[int], terms: Mapping[int, Terms], copies: Copies | None = None) -> list[Source]:
+def stories(kb: KnowledgeBase, hits: list[Hit], cited: set[int], copies: Copies | None = None) -> list[Source]:
     """Number the stories of the `cited` articles by their best hit. Cited articles on one story
     share its number, and the other retrieved articles on a cited story are listed with it;
-    `terms`: the articles' word vectors (index/terms.py); `copies`: their copies at other URLs."""
+    `copies`: their copies at other URLs."""
     firsts = first_hits(hits)
     ordered = [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]
     hit_of = {hit.article_id: hit for hit in firsts}
-    items = with_terms([Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
-                        for h in ordered], terms)
+    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
+                            for h in ordered])
     told = [[hit_of[item.article_id] for item in story] for story in chain(items)
             if story[0].article_id in cited]  # cited ones come first: a cited story leads with one
     return [_source(number, lead, rest, copies or {}) for number, (lead, *rest) in enumerate(told, 1)]

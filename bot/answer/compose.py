@@ -25,7 +25,6 @@ from index.monitoring import ANSWER_SECONDS, ANSWERS
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
 from index.settings import Settings
-from index.terms import term_vectors
 from index.text import holds_words, keywords, latin_share, printable, words
 from index.words import word_vectors
 
@@ -169,7 +168,7 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
     chosen = _quotes(candidates, relevance, order, threshold, first=first)
     # Sources are numbered by their story's best passage, so [1] is the best match.
     retrieved = {hit.article_id for hit in hits}
-    sources = stories(hits, {hit.article_id for hit, _ in chosen}, term_vectors(kb, retrieved), copies_of(kb, retrieved))
+    sources = stories(kb, hits, {hit.article_id for hit, _ in chosen}, copies_of(kb, retrieved))
     number_of = {url: s.number for s in sources for url in s.urls}
     figures = of_one_story(figures, [set(s.article_ids) for s in sources])
     shown = reading is not None and reading.margin >= fitted.bold and not figures

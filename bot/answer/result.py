@@ -93,9 +93,9 @@ class Answer:
     searched_days: tuple[date, date] | None = None
 
     def latest_if_old(self, now: datetime, *, days: int = 30) -> datetime | None:
-        """Return the date of the newest cited article when it is more than `days` before `now`:
-        a reader should know the answer may be out of date."""
-        dates = [s.date for s in self.sources if s.date is not None]
+        """Return the date of the newest article of the cited stories when it is more than `days`
+        before `now`: a reader should know the answer may be out of date."""
+        dates = [d for s in self.sources for d in (s.date, *(link.date for link in s.also)) if d is not None]
         if not self.found or not dates or now - max(dates) <= timedelta(days=days):
             return None
         return max(dates)

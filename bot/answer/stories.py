@@ -23,7 +23,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from index.terms import Terms, overlap
+from index.knowledge import KnowledgeBase
+from index.terms import Terms, overlap, term_vectors
 
 SAME_STORY = 0.62
 WORDS_WEIGHT = 0.3
@@ -84,8 +85,19 @@ def chain(items: list[Item]) -> list[list[Item]]:
             i = root[i]
         return i
 
-    # Only articles near in time can be linked: compared in date order, each with those of the
-    # following STORY_DAYS (an undated one with all), a whole corpus is grouped in seconds.
+    for i, j in _near_pairs(items):
+        if find(i) != find(j) and linked(items[i], items[j]):
+            a, b = find(i), find(j)
+            root[max(a, b)] = min(a, b)
+    stories: dict[int, list[Item]] = {}
+    for i, item in enumerate(items):
+        stories.setdefault(find(i), []).append(item)
+    return list(stories.values())
+
+
+def _near_pairs(items: list[Item]) -> list[tuple[int, int]]:
+    """Return the pairs of `items` (indices) published within STORY_DAYS, an undated one with
+    every other: compared in date order, a whole corpus is grouped in seconds."""
     dated = sorted((i for i, item in enumerate(items) if item.published_at is not None),
                    key=lambda i: items[i].published_at or datetime.min)
     undated = [i for i, item in enumerate(items) if item.published_at is None]
@@ -96,14 +108,24 @@ def chain(items: list[Item]) -> list[list[Item]]:
             if (items[j].published_at or datetime.min) - (items[i].published_at or datetime.min) > window:
                 break
             pairs.append((i, j))
-    for i, j in pairs:
-        if find(i) != find(j) and linked(items[i], items[j]):
-            a, b = find(i), find(j)
-            root[max(a, b)] = min(a, b)
-    stories: dict[int, list[Item]] = {}
-    for i, item in enumerate(items):
-        stories.setdefault(find(i), []).append(item)
-    return list(stories.values())
+    return pairs
+
+
+def undecided(items: list[Item]) -> set[int]:
+    """Return the articles of the pairs near in time whose meaning alone does not decide whether
+    they are one story (words weigh WORDS_WEIGHT at most): only their words need reading."""
+    low, high = (SAME_STORY - WORDS_WEIGHT) / (1 - WORDS_WEIGHT), SAME_STORY / (1 - WORDS_WEIGHT)
+    found: set[int] = set()
+    for i, j in _near_pairs(items):
+        a, b = items[i].vector, items[j].vector
+        if a is not None and b is not None and low <= float(a @ b) < high:
+            found |= {items[i].article_id, items[j].article_id}
+    return found
+
+
+def with_words(kb: KnowledgeBase, items: list[Item]) -> list[Item]:
+    """Return `items` with the word vectors (index/terms.py) of those whose pairs need them."""
+    return with_terms(items, term_vectors(kb, undecided(items)))
 
 
 def with_terms(items: list[Item], terms: Mapping[int, Terms]) -> list[Item]:

@@ -19,12 +19,12 @@ from sqlalchemy import select
 
 from bot.answer.citations import first_hits
 from bot.answer.question import stem
-from bot.answer.stories import Item, chain, closeness, near_in_time, with_terms
+from bot.answer.stories import Item, chain, closeness, near_in_time, with_words
+from index.copies import copies_of
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
 from index.precomputed import answerable_sentences
 from index.search import article_centroids, search
-from index.terms import term_vectors
 from index.text import keywords
 
 FOUND_FROM = 10  # passages matching a story's words whose articles say which story they name
@@ -54,6 +54,7 @@ class StoryArticle:
     nearness: float  # cosine between its centroid and the lead article's
     centroid: np.ndarray
     sentences: tuple[Sentence, ...]
+    carried_by: tuple[str, ...] = ()  # the outlets (or hosts) of its copies at other URLs
 
     @property
     def when(self) -> datetime:
@@ -86,8 +87,8 @@ def find_story(kb: KnowledgeBase, words: str, *, as_of: datetime | None = None) 
     hits = [h for h in found if wanted <= {stem(w) for w in keywords(f"{h.title} {h.text}")}] or found[:1]
     if not hits:
         return []
-    items = with_terms([Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector) for h in hits],
-                       term_vectors(kb, [h.article_id for h in hits]))
+    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
+                            for h in hits])
     told = max(chain(items), key=len)  # the first of the largest: max keeps the earliest of equals
     return story_of(kb, told[0].article_id, as_of=as_of)
 
@@ -141,8 +142,7 @@ def _around(kb: KnowledgeBase, lead_id: int, as_of: datetime | None
     nearness = {article_id: float(vector @ centroid) for article_id, vector in centroids.items()}
     # Nearest the lead first: the lead leads its story, and the story's closest articles are kept.
     rows = sorted((r for r in rows if r.id in centroids), key=lambda r: -nearness[r.id])
-    items = with_terms([Item(r.id, r.title, "", r.outlet, r.published_at, centroids[r.id]) for r in rows],
-                       term_vectors(kb, [r.id for r in rows]))
+    items = with_words(kb, [Item(r.id, r.title, "", r.outlet, r.published_at, centroids[r.id]) for r in rows])
     return items, nearness, centroids
 
 
@@ -163,5 +163,8 @@ def _load(kb: KnowledgeBase, article_ids: list[int], nearness: dict[int, float],
             stored = kb.embedder.embed_passages(texts) if texts else np.zeros((0, kb.embedder.dim), np.float32)
         sentences.setdefault(passage.article_id, []).extend(
             Sentence(text, passage.id, vector) for text, vector in zip(texts, stored, strict=True))
+    copies = copies_of(kb, article_ids)
     return [StoryArticle(row.id, row.title, row.url, row.outlet, row.published_at, row.fetched_at,
-                         nearness[row.id], centroids[row.id], tuple(sentences.get(row.id, ()))) for row in rows]
+                         nearness[row.id], centroids[row.id], tuple(sentences.get(row.id, ())),
+                         tuple(c.outlet or urlsplit(c.url).hostname or c.url for c in copies.get(row.id, ())))
+            for row in rows]

@@ -57,13 +57,20 @@ def lead_sentences(article: StoryArticle, count: int, *, opening: int = LEAD_SEN
 
 
 def timeline(articles: list[StoryArticle], title: str) -> Timeline:
-    """Return the developments of a story's `articles` (oldest first), each reported once."""
+    """Return the developments of a story's `articles` (oldest first), each reported once, and
+    every day of the story with at least one: a day whose articles only repeat earlier news
+    keeps its first article's lead, so the reader sees the story was still reported then."""
     developments: list[Development] = []
     listed: list[np.ndarray] = []
+    days = {article.when.date() for article in articles}
     for article in sorted(articles, key=lambda a: a.when):
         lead = lead_sentence(article)
-        if lead is None or any(float(lead.vector @ v) >= REPEAT_COSINE for v in listed):
+        if lead is None:
             continue
+        day = article.when.date()
+        if any(float(lead.vector @ v) >= REPEAT_COSINE for v in listed) and day not in days:
+            continue
+        days.discard(day)
         listed.append(lead.vector)
         developments.append(Development(len(developments) + 1, lead.text, article))
     return Timeline(title, developments)

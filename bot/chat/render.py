@@ -164,6 +164,9 @@ def coverage_html(coverage: Coverage, language: str | None) -> str:
         lines.append(escape(t("compare_single", language, outlet=coverage.outlets[0] if coverage.outlets else "?")))
         return fit_message(lines)
     lines.append(escape(", ".join(coverage.outlets)))
+    carried = [f"{outlet} ({article.label})" for article in coverage.articles for outlet in article.carried_by]
+    if carried:  # the same text at another outlet: one voice, not a second source
+        lines.append(escape(t("compare_carried", language, copies=", ".join(dict.fromkeys(carried)))))
     # Where the outlets disagree matters most: it comes first.
     if coverage.differences:
         lines += ["", f"<b>{escape(t('compare_differ', language))}</b>"]

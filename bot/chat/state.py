@@ -14,11 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from bot.answer.followup import Context
 from bot.answer.question import stem
-from bot.answer.stories import Item, with_terms
+from bot.answer.stories import Item, with_words
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase
 from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage, SeenUpdate
-from index.terms import term_vectors
 from index.text import words
 
 SETTLE_SECONDS = 3  # an inline query followed by another this soon was a keystroke, not a question
@@ -242,7 +241,7 @@ def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, l
             vector = normalise(np.mean(vectors, axis=0, keepdims=True))[0] if vectors else None
             items.append(Item(article.id, article.title, article.url, article.outlet,
                               article.published_at, vector))
-    return with_terms(items, term_vectors(kb, [item.article_id for item in items]))
+    return with_words(kb, items)
 
 
 def last_article_id(kb: KnowledgeBase) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.common import Commands, open_knowledge_base
-from index.errors import LedeError
+from index.errors import InputError, LedeError
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -190,15 +191,50 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
-    from datetime import timedelta
-
     from index.retention import prune
-    from ingest.sources import parse_interval
 
-    pruned = prune(open_knowledge_base(settings), timedelta(seconds=parse_interval(args.older_than)))
+    now = datetime.now(UTC)
+    older_than = now - cutoff_of(args.older_than, now)
+    kb = open_knowledge_base(settings)
+    before = f"before {(now - older_than).date().isoformat()}"
+    would = prune(kb, older_than, now=now, dry_run=True)
+    what = f"{would.articles} articles ({would.passages} passages and their vectors) and {would.answers} answers"
+    if args.dry_run:
+        print(f"Would delete {what} from {before} (nothing deleted: --dry-run).")
+        return 0
+    if sys.stdin.isatty() and not args.yes:
+        reply = input(f"Delete {what} from {before}, in {settings.data_dir}? This cannot be undone. [y/N] ")
+        if reply.strip().lower() not in {"y", "yes"}:
+            print("Nothing deleted.")
+            return 1
+    pruned = prune(kb, older_than, now=now)
     print(f"Deleted {pruned.articles} articles ({pruned.passages} passages and their vectors) and "
-          f"{pruned.answers} answers older than {args.older_than}.")
+          f"{pruned.answers} answers from {before}.")
     return 0
+
+
+AGE_UNITS = {"d": 1, "w": 7, "y": 365}
+
+
+def cutoff_of(text: str, now: datetime) -> datetime:
+    """Return the moment before which `prune --older-than` deletes: "90d", "12w", "1y" back from
+    `now`, or a date (YYYY-MM-DD). A bare number is refused: `90` once meant 90 seconds and
+    deleted every article."""
+    text = text.strip().lower()
+    if text.isdigit():
+        raise InputError(f"{text!r} has no unit: did you mean {text}d? (days d, weeks w, years y, or a date YYYY-MM-DD)")
+    if text[-1:] in {"h", "m", "s"} and text[:-1].replace(".", "", 1).isdigit():
+        raise InputError(f"{text!r}: the age must be at least one day (1d): newer articles are what Lede answers from")
+    try:
+        if text[-1:] in AGE_UNITS:
+            cutoff = now - timedelta(days=float(text[:-1]) * AGE_UNITS[text[-1]])
+        else:
+            cutoff = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise InputError(f"{text!r} is not an age: use e.g. 90d, 12w, 1y or a date (YYYY-MM-DD)") from None
+    if now - cutoff < timedelta(days=1):
+        raise InputError("the age must be at least one day (1d): newer articles are what Lede answers from")
+    return cutoff
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
@@ -305,7 +341,10 @@ def register(commands: Commands) -> None:
         description="Delete the articles published (or, undated, first seen) before the cut-off, with their "
         "passages and vectors, and the answers given before it. The FAISS index is kept in step.",
     )
-    prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12h")
+    prune.add_argument("--older-than", required=True, metavar="AGE",
+                       help="90d, 12w, 1y, or a date (YYYY-MM-DD); at least one day, and a bare number is refused")
+    prune.add_argument("--dry-run", action="store_true", help="print what would be deleted, delete nothing")
+    prune.add_argument("--yes", action="store_true", help="do not ask first (a terminal is asked; scripts are not)")
     prune.set_defaults(run=cmd_prune)
 
     backfill = commands.add_parser(

@@ -134,6 +134,17 @@ def cmd_bench_stories(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_filler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.filler import bench_filler
+
+    kb = open_knowledge_base(settings)
+    if kb.is_empty():
+        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest the eval corpus first "
+                        "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
+    print_result(bench_filler(kb), args.json)
+    return 0
+
+
 def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.startup import bench_start
 
@@ -214,6 +225,12 @@ def register(commands: Commands) -> None:
     stories_bench.add_argument("--labels", help="labelled stories (default: bot/evaluation/data/stories.json)")
     stories_bench.add_argument("--json", action="store_true", help="print one JSON object")
     stories_bench.set_defaults(run=cmd_bench_stories)
+    filler_bench = benches.add_parser(
+        "filler", help="precision and recall of the filler marker (headings, captions, promo lines) on "
+        "hand-labelled lines of the eval corpus",
+    )
+    filler_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    filler_bench.set_defaults(run=cmd_bench_filler)
     compare_bench.add_argument("--outlets", type=int, default=3)
     compare_bench.add_argument("--stories", type=int, default=10)
     compare_bench.add_argument("--json", action="store_true", help="print one JSON object")

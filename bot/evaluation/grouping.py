@@ -20,11 +20,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.answer.stories import Item, chain, with_terms
+from bot.answer.stories import Item, chain, with_words
 from index.knowledge import KnowledgeBase
 from index.models import Article
 from index.search import article_centroids
-from index.terms import term_vectors
 
 LABELS = Path(__file__).parent / "data" / "stories.json"
 
@@ -43,8 +42,8 @@ def bench_stories(kb: KnowledgeBase, labels: Path = LABELS) -> dict:
     missing = sum(len(s["doc_ids"]) for s in labelled["stories"]) + len(labelled["others"]) - len(story_of) - len(others)
     began = time.perf_counter()
     centroids = article_centroids(kb, {row.id for row in rows})
-    items = with_terms([Item(row.id, row.title, row.url, row.outlet, row.published_at, centroids[row.id][0])
-                        for row in rows if row.id in centroids], term_vectors(kb, [row.id for row in rows]))
+    items = with_words(kb, [Item(row.id, row.title, row.url, row.outlet, row.published_at, centroids[row.id][0])
+                            for row in rows if row.id in centroids])
     group = {item.article_id: number for number, story in enumerate(chain(items)) for item in story}
     seconds = time.perf_counter() - began
     first_day: dict[int, datetime] = {}

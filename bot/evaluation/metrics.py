@@ -6,9 +6,15 @@ retrieved ones); story_recall@k: among them is a gold article or an article of t
 the question holding a gold answer (MIN_ANSWER_CHARS or more, as whole words); mrr: 1 / rank of
 the first gold article; answer_in_citations: a gold answer occurs in a passage the answer
 quotes; answer_in_passages_read: in a passage whose sentences were weighed (its ceiling), and
-answer_in_citations_when_read the share of those questions whose quotes hold it; direct_answer_accuracy: it occurs in the bold direct answer (over all questions);
+answer_in_citations_when_read the share of those questions whose quotes hold it;
+direct_answer_accuracy: it occurs in the bold direct answer (over all questions);
 direct_precision: the same over the questions shown one; direct_coverage: the share shown one;
-abstained: the share answered "not found".
+abstained: the share answered "not found"; filler_quoted: quotes taken from lines labelled
+filler by hand (bot/evaluation/data/filler.json).
+
+An answer whose sources of one story give different figures (bot/answer/figures.py) shows no
+bold line: it counts as not shown one for the direct figures, neither right nor wrong, and its
+quotes (each figure's sentence first) count for answer_in_citations like any other's.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.answer import Answer, answer_question
 from bot.evaluation.dataset import AnswerFinder, Question, halves, normalise
+from bot.evaluation.filler import labelled_lines
 from bot.evaluation.metrics import STORY_DAYS, Outcome, figures, intervals, latency, rounded
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
@@ -57,7 +58,8 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
     """Ask every question and return the figures, overall and by half (see the module docstring)."""
     asked, skipped = ask_all(kb, questions, unanswerable=unanswerable, finder=finder)
     outcomes = [o for _, _, o in asked]
-    result: dict = {"questions": len(outcomes), **figures(outcomes), **latency(outcomes)}
+    result: dict = {"questions": len(outcomes), **figures(outcomes), **latency(outcomes),
+                    "filler_quoted": filler_quoted(kb, [a for _, a, _ in asked])}
     if unanswerable:
         result["unanswerable"] = True
         result["skipped_short_answers"] = skipped
@@ -76,6 +78,13 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool
             for name, part in split.items()
         }
     return rounded(result)
+
+
+def filler_quoted(kb: KnowledgeBase, answers: list[Answer]) -> int:
+    """Return how many quotes of `answers` come from lines labelled filler by hand
+    (bot/evaluation/data/filler.json): none should."""
+    filler = [text for entry, text in labelled_lines(kb) if entry["filler"] and text]
+    return sum(any(quote.text in line for line in filler) for answer in answers for quote in answer.quotes)
 
 
 def answer_score(answer: Answer) -> float:

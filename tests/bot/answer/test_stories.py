@@ -49,3 +49,15 @@ def test_stories_told_by_more_outlets_come_first() -> None:
     one, other = _vector(1), _vector(2)
     items = [_item(1, 0, one), _item(2, 0, other, outlet="Post"), _item(3, 0, other, outlet="Gazette")]
     assert [[i.article_id for i in s.items] for s in group_stories(items)] == [[2, 3], [1]]
+
+
+def test_the_freshness_notice_reads_the_newest_article_of_the_cited_story() -> None:
+    from bot.answer import Answer, Source
+    from bot.answer.result import Link
+
+    march = DAY - timedelta(days=270)
+    story = Source(1, "Repairs postponed", "Gazette", march, "https://g.example/march",
+                   also=(Link("Bridge collapses", "Courier", "https://c.example/dec", DAY),))
+    answer = Answer("Who closed the river road?", found=True, sources=[story])
+    assert answer.latest_if_old(DAY + timedelta(days=5)) is None  # the story's newest is 5 days old
+    assert answer.latest_if_old(DAY + timedelta(days=40)) == DAY

@@ -76,6 +76,14 @@ def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_a
     assert "2025-03-13 (first seen)\n  • Repairs began. [3] Herald" in render_timeline(timeline(articles, "Storm"))
 
 
+def test_a_day_that_only_repeats_earlier_news_still_has_its_line() -> None:
+    same = _unit(7)
+    articles = [_article(1, 0, ["The bridge collapsed on Tuesday."], vectors=[same]),
+                _article(2, 1, ["The bridge collapsed on Tuesday, killing four."], outlet="Courier", vectors=[same])]
+    days = [d.when.date().isoformat() for d in timeline(articles, "Bridge").developments]
+    assert days == ["2025-03-10", "2025-03-11"]
+
+
 def test_a_long_timeline_is_split_into_pages_within_telegrams_limit() -> None:
     articles = [_article(i, i, [f"Development number {i}: " + "the council met again and talked " * 12])
                 for i in range(1, 41)]

@@ -154,7 +154,8 @@ async def test_a_copy_under_another_title_is_stored_once(bridge) -> None:
         assert session.scalar(select(func.count(Article.id))) == len(STORY) - 1 + _samples(telegram)
     chat = telegram.api.private_chat(ADMIN)
     compared = await _reply(telegram, chat, "/compare Kessling Bridge collapse")
-    assert compared["text"].count("Alder Gazette") <= 1
+    assert "Also carried, word for word, by: Alder Gazette (Valley Post)" in compared["text"]
+    assert compared["text"].split("\n")[1] == "Riverton Courier, Valley Post"  # the outlets compared
 
 
 def _samples(telegram) -> int:

@@ -239,3 +239,24 @@ def test_ask_as_of_a_day_reads_yesterday_as_the_day_before_it(tmp_path: Path) ->
 
     wrong = lede("ask", "--as-of", "June 3", question, data_dir=data)
     assert wrong.returncode != 0 and "use YYYY-MM-DD" in wrong.stderr
+
+
+def test_prune_refuses_a_bare_number_and_shows_what_it_would_delete_first(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", str(SAMPLES)]) == 0
+    capsys.readouterr()
+
+    def articles() -> int:
+        assert main(["stats", "--json"]) == 0
+        return json.loads(capsys.readouterr().out)["articles"]
+
+    stored = articles()
+    assert main(["prune", "--older-than", "90"]) == 2  # once 90 seconds: every article
+    assert "did you mean 90d?" in capsys.readouterr().err
+    assert main(["prune", "--older-than", "12h"]) == 2
+    assert "at least one day" in capsys.readouterr().err
+    assert main(["prune", "--older-than", "90d", "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith("Would delete ")
+    assert articles() == stored
+    assert main(["prune", "--older-than", "2000-01-01"]) == 0  # no sample is that old
+    assert "Deleted 0 articles" in capsys.readouterr().out and articles() == stored

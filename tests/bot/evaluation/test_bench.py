@@ -51,6 +51,34 @@ def test_bench_compare_counts_what_the_comparison_finds(real_kb) -> None:
     assert bench_compare(real_kb, outlets=4, stories=10)["stories"] == 0
 
 
+def test_bench_stories_and_filler_score_labelled_pairs_and_lines(real_kb, tmp_path) -> None:
+    from bot.evaluation.filler import bench_filler
+    from bot.evaluation.grouping import bench_stories
+    from index.text import content_hash
+    from ingest.local import ingest_paths
+    from tests.conftest import FIXTURES
+
+    ingest_paths(real_kb, [FIXTURES / "stories"], progress=False)
+    stories = tmp_path / "stories.json"
+    stories.write_text(json.dumps({"stories": [
+        {"name": "Storm Mara", "doc_ids": ["herald-1", "courier-1", "herald-2", "courier-2", "times-1"]}],
+        "others": ["times-2"]}))
+    result = bench_stories(real_kb, stories)
+    assert result["stories"] == 1 and result["articles"] == 5 and result["others"] == 1
+    assert result["all"]["pairs_same_story"] == 10 and result["all"]["pair_precision"] == 1.0
+    assert result["all"]["pair_recall"] == 1.0  # the storm's five articles are one story, the footbridge not
+    lines = tmp_path / "filler.json"
+    title = "Storm Mara is expected to reach the Keld coast on Tuesday with winds of 120 km/h"
+    lines.write_text(json.dumps({"lines": [
+        {"doc_id": "herald-1", "line_hash": content_hash(
+            "The weather office told the 40,000 residents of the coastal villages to prepare for flooding. "
+            "Schools in Keld will close on Tuesday."), "filler": False, "set": "held_out"},
+        {"doc_id": "herald-1", "line_hash": content_hash(title), "filler": True, "set": "held_out"}]}))
+    figures = bench_filler(real_kb, lines)
+    assert figures["not_stored"] == 1  # the headline is no line of the text
+    assert figures["held_out"] == {"lines": 1, "filler": 0, "precision": 0.0, "recall": 0.0}  # prose, not marked
+
+
 @pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
 def test_bench_answer_on_pgvector_prints_both_stores_with_recall_and_sizes(capsys) -> None:
     assert main(["bench", "answer", "--store", "pgvector", "--passages", "300"]) == 2
