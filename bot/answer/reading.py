@@ -60,8 +60,10 @@ def thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
 
 def read_windows(reader: SpanReader, question: str, sentences: Sequence[tuple[int, str]], order: Sequence[int],
                  *, windows: int = WINDOWS_READ) -> list[Reading]:
-    """Return each window's span, the highest-scoring first, reading windows around the first
-    `windows` sentences of `order`. `sentences` are (passage, text) in passage order, so a
+    """Return each window's span, the one the reader is surest of first (its margin over "no
+    answer": ranked by the span's raw score, a window whose "no answer" scored higher still came
+    first, and a question whose answer another window held was declined), reading windows
+    around the first `windows` sentences of `order`. `sentences` are (passage, text) in passage order, so a
     sentence's neighbours are those of its passage beside it; `order` ranks their indices."""
     texts: list[str] = []
     starts: list[list[tuple[int, int]]] = []  # each window's sentences: (candidate index, offset)
@@ -87,11 +89,11 @@ def read_windows(reader: SpanReader, question: str, sentences: Sequence[tuple[in
             at += len(sentences[i][1]) + 1
         texts.append(" ".join(parts))
         starts.append(offsets)
-    scored: list[tuple[float, Reading]] = []
+    readings: list[Reading] = []
     for text, offsets, span in zip(texts, starts, reader.read(question, texts), strict=True):
         answer = text[span.start:span.end].strip(" ,;:.\"'“”‘’()") if span is not None else ""
         if span is None or not answer:
             continue
         holding = next(i for i, offset in reversed(offsets) if offset <= span.start)
-        scored.append((span.score, Reading(answer, holding, span.margin)))
-    return [reading for _, reading in sorted(scored, key=lambda pair: -pair[0])]
+        readings.append(Reading(answer, holding, span.margin))
+    return sorted(readings, key=lambda reading: -reading.margin)
