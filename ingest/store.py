@@ -159,6 +159,7 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
     seen: set[str] = set()
     planned: dict[str, int] = {}  # text hash -> the plan storing it
     titles: dict[str, set[str]] = {}  # text hash -> the headlines it was published under
+    copied: set[str] = set()  # URLs planned as copies
     with kb.sessions() as session:
         for document in documents:
             digest = document.digest
@@ -168,8 +169,8 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
                 # second article.
                 existing = session.scalar(select(Article).where(
                     Article.source_id == source_id, Article.guid == document.guid).limit(1))
-            if existing is None and session.get(Copy, document.url) is not None:
-                report.unchanged += 1  # a copy already kept
+            if existing is None and (document.url in copied or session.get(Copy, document.url) is not None):
+                report.unchanged += 1  # a copy already kept (or listed twice)
                 continue
             if existing is not None and existing.content_hash == digest and existing.url == document.url:
                 report.unchanged += 1
@@ -194,6 +195,7 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
                         continue
                     chunk.copies.append(_Copy(document, body, original.id if original is not None else None,
                                               planned.get(body)))
+                    copied.add(document.url)
                     continue
             duplicate = digest in seen or (
                 existing is None

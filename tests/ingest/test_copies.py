@@ -44,6 +44,7 @@ def test_copies_within_one_feed_are_one_article_and_a_short_notice_is_never_a_co
     notice = "The meeting is cancelled."
     report = store_documents(kb, [
         _document("https://a.example/1", "Six dead"), _document("https://b.example/2", "Six killed"),
+        _document("https://b.example/2", "Six killed"),  # a feed listing an item twice
         _document("https://a.example/n1", "Council", text=notice), _document("https://b.example/n2", "Library", text=notice),
     ], progress=False)
     assert (report.added, report.copies) == (3, 1)
