@@ -8,9 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from index.errors import ConfigError
 
@@ -60,12 +61,60 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is already there)."""
+    """Bring the schema to the newest migration (a no-op when it is already there): in one
+    transaction, so that a process killed midway (Ctrl-C, an OOM kill, `systemctl stop`) leaves
+    the database as it was, and under a lock, so that processes starting together (a Procfile,
+    `docker compose up`, replicas after an upgrade) migrate it once, the others waiting. A database
+    an older Lede left half-created is reported with its fix."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrating = _migration_engine(engine)
+    try:
+        with migrating.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            _refuse_half_created(connection)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
+
+
+# The advisory lock every Lede process takes to migrate a PostgreSQL database ("lede" in ASCII).
+MIGRATION_LOCK = 0x6C656465
+
+
+def _migration_engine(engine: Engine) -> Engine:
+    """Return an engine whose transactions hold DDL too. Python's sqlite3 module runs CREATE and
+    ALTER outside any transaction; an engine of its own begins one explicitly, IMMEDIATE: it
+    takes the write lock at once, so a second process waits (busy_timeout) instead of migrating
+    beside it. PostgreSQL's DDL is transactional already."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    migrating = create_engine(engine.url, poolclass=NullPool)
+    event.listen(migrating, "connect", _sqlite_pragmas)
+
+    @event.listens_for(migrating, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(migrating, "begin")
+    def _begin_immediate(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrating
+
+
+def _refuse_half_created(connection: Connection) -> None:
+    """Raise a one-line error for a database holding Lede's tables but no record of its schema
+    version: an older Lede's first start was killed while creating them."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables and "sources" in tables:
+        raise ConfigError(
+            f"the database {redacted(str(connection.engine.url))} was left half-created by an interrupted "
+            "first start (tables without a schema version). It holds no articles yet: delete it (for SQLite, "
+            "the data dir's lede.sqlite3 files) or drop its tables, and start again.")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

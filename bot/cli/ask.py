@@ -237,6 +237,19 @@ def cutoff_of(text: str, now: datetime) -> datetime:
     return cutoff
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import text
+
+    from index.db import create_database, redacted
+
+    engine = create_database(url=settings.resolved_database_url)
+    with engine.connect() as connection:
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    engine.dispose()
+    print(f"The database {redacted(settings.resolved_database_url)} is at schema revision {revision}.")
+    return 0
+
+
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     from index.backfill import backfill
 
@@ -346,6 +359,14 @@ def register(commands: Commands) -> None:
     prune.add_argument("--dry-run", action="store_true", help="print what would be deleted, delete nothing")
     prune.add_argument("--yes", action="store_true", help="do not ask first (a terminal is asked; scripts are not)")
     prune.set_defaults(run=cmd_prune)
+
+    migrate = commands.add_parser(
+        "migrate", help="bring the database's schema up to date, then exit",
+        description="Every Lede process migrates the database when it starts, in one transaction and under a "
+        "lock; deployments that upgrade before starting processes run this first (the Procfile's release, "
+        "the compose file's migrate service, systemd's ExecStartPre).",
+    )
+    migrate.set_defaults(run=cmd_migrate)
 
     backfill = commands.add_parser(
         "backfill",

@@ -198,7 +198,7 @@ def test_the_deployment_files_run_commands_lede_has() -> None:
     compose = (root / "compose.yaml").read_text()
     commands += [" ".join(json.loads(m)) for m in re.findall(r'command: (\[.*\])', compose)]
     commands += [" ".join(json.loads(m)) for m in re.findall(r'^CMD (\[.*\])', (root / "Dockerfile").read_text(), re.M)]
-    assert len(commands) == 5
+    assert len(commands) == 7  # release, bot and worker; migrate, bot and worker; the image's default
     for command in commands:
         words = [w for w in shlex.split(command) if "=" not in w]  # drop VAR=value prefixes
         assert words[0] == "lede", command
@@ -260,3 +260,12 @@ def test_prune_refuses_a_bare_number_and_shows_what_it_would_delete_first(tmp_pa
     assert articles() == stored
     assert main(["prune", "--older-than", "2000-01-01"]) == 0  # no sample is that old
     assert "Deleted 0 articles" in capsys.readouterr().out and articles() == stored
+
+
+def test_migrate_brings_the_schema_up_to_date_and_says_where(tmp_path: Path, monkeypatch, capsys) -> None:
+    from index.db import MIGRATIONS
+
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["migrate"]) == 0
+    head = max(p.name[:4] for p in (MIGRATIONS / "versions").glob("0*.py"))
+    assert capsys.readouterr().out.rstrip().endswith(f"is at schema revision {head}.")
