@@ -21,6 +21,15 @@ from index.settings import Settings
 log = logging.getLogger("lede")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lede")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lede",
@@ -28,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Configuration comes from LEDE_* environment variables or a .env file (see README).",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens in detail")
+    parser.add_argument("--version", action="version", version=f"lede {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for group in (ingest, ask, backup, evaluation, chat):

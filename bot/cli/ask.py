@@ -237,6 +237,28 @@ def cutoff_of(text: str, now: datetime) -> datetime:
     return cutoff
 
 
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+    from pathlib import Path
+
+    from dotenv import dotenv_values
+    from pydantic import SecretStr
+
+    from index.db import redacted
+
+    dotenv = dotenv_values(".env") if Path(".env").is_file() else {}
+    print(f"Settings in effect (the environment first, then {Path('.env').resolve()}, then the defaults):")
+    for name, field in Settings.model_fields.items():
+        names = [str(c) for c in getattr(field.validation_alias, "choices", ())] or [f"LEDE_{name.upper()}"]
+        source = next((f"{n}, environment" for n in names if n in os.environ), None) or next(
+            (f"{n}, .env" for n in names if n in dotenv), "default")
+        value = getattr(settings, name)
+        shown = ("***" if value.get_secret_value() else "") if isinstance(value, SecretStr) else value
+        print(f"  {name:24} {shown!s:40} ({source})")
+    print(f"The data dir is {settings.data_dir.resolve()}; the database {redacted(settings.resolved_database_url)}.")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import text
 
@@ -359,6 +381,13 @@ def register(commands: Commands) -> None:
     prune.add_argument("--dry-run", action="store_true", help="print what would be deleted, delete nothing")
     prune.add_argument("--yes", action="store_true", help="do not ask first (a terminal is asked; scripts are not)")
     prune.set_defaults(run=cmd_prune)
+
+    config = commands.add_parser(
+        "config", help="show the settings in effect, where each came from, secrets masked",
+        description="Print each setting's value (secrets as ***) and whether it came from the environment, "
+        "the .env file of this folder or the defaults, then the data dir and database this folder opens.",
+    )
+    config.set_defaults(run=cmd_config)
 
     migrate = commands.add_parser(
         "migrate", help="bring the database's schema up to date, then exit",

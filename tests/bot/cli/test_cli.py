@@ -269,3 +269,24 @@ def test_migrate_brings_the_schema_up_to_date_and_says_where(tmp_path: Path, mon
     assert main(["migrate"]) == 0
     head = max(p.name[:4] for p in (MIGRATIONS / "versions").glob("0*.py"))
     assert capsys.readouterr().out.rstrip().endswith(f"is at schema revision {head}.")
+
+
+def test_config_shows_each_setting_where_it_came_from_and_masks_secrets(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123456:do-not-print-me")
+    (tmp_path / ".env").write_text("LEDE_QUESTIONS_PER_HOUR=12\n")  # the tests run in tmp_path
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "do-not-print-me" not in out
+    assert any(line.split()[:2] == ["telegram_token", "***"] and "(TELEGRAM_TOKEN, environment)" in line
+               for line in out.splitlines())
+    assert any(line.split()[:2] == ["questions_per_hour", "12"] and "(LEDE_QUESTIONS_PER_HOUR, .env)" in line
+               for line in out.splitlines())
+    assert f"The data dir is {tmp_path / 'data'}" in out
+
+
+def test_version_is_the_installed_one(capsys) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"lede {version('lede')}"
