@@ -9,6 +9,7 @@ Heavy modules (the model, FAISS, python-telegram-bot) are imported inside the co
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -46,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # "lede bot -v" means what "lede -v bot" does: the flag is taken wherever it is given.
+    verbose = [a for a in argv if a in ("-v", "--verbose")]
+    args = build_parser().parse_args(verbose[:1] + [a for a in argv if a not in ("-v", "--verbose")])
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -95,6 +99,9 @@ def environment_error(exc: Exception) -> str | None:
         }
         advice = next((h for key, h in hint.items() if key in reason.replace("read-only", "readonly")), None)
         return f"the database failed: {reason}" + (f" ({advice})." if advice else ".")
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return ("cannot listen: a port Lede was given is in use by another process (set LEDE_HTTP_PORT, or "
+                "LEDE_BOT_HTTP_PORT and LEDE_WORKER_HTTP_PORT under the Procfile, or LEDE_WEBHOOK_PORT, to a free one).")
     if isinstance(exc, OSError) and exc.strerror:
         where = f" {exc.filename}" if exc.filename else ""
         return f"cannot use{where}: {exc.strerror} (check LEDE_DATA_DIR and the free disk space)."

@@ -37,6 +37,21 @@ def configure_logging(*, json_lines: bool, level: int) -> None:
     # Alembic's plugins and FAISS's CPU probing announce themselves at INFO on import: noise.
     for chatty in ("alembic.runtime.plugins", "faiss.loader"):
         logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
+    # Libraries Lede calls report what Lede reports better (a page with no article is one line
+    # naming the source; each Bot API request is not news): theirs show only with -v (DEBUG).
+    for library in THIRD_PARTY:
+        logging.getLogger(library).setLevel(logging.NOTSET if level <= logging.DEBUG else logging.CRITICAL)
+    # Alembic names its context at every start; only what it migrates is worth a line.
+    migration = logging.getLogger("alembic.runtime.migration")
+    migration.filters[:] = [] if level <= logging.DEBUG else [_only_upgrades]
+
+
+THIRD_PARTY = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer", "httpx",
+               "httpcore", "apscheduler")
+
+
+def _only_upgrades(record: logging.LogRecord) -> bool:
+    return record.getMessage().startswith("Running ")
 
 
 def level_of(name: str | None, default: int) -> int:

@@ -290,3 +290,30 @@ def test_version_is_the_installed_one(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"lede {version('lede')}"
+
+
+def test_a_health_port_in_use_is_one_line_naming_the_settings(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "LEDE_HTTP_PORT": str(taken.getsockname()[1])}
+        done = subprocess.run([str(LEDE), "ingest", "--watch"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("lede:")]
+    assert "in use by another process" in line and "LEDE_HTTP_PORT" in line and "disk space" not in line
+
+
+def test_verbose_is_taken_after_the_command_too_and_libraries_stay_quiet_without_it(tmp_path: Path, monkeypatch) -> None:
+    import logging
+
+    from bot.cli.logs import configure_logging
+
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["stats", "-v", "--json"]) == 0  # was "unrecognized arguments: -v"
+    configure_logging(json_lines=False, level=logging.INFO)
+    assert not logging.getLogger("trafilatura").isEnabledFor(logging.ERROR)
+    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)  # a line per Bot API request
+    configure_logging(json_lines=False, level=logging.DEBUG)
+    assert logging.getLogger("trafilatura").isEnabledFor(logging.WARNING)
