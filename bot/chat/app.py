@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -174,6 +177,35 @@ def redact_logs(settings: Settings) -> None:
         handler.addFilter(RedactSecrets(secrets_))
 
 
+# Seconds between tries to reach the Bot API at start: a network still coming up, a proxy not
+# ready yet, Telegram blocked for a while. Doubling from 1, at most RETRY_MAX_SECONDS.
+RETRY_MAX_SECONDS = 5.0
+
+
+def wait_for_telegram(settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Return once the Bot API answers getMe; until then log one line per try. A token Telegram
+    refuses is a configuration error, not a network one: raised at once."""
+    if settings.telegram_token is None:
+        raise ConfigError("set TELEGRAM_TOKEN to the token BotFather gave you.")
+    url = f"{settings.telegram_api_url.rstrip('/')}{settings.telegram_token.get_secret_value()}/getMe"
+    delay, tries = 1.0, 0
+    while True:
+        tries += 1
+        try:
+            answer = httpx.post(url, timeout=10)
+        except httpx.HTTPError as exc:
+            reason = type(exc).__name__
+        else:
+            if answer.status_code in (401, 404):
+                raise ConfigError("Telegram refuses TELEGRAM_TOKEN: check the token BotFather gave you.")
+            if answer.status_code == 200:
+                return
+            reason = f"HTTP {answer.status_code}"
+        log.warning("Telegram's Bot API is not reachable (%s, try %d): trying again in %.0f s", reason, tries, delay)
+        sleep(delay)
+        delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+
 def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:
     """Run the bot until interrupted: long polling, or a webhook server with a secret token."""
     redact_logs(settings)
@@ -181,6 +213,7 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
     if settings.http_port is not None:
         serve_monitoring(kb, settings.http_port)  # answers at once; the index and model load later
     app = build_application(settings, kb, run_ingest=run_ingest)
+    wait_for_telegram(settings)
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return

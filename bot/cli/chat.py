@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from bot.cli.common import Commands
 from index.settings import Settings
@@ -14,7 +13,6 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         settings.webhook()  # checked before the bot's modules load: a wrong setting is one line
     from bot.chat.app import run_bot
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, token in the URL
     run_bot(settings, webhook=args.webhook, run_ingest=not args.no_ingest)
     return 0
 

@@ -41,13 +41,14 @@ def configure_logging(*, json_lines: bool, level: int) -> None:
     # naming the source; each Bot API request is not news): theirs show only with -v (DEBUG).
     for library in THIRD_PARTY:
         logging.getLogger(library).setLevel(logging.NOTSET if level <= logging.DEBUG else logging.CRITICAL)
+    # httpx logs each request with its URL, and a Bot API URL holds the token: never below WARNING.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # Alembic names its context at every start; only what it migrates is worth a line.
     migration = logging.getLogger("alembic.runtime.migration")
     migration.filters[:] = [] if level <= logging.DEBUG else [_only_upgrades]
 
 
-THIRD_PARTY = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer", "httpx",
-               "httpcore", "apscheduler")
+THIRD_PARTY = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer", "apscheduler")
 
 
 def _only_upgrades(record: logging.LogRecord) -> bool:

@@ -65,6 +65,7 @@ class WebServer:
                     headers["ETag"] = route.etag
                 self._send(route.status, route.body, route.content_type, headers)
 
+            do_POST = do_GET  # a Bot API call (getMe) is a POST; the routes answer it alike
             def _send(self, status, body, content_type, headers=None) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
