@@ -12,6 +12,8 @@ from sqlalchemy import delete, func, select
 from index.errors import InputError, LedeError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage, Source
+from index.precomputed import answerable_sentences
+from ingest.extract import extract_article
 from ingest.feeds import discover_feeds, looks_like_feed, parse_feed
 from ingest.fetch import Fetched, Fetcher, check_url
 from ingest.opml import Outline, read_opml, write_opml
@@ -68,12 +70,35 @@ async def _identify(fetcher: Fetcher, url: str) -> tuple[str, str, Fetched]:
     return "page", fetched.url, fetched
 
 
+def _an_article(fetched: Fetched) -> None:
+    """Raise a one-line error, storing nothing, when a page that is no feed and announces none
+    holds no article either: a text file, JSON, random bytes, a page of links. Added anyway, it
+    failed (or stored nothing) every hour."""
+    kind = fetched.content_type.split(";")[0].strip().lower() or "no content type"
+    found = None
+    if kind not in ("text/html", "application/xhtml+xml"):
+        found = f"a {kind} file"
+    else:
+        try:
+            page = extract_article(fetched.content, url=fetched.url)
+        except InputError:
+            page = None
+        # Article text is prose: a menu's links or a page's headings alone are not.
+        if page is None or not answerable_sentences(page.text):
+            found = "a web page with no article text"
+    if found is not None:
+        raise InputError(f"{fetched.url}: found {found}, and no feed (none announced either); nothing added. "
+                         "Give a feed's URL, a site that announces one, or an article's page.")
+
+
 async def add_source(
     kb: KnowledgeBase, runner: Runner, url: str, *, interval_seconds: int | None = None
 ) -> Added:
     """Add a feed, a site (its feed is discovered) or an article page, and fetch it once."""
     url = canonical_url(check_url(url))
     kind, follow_url, fetched = await _identify(runner.fetcher, url)
+    if kind == "page":
+        await asyncio.to_thread(_an_article, fetched)
     source_id, existed = await asyncio.to_thread(
         _upsert_source, kb, kind, canonical_url(follow_url), interval_seconds
     )

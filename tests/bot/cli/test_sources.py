@@ -112,3 +112,21 @@ def test_sources_disable_and_enable_from_the_terminal(tmp_path, capsys, monkeypa
         assert session.get(Source, 1).enabled is True
     assert main(["sources", "disable", "9"]) == 2
     assert "there is no source #9" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("body", "content_type", "found"), [
+    (b"Just some notes, no article here.\n", "text/plain", "a text/plain file"),
+    (b'{"items": [1, 2, 3]}', "application/json", "a application/json file"),
+    (bytes(range(256)) * 8, "application/octet-stream", "a application/octet-stream file"),
+    (b"<html><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav></body></html>", "text/html",
+     "a web page with no article text"),
+])
+def test_a_url_that_is_no_feed_site_or_article_is_not_added(data_dir, web, monkeypatch, capsys, body, content_type,
+                                                            found) -> None:
+    monkeypatch.setenv("LEDE_ALLOW_PRIVATE_NETWORKS", "true")
+    url = web.route("/thing", body, content_type=content_type)
+    assert main(["sources", "add", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"found {found}" in err and "nothing added" in err
+    assert main(["sources", "list"]) == 0
+    assert "No sources" in capsys.readouterr().out
