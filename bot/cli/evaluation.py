@@ -126,10 +126,7 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench_stories(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.grouping import bench_stories
 
-    kb = open_knowledge_base(settings)
-    if kb.is_empty():
-        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest the eval corpus first "
-                        "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
+    kb = _eval_corpus(settings)
     print_result(bench_stories(kb, Path(args.labels)) if args.labels else bench_stories(kb), args.json)
     return 0
 
@@ -137,12 +134,17 @@ def cmd_bench_stories(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench_filler(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.filler import bench_filler
 
+    print_result(bench_filler(_eval_corpus(settings)), args.json)
+    return 0
+
+
+def _eval_corpus(settings: Settings) -> KnowledgeBase:
+    """Return the knowledge base the hand-labelled benchmarks read: the eval corpus ingested."""
     kb = open_knowledge_base(settings)
     if kb.is_empty():
         raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest the eval corpus first "
                         "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
-    print_result(bench_filler(kb), args.json)
-    return 0
+    return kb
 
 
 def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
