@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -30,14 +33,16 @@ def _suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def find_files(paths: list[Path]) -> list[Path]:
-    """Return the readable files under `paths` (folders searched recursively), sorted."""
+def find_files(paths: list[Path], skipped: list[str] | None = None) -> list[Path]:
+    """Return the readable files under `paths` (folders searched recursively), sorted.
+
+    In a folder only regular files whose real path lies inside it are read: a link to `.env` or
+    `/etc` is skipped and described in `skipped` (a file named on the command line is read as
+    named)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and _suffix(p) in SUFFIXES
-            )
+            found.extend(_inside(path, skipped if skipped is not None else []))
         elif path.is_file():
             if _suffix(path) not in SUFFIXES:
                 raise InputError(
@@ -49,27 +54,105 @@ def find_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _inside(folder: Path, skipped: list[str]) -> list[Path]:
+    root = folder.resolve()
+    found = []
+    for directory, folders, names in os.walk(folder):  # never into a linked folder
+        folders.sort()
+        for name in sorted(names):
+            path = Path(directory, name)
+            if _suffix(path) not in SUFFIXES:
+                continue
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                skipped.append(f"{path}: a link to {'a file' if real.exists() else 'nothing'} outside "
+                               f"{folder}; not read (copy the file into the folder to ingest it).")
+            elif real.is_file():  # not a FIFO, a device or a dangling link
+                found.append(path)
+    return sorted(found)
+
+
+def count_records(path: Path) -> int:
+    """Return how many articles `path` holds, for a progress total (JSONL: its non-blank lines)."""
+    suffix = _suffix(path)
+    if suffix == ".jsonl":
+        try:
+            return sum(1 for _, line in _lines(path) if not isinstance(line, str) or line.strip())
+        except InputError:
+            return 1
+    if suffix == ".json":
+        try:
+            data = json.loads(_read_bytes(path))
+        except (InputError, ValueError, RecursionError):
+            return 1
+        return len(data) if isinstance(data, list) else 1
+    return 1
+
+
 def read_file(path: Path, errors: list[str] | None = None) -> Iterator[Document]:
     """Yield the documents in one file (one, or many for a JSON corpus).
 
     A bad record in a corpus is skipped and described in `errors` (raised when that is None);
-    the records after it are still read.
+    the records after it are still read. Work is bounded: a whole-file format is read up to
+    MAX_FILE_BYTES after decompression, a JSONL file a line at a time, each up to MAX_LINE_BYTES.
     """
     suffix = _suffix(path)
-    try:
-        raw = gzip.decompress(path.read_bytes()) if path.suffix.lower() == ".gz" else path.read_bytes()
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot read it ({exc}).") from exc
+    if suffix == ".jsonl":
+        yield from _read_corpus(path, _lines(path), errors=errors)
+        return
+    raw = _read_bytes(path)
     if suffix in {".html", ".htm"}:
         yield extract_article(raw, url=path.resolve().as_uri())
         return
     text = raw.decode("utf-8", errors="replace")
-    if suffix in {".json", ".jsonl"}:
-        yield from _read_corpus(path, text, lines=suffix == ".jsonl", errors=errors)
+    if suffix == ".json":
+        data = _json(path, 1, text)
+        yield from _read_corpus(path, enumerate(data if isinstance(data, list) else [data], 1), errors=errors)
     elif suffix in {".md", ".markdown"}:
         yield _read_markdown(path, text)
     else:
         yield _read_plain(path, text)
+
+
+MAX_FILE_BYTES = 64 * 2**20  # one article or JSON corpus, decompressed: larger corpora are JSONL
+MAX_LINE_BYTES = 4 * 2**20  # one JSONL record: the longest article (100,000 characters) escaped 6 times over
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
+# A file that cannot be read, a truncated or corrupt .gz: that file fails, alone.
+_UNREADABLE = (OSError, EOFError, zlib.error)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with _open(path) as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except _UNREADABLE as exc:
+        raise InputError(f"{path}: cannot read it ({exc}).") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: more than {MAX_FILE_BYTES // 2**20} MB (decompressed); give a corpus "
+                         "as JSONL, one article per line.")
+    return raw
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str | InputError]]:
+    """Yield the numbered lines of a JSONL file, a line at a time; an overlong line as the error
+    that describes it (the lines after it are still read)."""
+    try:
+        with _open(path) as file:
+            for number, line in enumerate(iter(lambda: file.readline(MAX_LINE_BYTES + 1), b""), 1):
+                if len(line) > MAX_LINE_BYTES:
+                    while (rest := file.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the overlong line, never held whole
+                    yield number, InputError(f"{path}:{number}: a line longer than {MAX_LINE_BYTES // 2**20} MB; "
+                                             "not read.")
+                else:
+                    yield number, line.decode("utf-8", errors="replace")
+    except _UNREADABLE as exc:
+        raise InputError(f"{path}: cannot read it ({exc}).") from exc
 
 
 _BYLINE = re.compile(r"^(?:by|from)\s+\S", re.IGNORECASE)
@@ -133,18 +216,19 @@ def normalise_lines(text: str) -> str:
     return "\n".join(normalise_space(line) for line in text.splitlines())
 
 
-def _read_corpus(path: Path, text: str, *, lines: bool, errors: list[str] | None) -> Iterator[Document]:
-    """Records with `url, title, text` and optionally `publish_date, source, authors, language`."""
-    records: Iterable[tuple[int, Any]]
-    if lines:
-        records = ((number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip())
-    else:
-        data = _json(path, 1, text)
-        records = enumerate(data if isinstance(data, list) else [data], 1)
+def _read_corpus(path: Path, records: Iterable[tuple[int, Any]], *, errors: list[str] | None) -> Iterator[Document]:
+    """Records with `url, title, text` and optionally `publish_date, source, authors, language`;
+    JSONL lines are given as strings."""
     for number, record in records:
         try:
+            if isinstance(record, InputError):
+                raise record
+            if isinstance(record, str):
+                if not record.strip():
+                    continue
+                record = _json(path, number, record)
             try:
-                document = _corpus_document(path, number, _json(path, number, record) if lines else record)
+                document = _corpus_document(path, number, record)
             except (TypeError, AttributeError, ValueError, OverflowError, RecursionError) as exc:
                 # A field of the wrong type ("title": 5, "text": ["a"]) fails this record alone.
                 raise InputError(f"{path}:{number}: a malformed record ({type(exc).__name__}: {exc}).") from exc
@@ -161,6 +245,8 @@ def _json(path: Path, number: int, text: str):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}:{number}: JSON nested too deeply to read.") from exc
 
 
 def _title_from(text: str) -> str:

@@ -13,7 +13,8 @@ from index.errors import InputError
 from index.knowledge import KnowledgeBase
 from index.models import Source
 from ingest.document import Document
-from ingest.files import find_files, read_file
+from ingest.files import count_records, find_files, read_file
+from ingest.progress import Meter
 from ingest.store import IngestReport, store_documents
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,17 @@ def register_file_source(kb: KnowledgeBase, path: Path) -> int:
 
 def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, progress: bool = True) -> IngestReport:
     """Ingest every readable file under `paths`; a bad file is reported and skipped."""
-    # Check every path before storing anything, so a typo in the last one wastes no work.
-    files_by_path = {path: find_files([path]) for path in paths}
     report = IngestReport()
-    for path, files in files_by_path.items():
-        source_id = register_file_source(kb, path)
-        store_documents(
-            kb, _documents(files, report), source_id=source_id, progress=progress, report=report
-        )
+    # Check every path before storing anything, so a typo in the last one wastes no work.
+    files_by_path = {path: find_files([path], skipped=report.errors) for path in paths}
+    total = sum(count_records(file) for files in files_by_path.values() for file in files) if progress else None
+    meter = Meter(total, show=progress)
+    try:
+        for path, files in files_by_path.items():
+            source_id = register_file_source(kb, path)
+            store_documents(kb, _documents(files, report), source_id=source_id, report=report, meter=meter)
+    finally:
+        meter.close()
     log.info("ingest of %d paths: %s", len(paths), report.summary())
     return report
 

@@ -185,25 +185,27 @@ RETRY_MAX_SECONDS = 5.0
 def wait_for_telegram(settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
     """Return once the Bot API answers getMe; until then log one line per try. A token Telegram
     refuses is a configuration error, not a network one: raised at once."""
-    if settings.telegram_token is None:
-        raise ConfigError("set TELEGRAM_TOKEN to the token BotFather gave you.")
-    url = f"{settings.telegram_api_url.rstrip('/')}{settings.telegram_token.get_secret_value()}/getMe"
     delay, tries = 1.0, 0
-    while True:
+    while (reason := reach_telegram(settings)) is not None:
         tries += 1
-        try:
-            answer = httpx.post(url, timeout=10)
-        except httpx.HTTPError as exc:
-            reason = type(exc).__name__
-        else:
-            if answer.status_code in (401, 404):
-                raise ConfigError("Telegram refuses TELEGRAM_TOKEN: check the token BotFather gave you.")
-            if answer.status_code == 200:
-                return
-            reason = f"HTTP {answer.status_code}"
         log.warning("Telegram's Bot API is not reachable (%s, try %d): trying again in %.0f s", reason, tries, delay)
         sleep(delay)
         delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+
+def reach_telegram(settings: Settings) -> str | None:
+    """Ask the Bot API getMe once: None when it answers, else why not ("ConnectError", "HTTP 502").
+    A token Telegram refuses, or none, raises ConfigError."""
+    if settings.telegram_token is None:
+        raise ConfigError("set TELEGRAM_TOKEN to the token BotFather gave you.")
+    url = f"{settings.telegram_api_url.rstrip('/')}{settings.telegram_token.get_secret_value()}/getMe"
+    try:
+        answer = httpx.post(url, timeout=10)
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
+    if answer.status_code in (401, 404):
+        raise ConfigError("Telegram refuses TELEGRAM_TOKEN: check the token BotFather gave you.")
+    return None if answer.status_code == 200 else f"HTTP {answer.status_code}"
 
 
 def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:

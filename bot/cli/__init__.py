@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 
-from bot.cli import ask, backup, chat, evaluation, ingest
+from bot.cli import ask, backup, chat, check, evaluation, ingest
 from bot.cli.logs import configure_logging, level_of
 from index.errors import LedeError
 from index.settings import Settings
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lede {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for group in (ingest, ask, backup, evaluation, chat):
+    for group in (ingest, ask, backup, evaluation, chat, check):
         group.register(commands)
     return parser
 
@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(verbose[:1] + [a for a in argv if a not in ("-v", "--verbose")])
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings: Settings | None = None
     try:
         settings = Settings()
         # Long-running commands (the bot, --watch) log what they do at INFO unless told otherwise.
@@ -71,18 +72,20 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
-        message = environment_error(exc)
+        message = environment_error(exc, settings)
         if message is None:
             raise  # a bug in Lede: the traceback is what its report needs
         print(f"lede: {message}", file=sys.stderr)
         return 2
 
 
-def environment_error(exc: Exception) -> str | None:
+def environment_error(exc: Exception, settings: Settings | None = None) -> str | None:
     """Return one line for a failure of the machine or the configuration rather than of Lede (a
     read-only or full disk, a locked database, an invalid setting), or None for anything else."""
     from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError
+
+    from bot.cli.common import opened
 
     if isinstance(exc, ValidationError):
         return "; ".join(
@@ -98,11 +101,13 @@ def environment_error(exc: Exception) -> str | None:
             "unable to open": "check that LEDE_DATA_DIR exists and is writable",
         }
         advice = next((h for key, h in hint.items() if key in reason.replace("read-only", "readonly")), None)
-        return f"the database failed: {reason}" + (f" ({advice})." if advice else ".")
+        which = opened(settings) if settings is not None else "the database"
+        return f"{which} failed: {reason}" + (f" ({advice})." if advice else ".")
     if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
         return ("cannot listen: a port Lede was given is in use by another process (set LEDE_HTTP_PORT, or "
                 "LEDE_BOT_HTTP_PORT and LEDE_WORKER_HTTP_PORT under the Procfile, or LEDE_WEBHOOK_PORT, to a free one).")
     if isinstance(exc, OSError) and exc.strerror:
         where = f" {exc.filename}" if exc.filename else ""
-        return f"cannot use{where}: {exc.strerror} (check LEDE_DATA_DIR and the free disk space)."
+        data = f"LEDE_DATA_DIR ({settings.data_dir.resolve()})" if settings is not None else "LEDE_DATA_DIR"
+        return f"cannot use{where}: {exc.strerror} (check {data} and the free disk space)."
     return None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.cli.common import Commands, open_knowledge_base
+from bot.cli.common import Commands, open_knowledge_base, opened
 from index.errors import InputError, LedeError
 from index.settings import Settings
 
@@ -91,7 +91,8 @@ def _nonempty(settings: Settings) -> KnowledgeBase:
     """Return the knowledge base, or explain how to fill it when it is empty."""
     kb = open_knowledge_base(settings)
     if kb.is_empty():
-        raise LedeError("the knowledge base is empty. Add articles first: lede ingest PATH")
+        raise LedeError(f"{opened(settings)} holds no articles. Add some first (lede ingest PATH), or run "
+                        "lede where its .env is, or set LEDE_DATA_DIR or LEDE_DATABASE_URL.")
     return kb
 
 

@@ -1,6 +1,6 @@
-"""`lede export` and `lede import`: what a deployment is configured with, as one JSON document
-(sources, followed topics, digests, chats' settings), to move it to another machine or database
-or keep a copy. Articles are not in it: sources bring them back, and `lede ingest` takes files."""
+"""`lede backup`, a consistent copy of a running SQLite database; `lede export` and `lede import`,
+what a deployment is configured with as one JSON document (sources, followed topics, digests,
+chats' settings), to move it to another machine or database. An export holds no articles."""
 
 from __future__ import annotations
 
@@ -98,8 +98,37 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    import sqlite3
+    from contextlib import closing
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() != "sqlite":
+        raise InputError("the database is PostgreSQL: back it up with pg_dump -Fc (README, \"Back up and restore\").")
+    target = Path(args.file)
+    if target.exists():
+        raise InputError(f"{target} exists: give a new file name (a backup never overwrites).")
+    open_knowledge_base(settings)  # an up-to-date schema, as every command sees it
+    # SQLite's online backup: a consistent copy while the bot and an ingest keep writing (copying
+    # the file of a database in WAL mode can lose what the -wal file holds).
+    with closing(sqlite3.connect(url.database or "")) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    print(f"Backed up {settings.resolved_database_url} to {target}. To restore, copy it to a data dir as "
+          "lede.sqlite3 and run lede reindex (the FAISS file is rebuilt from it).")
+    return 0
+
+
 def register(commands: Commands) -> None:
     """Add these commands to `lede`."""
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database, safely while Lede runs",
+        description="Write a consistent copy of the SQLite database (articles, passages and their vectors, "
+        "sources, the bot's state) to FILE with SQLite's online backup. PostgreSQL: use pg_dump.",
+    )
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(run=cmd_backup)
     export = commands.add_parser(
         "export", help="print sources, follows, digests and chat settings as JSON",
         description="Print the deployment's sources, followed topics, digests and chats' settings as one JSON "

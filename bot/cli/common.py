@@ -23,6 +23,14 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase(settings)
 
 
+def opened(settings: Settings) -> str:
+    """Return which knowledge base `settings` open, for messages that say it is empty or failed:
+    run from another folder, Lede opens another `./data` and another `.env`."""
+    from index.db import redacted
+
+    return f"the database {redacted(settings.resolved_database_url)} (data dir {settings.data_dir.resolve()})"
+
+
 def print_result(result: dict[str, Any], as_json: bool) -> None:
     """Print a benchmark's or evaluation's figures as one JSON object or aligned lines (a nested
     group, such as one half of the questions, under its name, indented)."""

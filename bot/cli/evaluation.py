@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from bot.cli.common import Commands, open_knowledge_base, print_result
+from bot.cli.common import Commands, open_knowledge_base, opened, print_result
 from index.errors import LedeError
 from index.settings import Settings
 
@@ -101,7 +101,7 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
     else:
         asked = [(q, None) for q in QUESTIONS]
     if open_knowledge_base(settings).is_empty():
-        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: the benchmark copies its "
+        raise LedeError(f"{opened(settings)} holds no articles: the benchmark copies its "
                         "articles. Ingest some, or set LEDE_DATA_DIR to one (`lede eval --data-dir` makes one).")
     if args.store == "pgvector":
         from bot.evaluation.bench_pgvector import bench_pgvector
@@ -118,7 +118,7 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
 
     kb = open_knowledge_base(settings)
     if kb.is_empty():
-        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest a corpus first.")
+        raise LedeError(f"{opened(settings)} holds no articles: ingest a corpus first.")
     print_result(bench_compare(kb, outlets=args.outlets, stories=args.stories), args.json)
     return 0
 
@@ -142,7 +142,7 @@ def _eval_corpus(settings: Settings) -> KnowledgeBase:
     """Return the knowledge base the hand-labelled benchmarks read: the eval corpus ingested."""
     kb = open_knowledge_base(settings)
     if kb.is_empty():
-        raise LedeError(f"the knowledge base in {settings.data_dir} is empty: ingest the eval corpus first "
+        raise LedeError(f"{opened(settings)} holds no articles: ingest the eval corpus first "
                         "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
     return kb
 

@@ -41,6 +41,8 @@ def configure_logging(*, json_lines: bool, level: int) -> None:
     # naming the source; each Bot API request is not news): theirs show only with -v (DEBUG).
     for library in THIRD_PARTY:
         logging.getLogger(library).setLevel(logging.NOTSET if level <= logging.DEBUG else logging.CRITICAL)
+    # A long ingest says where it is, even to a log file, unless told to say only errors.
+    logging.getLogger("ingest.progress").setLevel(logging.INFO if level <= logging.WARNING else level)
     # httpx logs each request with its URL, and a Bot API URL holds the token: never below WARNING.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Alembic names its context at every start; only what it migrates is worth a line.

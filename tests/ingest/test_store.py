@@ -129,3 +129,14 @@ def test_control_characters_and_lone_surrogates_from_a_feed_are_stored_clean(kb)
     assert feed.title == "Wire[2J"
     assert "\x1b" not in stored and "\x07" not in stored and "\ufffd" in stored
     stored.encode("utf-8")  # no lone surrogate left
+
+
+def test_a_huge_item_is_stored_up_to_the_text_bound(kb: KnowledgeBase) -> None:
+    from ingest.document import MAX_TEXT
+
+    huge = _paragraphs(40_000)  # about 7 MB: stored, it held the store lock for minutes
+    report = store_documents(kb, [Document(url="https://n.example/huge", title="Huge", text=huge)], progress=False)
+    assert report.added == 1
+    with kb.sessions() as session:
+        stored = sum(map(len, session.scalars(select(Passage.text))))
+    assert 0.9 * MAX_TEXT < stored <= MAX_TEXT

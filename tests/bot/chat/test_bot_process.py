@@ -40,11 +40,12 @@ def test_lede_bot_process_answers_a_question(tmp_path, monkeypatch, capsys) -> N
         assert call.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
         print(f"lede bot polled {polled:.1f} s after start and answered {answered:.1f} s after start")
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # how systemd, Docker and honcho stop it
         output, _ = process.communicate(timeout=60)
         api.close()
     assert process.returncode == 0, output
     assert TOKEN not in output  # the token never reaches the log
+    assert "Traceback" not in output and "Application.stop() complete" in output
 
 
 def test_lede_bot_without_a_token_says_what_to_set(tmp_path, monkeypatch, capsys) -> None:

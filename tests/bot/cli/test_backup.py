@@ -1,9 +1,11 @@
 """lede export and lede import: a deployment's settings move to a fresh database and back."""
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.chat import state
@@ -56,3 +58,28 @@ def test_import_of_something_else_is_one_line(tmp_path, monkeypatch, capsys) -> 
     assert main(["import", str(bad)]) == 2
     assert capsys.readouterr().err.strip() == 'lede: not a Lede export (expected "format": "lede-export/1").'
     assert main(["import", str(tmp_path / "missing.json")]) == 2
+
+
+@pytest.mark.slow  # ingests with the real model
+def test_a_backup_restored_into_a_fresh_data_dir_gives_the_same_stats(tmp_path, monkeypatch, capsys) -> None:
+    from tests.conftest import SAMPLES, VECTOR_STORE
+
+    if VECTOR_STORE != "faiss" or os.environ.get("LEDE_DATABASE_URL"):
+        assert main(["backup", str(tmp_path / "copy.sqlite3")]) == 2  # PostgreSQL: pg_dump's job
+        assert "pg_dump -Fc" in capsys.readouterr().err
+        return
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", "-q", str(SAMPLES)]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    before = capsys.readouterr().out
+    assert main(["backup", str(tmp_path / "copy.sqlite3")]) == 0
+    assert main(["backup", str(tmp_path / "copy.sqlite3")]) == 2  # never overwrites
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    (tmp_path / "copy.sqlite3").rename(restored / "lede.sqlite3")
+    monkeypatch.setenv("LEDE_DATA_DIR", str(restored))
+    assert main(["reindex"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    assert capsys.readouterr().out == before and json.loads(before)["articles"] == 6

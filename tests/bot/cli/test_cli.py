@@ -116,8 +116,19 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path, monkeypatc
     monkeypatch.setenv("LEDE_DATABASE_URL", f"sqlite:///{tmp_path / 'db'}")
     assert main(["stats"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("lede: the database failed: unable to open database file")
+    assert err.startswith(f"lede: the database sqlite:///{tmp_path / 'db'} (data dir {tmp_path}) failed: "
+                          "unable to open database file")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_an_empty_knowledge_base_names_the_database_and_data_dir_it_opened(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)  # another folder than the one holding the data: a new ./data
+    for name in ("LEDE_DATA_DIR", "LEDE_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["ask", "Who leads the coalition?"]) == 2
+    err = capsys.readouterr().err
+    assert f"sqlite:///{tmp_path / 'data' / 'lede.sqlite3'}" in err and f"data dir {tmp_path / 'data'})" in err
+    assert "holds no articles" in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
