@@ -53,7 +53,7 @@ def keyword_search(
         date_filter += " AND COALESCE(a.published_at, a.fetched_at) < :until"
     if sqlite:
         # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in
-        # the title counts twice (tuned on the news eval: README, "Answer quality").
+        # the title counts twice (tuned on the news eval: docs/quality.md).
         match = " OR ".join(f'"{t}"' for t in terms)
         ranked = "SELECT rowid AS id, bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts WHERE passages_fts MATCH :match"
         if since is None:

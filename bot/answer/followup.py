@@ -7,7 +7,7 @@ Whether a question leans on the last one is read from its words: a pronoun or a 
 "і"), or no subject of its own (three content words at most, "How much is the deal worth?") whose
 words the story holds. A reply to one of Lede's answers always leans on that answer. The
 constants were chosen on the first half of our conversations' dates and checked on the second
-(README, "Conversations and stories").
+(docs/quality.md, "Conversations and stories").
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ class Embedder(ABC):
     batch_size: int = 32  # measured here: 32 beat 64 on 2 cores
     # Below this evidence (a sentence's cosine to the question plus shared words, see
     # bot/answer.py) the sources do not hold the answer. Each model has its own scale of
-    # similarity, so each has its threshold, calibrated on the news eval (README).
+    # similarity, so each has its threshold, calibrated on the news eval (docs/quality.md).
     evidence_threshold: float = 0.45
     # A question in another script than its sources' (Russian over English) shares no words with
     # them and scores lower: its own threshold, None where the model is not multilingual.

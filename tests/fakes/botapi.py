@@ -59,6 +59,7 @@ class BotAPI(BotAPIServer):
     bot_id: int = 777000
     calls: list[Call] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    port: int = 0  # 0: any free one; a given one lets a test start the bot before its Telegram
 
     def __post_init__(self) -> None:
         self.updates: list[dict] = []
@@ -72,7 +73,7 @@ class BotAPI(BotAPIServer):
         self.polls = 0  # getUpdates calls: the bot is receiving once this moves
         self.cond = threading.Condition()
         self.closing = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()

@@ -48,6 +48,32 @@ def test_lede_bot_process_answers_a_question(tmp_path, monkeypatch, capsys) -> N
     assert "Traceback" not in output and "Application.stop() complete" in output
 
 
+def test_lede_bot_started_before_telegram_is_reachable_answers_once_it_is(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", "-q", str(SAMPLES)]) == 0
+    port = _free_port()  # nothing listens there yet: the network is still coming up
+    env = {**os.environ, "LEDE_DATA_DIR": str(tmp_path / "data"), "TELEGRAM_TOKEN": TOKEN,
+           "LEDE_TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot"}
+    process = subprocess.Popen([str(LEDE), "bot", "--no-ingest"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    api = None
+    try:
+        assert process.stdout is not None
+        tries = (line for line in iter(process.stdout.readline, "") if "is not reachable" in line)
+        assert "ConnectError, try 1" in next(tries) and "try 2" in next(tries)
+        api = BotAPI(port=port)  # Telegram comes up
+        chat = api.private_chat(READER)
+        api.send(chat, READER, "Who leads the coalition?")
+        [call] = api.wait_for("sendMessage", chat_id=chat["id"], timeout=60)
+        assert call.result["text"].startswith("“Britain and France are expected to lead the coalition.”")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+        if api is not None:
+            api.close()
+    assert process.returncode == 0 and "Traceback" not in output, output
+
+
 def test_lede_bot_without_a_token_says_what_to_set(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     assert main(["bot"]) == 2

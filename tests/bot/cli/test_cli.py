@@ -198,7 +198,8 @@ def test_logs_can_be_json_lines(tmp_path: Path) -> None:
 
 
 def test_the_deployment_files_run_commands_lede_has() -> None:
-    """The Procfile, compose.yaml and the Dockerfile name `lede` commands and flags that exist."""
+    """The Procfile, compose.yaml, the Dockerfile and the systemd units name `lede` commands and flags
+    that exist."""
     import re
     import shlex
 
@@ -209,7 +210,14 @@ def test_the_deployment_files_run_commands_lede_has() -> None:
     compose = (root / "compose.yaml").read_text()
     commands += [" ".join(json.loads(m)) for m in re.findall(r'command: (\[.*\])', compose)]
     commands += [" ".join(json.loads(m)) for m in re.findall(r'^CMD (\[.*\])', (root / "Dockerfile").read_text(), re.M)]
-    assert len(commands) == 7  # release, bot and worker; migrate, bot and worker; the image's default
+    assert len(commands) == 8  # release, bot and worker; migrate, bot, worker and the webhook bot; the image's default
+    units = re.findall(r"```ini\n(.*?)```", (root / "docs" / "deploy.md").read_text(), re.S)
+    assert len(units) == 2  # the bot's and the worker's systemd units
+    for unit in units:
+        assert "Wants=network-online.target" in unit and "RestartSec=" in unit
+        starts = re.findall(r"^ExecStart(?:Pre)?=\S+/(lede .*)$", unit, re.M)
+        assert starts[0] == "lede migrate" and len(starts) == 2
+        commands += starts
     for command in commands:
         words = [w for w in shlex.split(command) if "=" not in w]  # drop VAR=value prefixes
         assert words[0] == "lede", command
