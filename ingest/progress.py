@@ -17,10 +17,10 @@ EVERY = 30.0  # seconds between two lines in a log: a 48-minute ingest says wher
 class Meter:
     """Counts the articles an ingest has handled, of `total` when it is known."""
 
-    def __init__(self, total: int | None = None, *, show: bool = True) -> None:
-        self.total, self.done = total, 0
+    def __init__(self, total: int | None = None, *, show: bool = True, bar: bool = True, label: str = "") -> None:
+        self.total, self.done, self.label = total, 0, label
         self.started = self.said = monotonic()
-        on_terminal = show and sys.stderr.isatty()
+        on_terminal = show and bar and sys.stderr.isatty()
         self.bar = tqdm(total=total, unit="article", disable=not on_terminal, leave=True, dynamic_ncols=True)
         self.logs = show and not on_terminal
 
@@ -29,7 +29,7 @@ class Meter:
         self.bar.update(articles)
         if self.logs and monotonic() - self.said >= EVERY:
             self.said = monotonic()
-            log.info("ingest: %s", self.line())
+            log.info("ingest%s: %s", f" of {self.label}" if self.label else "", self.line())
 
     def line(self) -> str:
         """Return "stored 120 of 500 articles (24%), about 31 min left" (no total: no share)."""

@@ -26,6 +26,7 @@ from ingest.document import Document
 from ingest.extract import extract_article
 from ingest.feeds import Entry, html_to_text, parse_feed
 from ingest.fetch import Fetched, Fetcher
+from ingest.progress import Meter
 from ingest.store import IngestReport, store_documents
 from ingest.urls import canonical_url
 
@@ -116,9 +117,11 @@ class Runner:
                 result.not_modified = True
             else:
                 documents, result.left = await self._documents(source, fetched)
+                # A feed's items are counted in log lines (several sources store in turn: no bars).
+                meter = Meter(len(documents), show=True, bar=False, label=source.url)
                 async with self._store_lock:
                     result.report = await asyncio.to_thread(
-                        store_documents, self.kb, documents, source_id=source.id, progress=False
+                        store_documents, self.kb, documents, source_id=source.id, meter=meter
                     )
             await asyncio.to_thread(self._record_success, source_id, fetched, result.left > 0)
         except LedeError as exc:

@@ -359,3 +359,17 @@ async def test_a_future_dated_item_is_stored_with_its_fetch_time(kb, web, caplog
         assert before <= articles[far].published_at <= datetime.now(UTC)
     assert articles["https://n.example/now"].published_at == datetime(2026, 3, 2, 10, tzinfo=UTC)
     assert [r for r in caplog.records if "dated in the future" in r.getMessage()]  # said once, for the run
+
+
+async def test_a_feed_being_stored_says_how_far_it_is_in_the_log(kb, web, monkeypatch, caplog) -> None:
+    from ingest import progress, store
+
+    monkeypatch.setattr(progress, "EVERY", 0.0)  # a line at every step, not every half minute
+    monkeypatch.setattr(store, "CHUNK", 1)
+    feed_url = _serve_wire(web)
+    with caplog.at_level("INFO", logger="ingest.progress"):
+        added = await _add(kb, feed_url)
+    assert added.result.report.added == 2
+    lines = [r.getMessage() for r in caplog.records if r.name == "ingest.progress"]
+    assert lines[0].startswith(f"ingest of {feed_url}: handled 1 of 2 articles (50%), about ")
+    assert lines[-1] == f"ingest of {feed_url}: handled 2 of 2 articles (100%)"
