@@ -10,8 +10,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -144,10 +145,14 @@ class Runner:
         feed = await asyncio.to_thread(parse_feed, fetched.content, url=fetched.url)
         outlet = feed.title or _host(fetched.url)
         stored = await asyncio.to_thread(self._stored_hashes, [entry.url for entry in feed.entries])
+        # A GUID several items share (a broken CMS gives every item one) identifies none of them:
+        # each is stored by its URL, never taken for another item moved to a new URL.
+        shared = {guid for guid, n in Counter(e.guid for e in feed.entries if e.guid).items() if n > 1}
+        entries = [replace(e, guid=None) if e.guid in shared else e for e in feed.entries]
         documents: list[Document] = []
         fetches = 0
         deadline = time.monotonic() + self.budget.seconds
-        for position, entry in enumerate(feed.entries):
+        for position, entry in enumerate(entries):
             document = _full_document(entry, outlet)
             if document is not None and stored.get(entry.url) == document.digest:
                 continue  # stored as it is: costs nothing, counts against nothing
@@ -165,7 +170,7 @@ class Runner:
                     except TimeoutError:
                         over = True
             if over:
-                left = sum(1 for e in feed.entries[position:] if e.url not in stored)
+                left = sum(1 for e in entries[position:] if e.url not in stored)
                 log.info("%s: budget of this run spent; %d items left for the next run", source.url, left)
                 return documents, left
             if document is not None:

@@ -165,6 +165,7 @@ def _dated_by_now(documents: Iterable[Document], future: list[str]) -> Iterator[
 
 def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, source_id: int | None) -> _Chunk:
     chunk = _Chunk()
+    claimed: set[int] = set()  # stored articles a plan of this chunk updates
     seen: set[str] = set()
     planned: dict[str, int] = {}  # text hash -> the plan storing it
     titles: dict[str, set[str]] = {}  # text hash -> the headlines it was published under
@@ -175,9 +176,16 @@ def _plan(kb: KnowledgeBase, documents: list[Document], report: IngestReport, so
             existing = session.scalar(select(Article).where(Article.url == document.url))
             if existing is None and document.guid and source_id is not None:
                 # The same item of the same feed at a new URL (an edited slug): an update, not a
-                # second article.
-                existing = session.scalar(select(Article).where(
+                # second article (the runner clears a GUID several items of a feed share).
+                moved = session.scalar(select(Article).where(
                     Article.source_id == source_id, Article.guid == document.guid).limit(1))
+                if moved is not None and moved.id not in claimed:
+                    existing = moved
+            if existing is not None:
+                if existing.id in claimed:  # the same URL twice in one batch
+                    report.unchanged += 1
+                    continue
+                claimed.add(existing.id)
             if existing is None and (document.url in copied or session.get(Copy, document.url) is not None):
                 report.unchanged += 1  # a copy already kept (or listed twice)
                 continue

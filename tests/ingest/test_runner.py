@@ -373,3 +373,24 @@ async def test_a_feed_being_stored_says_how_far_it_is_in_the_log(kb, web, monkey
     lines = [r.getMessage() for r in caplog.records if r.name == "ingest.progress"]
     assert lines[0].startswith(f"ingest of {feed_url}: handled 1 of 2 articles (50%), about ")
     assert lines[-1] == f"ingest of {feed_url}: handled 2 of 2 articles (100%)"
+
+
+async def test_items_sharing_one_guid_are_all_stored(kb, web) -> None:
+    def guid(item: str) -> str:  # one feed gives every item the same GUID (a broken CMS)
+        return item.replace("<item>", "<item><guid isPermaLink='false'>same</guid>")
+
+    ferry = guid(_item("https://n.example/ferry", "Ferry strike ends"))
+    url = web.route("/same-guid.xml", _rss(ferry), content_type="application/rss+xml")
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url=url, created_at=datetime.now(UTC)))
+    await _run(kb)
+    web.route("/same-guid.xml", _rss(
+        ferry, guid(_item("https://n.example/market", "Market reopens")),
+        guid(_item("https://n.example/park", "Park reopens")), _item("https://n.example/library", "Library reopens"),
+    ), content_type="application/rss+xml")
+    [result] = await _run(kb)
+    assert result.error is None, result.error
+    everything = {f"https://n.example/{name}" for name in ("ferry", "market", "park", "library")}
+    assert set(_articles(kb)) == everything
+    [again] = await _run(kb)  # and the next run changes nothing
+    assert again.error is None and set(_articles(kb)) == everything
