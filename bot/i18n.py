@@ -17,10 +17,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "/outlets — where my news comes from; /privacy — what I keep; /forget — delete it",
         "help_admin": "Admins: /addsource URL [interval], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Too many questions this hour: try again in {minutes} min",
-        "privacy": "What I keep: your questions and my answers (for the buttons under them, follow-ups "
-        "and the hourly limit), your 👍/👎, the topics a chat follows and its digest, and the chat's "
-        "name and language. I keep no phone numbers or contacts. /forget deletes your questions, votes "
-        "and, in a private chat, its follows.",
+        "privacy": "What I keep: your questions and my answers (for the buttons under them and "
+        "follow-ups), your 👍/👎, the topics a chat follows and its digest, and the chat's name and "
+        "language. For the hourly limit, how many questions you asked this hour, under a code made from "
+        "your id, deleted when the hour ends. I keep no phone numbers or contacts. /forget deletes your "
+        "questions, votes and, in a private chat, its follows (not this hour's count).",
         "forgotten": "Deleted: {answers} question(s) with their answers and votes, {follows} followed topic(s).",
         "outlets": "Where my news comes from:",
         "outlets_none": "I have no sources yet.",
@@ -63,6 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat_admins_only": "Sorry, only this chat's admins can set its digest.",
         "chat_admins_alerts": "Sorry, only this chat's admins can change its alerts.",
         "quota": "You have asked a lot of questions this hour. Please try again in {minutes} min.",
+        "busy": "I am still answering your previous question: ask the next one when it is here.",
         "error": "Sorry, something went wrong. Please try again later.",
         "ask_usage": "Ask like this: /ask Who leads the coalition?",
         "empty": "My knowledge base is empty: an admin can add sources with /addsource URL.",
@@ -115,10 +117,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "/outlets — откуда мои новости; /privacy — что я храню; /forget — удалить это",
         "help_admin": "Админы: /addsource URL [интервал], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Слишком много вопросов за час: попробуйте через {minutes} мин",
-        "privacy": "Что я храню: ваши вопросы и мои ответы (для кнопок под ними, уточняющих вопросов и "
-        "часового лимита), ваши 👍/👎, темы, на которые подписан чат, и его сводку, а также название и "
-        "язык чата. Номера телефонов и контакты я не храню. /forget удаляет ваши вопросы, оценки и, в "
-        "личном чате, его подписки.",
+        "privacy": "Что я храню: ваши вопросы и мои ответы (для кнопок под ними и уточняющих "
+        "вопросов), ваши 👍/👎, темы, на которые подписан чат, и его сводку, а также название и язык "
+        "чата. Для часового лимита — сколько вопросов вы задали за этот час, под кодом из вашего id; он "
+        "удаляется, когда час кончается. Номера телефонов и контакты я не храню. /forget удаляет ваши "
+        "вопросы, оценки и, в личном чате, его подписки (но не счёт этого часа).",
         "forgotten": "Удалено: вопросов с ответами и оценками — {answers}, подписок — {follows}.",
         "outlets": "Откуда мои новости:",
         "outlets_none": "Источников пока нет.",
@@ -161,6 +164,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat_admins_only": "Извините, сводку настраивают только администраторы этого чата.",
         "chat_admins_alerts": "Извините, уведомления этого чата меняют только его администраторы.",
         "quota": "Вы задали много вопросов за этот час. Попробуйте через {minutes} мин.",
+        "busy": "Я ещё отвечаю на ваш предыдущий вопрос: задайте следующий, когда придёт ответ.",
         "error": "Извините, что-то пошло не так. Попробуйте позже.",
         "ask_usage": "Спросите так: /ask Кто возглавляет коалицию?",
         "empty": "База знаний пуста: администратор может добавить источники командой /addsource URL.",
@@ -213,10 +217,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "/outlets — звідки мої новини; /privacy — що я зберігаю; /forget — видалити це",
         "help_admin": "Адміни: /addsource URL [інтервал], /sources, /disable ID, /enable ID, /removesource ID, /ingest, /stats, /votes",
         "quota_inline": "Забагато питань за годину: спробуйте за {minutes} хв",
-        "privacy": "Що я зберігаю: ваші питання і мої відповіді (для кнопок під ними, уточнень і "
-        "годинного ліміту), ваші 👍/👎, теми, на які підписаний чат, і його дайджест, а також назву й "
-        "мову чату. Номерів телефонів і контактів я не зберігаю. /forget видаляє ваші питання, оцінки "
-        "і, в особистому чаті, його підписки.",
+        "privacy": "Що я зберігаю: ваші питання і мої відповіді (для кнопок під ними й уточнень), "
+        "ваші 👍/👎, теми, на які підписаний чат, і його дайджест, а також назву й мову чату. Для "
+        "годинного ліміту — скільки питань ви поставили за цю годину, під кодом із вашого id; його "
+        "видаляю, коли година минає. Номерів телефонів і контактів я не зберігаю. /forget видаляє ваші "
+        "питання, оцінки і, в особистому чаті, його підписки (але не лік цієї години).",
         "forgotten": "Видалено: питань із відповідями й оцінками — {answers}, підписок — {follows}.",
         "outlets": "Звідки мої новини:",
         "outlets_none": "Джерел поки немає.",
@@ -259,6 +264,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat_admins_only": "Вибачте, дайджест налаштовують лише адміністратори цього чату.",
         "chat_admins_alerts": "Вибачте, сповіщення цього чату змінюють лише його адміністратори.",
         "quota": "Ви поставили багато питань за цю годину. Спробуйте за {minutes} хв.",
+        "busy": "Я ще відповідаю на ваше попереднє питання: поставте наступне, коли прийде відповідь.",
         "error": "Вибачте, щось пішло не так. Спробуйте пізніше.",
         "ask_usage": "Запитайте так: /ask Хто очолює коаліцію?",
         "empty": "База знань порожня: адміністратор може додати джерела командою /addsource URL.",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -239,8 +240,30 @@ class AnswerRecord(Base):
     answer_html: Mapped[str] = mapped_column(Text)
     sources_html: Mapped[str] = mapped_column(Text)
     found: Mapped[bool] = mapped_column(Boolean)
-    vote: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Vote(Base):
+    """👍 (1) or 👎 (-1) on an answer, one per reader: an inline answer is voted on wherever it went."""
+
+    __tablename__ = "votes"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuestionCount(Base):
+    """How many questions an asker (a reader, or a group) asked in one hour's window. `asker` is a
+    keyed hash of "user:ID" or "chat:ID", never the id; the rows of past windows are deleted."""
+
+    __tablename__ = "question_counts"
+
+    asker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    asked: Mapped[int] = mapped_column(Integer)
+    told: Mapped[bool] = mapped_column(Boolean)  # told, once, when they may ask again
 
 
 class SeenUpdate(Base):

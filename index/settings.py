@@ -66,6 +66,7 @@ class Settings(BaseSettings):
         default=None, description="X-Telegram-Bot-Api-Secret-Token, shared by every webhook replica; required with --webhook."
     )
     questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
+    group_questions_per_hour: int = Field(default=120, description="Questions one group may ask per hour, all members together.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text, or one JSON object each.")
     log_level: str | None = Field(default=None, description="DEBUG, INFO, WARNING or ERROR; each command has its default.")
     http_port: int | None = Field(

@@ -5,20 +5,21 @@ The helpers return the parts of an update a handler's filters guarantee."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update, User
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.chat import state
+from bot.chat.budget import Spent, Turns, asker_key, spend
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
 from index.settings import Settings
 from ingest.runner import Runner
-
-HOUR = 3600.0
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Lede:
     _runner: Runner | None = None  # created with the event loop, at start-up
     told_admins: dict[str, float] = field(default_factory=dict)  # error -> when the admins heard of it
     warming: asyncio.Task[None] | None = None  # loading the index and the model, at start-up
+    turns: Turns = field(default_factory=Turns)  # one answer at a time per reader
 
     @property
     def runner(self) -> Runner:
@@ -51,20 +53,21 @@ class Lede:
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
 
-    def quota_wait(self, user_id: int) -> float:
-        """Return 0 when the user may ask now, else the seconds until they may: the questions of
-        the last hour are counted from the stored answers, so every replica agrees and a restart
-        forgets nothing (blocking: call from a worker thread)."""
+    def spend(self, user_id: int, group_id: int | None = None) -> Spent:
+        """Count a question of `user_id` (asked in group `group_id`, if in one) against the hour's
+        budgets: the reader's, and the group's own; admins are not counted (blocking)."""
         if self.is_admin(user_id):
-            return 0.0
-        limit = self.settings.questions_per_hour
-        if limit <= 0:
-            return HOUR  # questions are closed to all but the admins
-        now = datetime.now(UTC)
-        asked = state.questions_asked(self.kb, user_id, now - timedelta(seconds=HOUR))
-        if len(asked) < limit:
-            return 0.0
-        return HOUR - (now - asked[-limit]).total_seconds()
+            return Spent(0.0)
+        askers = [(asker_key(self.secret, "user", user_id), self.settings.questions_per_hour)]
+        if group_id is not None:
+            askers.append((asker_key(self.secret, "chat", group_id), self.settings.group_questions_per_hour))
+        return spend(self.kb, askers)
+
+    @property
+    def secret(self) -> str:
+        """The key of the bot's own hashes and signatures: its token, which every replica shares
+        and no reader knows."""
+        return self.settings.telegram_token.get_secret_value() if self.settings.telegram_token else "lede"
 
     def first_time(self, update_id: int) -> bool:
         """Return False for an update already handled by any bot process (blocking)."""
@@ -107,6 +110,31 @@ def as_lede_application(application: Application[Any, Any, Any, Any, Any, Any]) 
     if not isinstance(application, LedeApplication):
         raise TypeError(f"expected a LedeApplication, got {type(application).__name__}")
     return application
+
+
+@asynccontextmanager
+async def admitted(update: Update, context: LedeContext) -> AsyncIterator[bool]:
+    """Admit a question asked in a chat: one answer at a time per reader (a second waits, a third
+    is refused), counted against the reader's and the group's hourly budgets. Yields False when it
+    is not to be answered: the reader is told why, once (while their answers are in hand; in an
+    hour over the budget)."""
+    lede, message, user = context.lede, message_of(update), update.effective_user
+    if user is None:  # a channel's post: nobody to count
+        yield True
+        return
+    language = user_language(update)
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    async with lede.turns.turn(user.id) as turn:
+        if not turn:
+            if lede.turns.tell_once(user.id):
+                await message.reply_text(t("busy", language), message_thread_id=thread_id)
+            yield False
+            return
+        group = message.chat_id if message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) else None
+        spent = await asyncio.to_thread(lede.spend, user.id, group)
+        if spent.wait and spent.tell:
+            await message.reply_text(quota_notice(spent.wait, language), message_thread_id=thread_id)
+        yield not spent.wait
 
 
 def quota_notice(wait: float, language: str | None, key: str = "quota") -> str:

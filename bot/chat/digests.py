@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from datetime import time as day_time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -23,22 +21,27 @@ from bot.chat.context import LedeApplication, LedeContext, chat_of, message_of, 
 from bot.chat.render import alert_html, digest_html
 from bot.chat.send import send_html
 from bot.chat.story_views import timeline_links
+from bot.clock import time_of_day, zone
 from bot.i18n import t
 from index.models import Digest, Follow
 
 log = logging.getLogger(__name__)
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 ALERTS_PER_POST = 5
 
 
-def schedule(app: LedeApplication, digest: Digest) -> None:
-    """(Re)create the daily job of a digest."""
+def schedule(app: LedeApplication, digest: Digest) -> bool:
+    """(Re)create the daily job of a digest; False, and nothing scheduled, for a row whose time or
+    zone is not one (stored by an older Lede or edited by hand): it must not stop the bot."""
     name = f"digest:{digest.chat_id}"
     for job in app.jobs.get_jobs_by_name(name):
         job.schedule_removal()
-    hour, minute = (int(x) for x in digest.time_of_day.split(":"))
-    app.jobs.run_daily(digest_job, day_time(hour, minute, tzinfo=ZoneInfo(digest.timezone)),
-                            name=name, data=digest.id)
+    clock, tz = time_of_day(digest.time_of_day), zone(digest.timezone)
+    if clock is None or tz is None:
+        log.warning("the digest of chat %s is not scheduled: %r at %r is not a time and a time zone; "
+                    "set it again with /digest HH:MM Zone there", digest.chat_id, digest.time_of_day, digest.timezone)
+        return False
+    app.jobs.run_daily(digest_job, day_time(*clock, tzinfo=tz), name=name, data=digest.id)
+    return True
 
 
 def unschedule(app: LedeApplication, chat_id: int) -> None:
@@ -49,9 +52,8 @@ def unschedule(app: LedeApplication, chat_id: int) -> None:
 async def schedule_all(app: LedeApplication) -> None:
     """Re-create every digest's job at start-up."""
     digests = await asyncio.to_thread(state.all_digests, app.lede.kb)
-    for digest in digests:
-        schedule(app, digest)
-    log.info("scheduled %d digests", len(digests))
+    scheduled = sum(schedule(app, digest) for digest in digests)
+    log.info("scheduled %d digests", scheduled)
 
 
 async def digest_job(context: LedeContext) -> None:
@@ -139,19 +141,13 @@ async def on_digest(update: Update, context: LedeContext) -> None:
         elif not await post_digest(context.app, digest.id, preview_chat=message.chat_id):
             await message.reply_text(t("digest_empty", language))
         return
-    clock = _TIME.match(args[0]) if len(args) >= 2 else None
-    if clock is None:
+    clock = time_of_day(args[0]) if len(args) >= 2 else None
+    if clock is None or zone(args[1]) is None:  # "Europe" is no zone: "Europe/Kyiv" is
         await message.reply_text(t("digest_usage", language))
         return
-    try:
-        ZoneInfo(args[1])
-    except (ZoneInfoNotFoundError, ValueError):
-        await message.reply_text(t("digest_usage", language))
-        return
-    hour, minute = clock.groups()
     topic = " ".join(args[2:]) or None
     saved = await asyncio.to_thread(state.set_digest, lede.kb, chat_id=chat_id,
-                                     time_of_day=f"{int(hour):02d}:{minute}", timezone=args[1],
+                                     time_of_day=f"{clock[0]:02d}:{clock[1]:02d}", timezone=args[1],
                                      topic=topic, created_by=user_id,
                                      thread_id=_topic_of(message) if chat_id == message.chat_id else None)
     schedule(context.app, saved)

@@ -4,6 +4,9 @@ buttons under an answer. Model, FAISS and SQL work runs in a worker thread."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import logging
 import re
 import time
@@ -12,6 +15,7 @@ from datetime import UTC, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -29,7 +33,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.answer import Answer, answer_question, consult_llm
 from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
 from bot.chat import state
-from bot.chat.context import LedeContext, chat_of, message_of, quota_notice, user_id_of, user_language
+from bot.chat.context import LedeContext, admitted, chat_of, message_of, quota_notice, user_id_of, user_language
 from bot.chat.render import answer_html, sources_html
 from bot.chat.story_views import (
     COVERAGE,
@@ -52,7 +56,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1", and its
 # story's "tl:12:1" (timeline, page 1: "More" asks for the next) and "cv:12" (coverage).
 FOLLOW_UP_WINDOW = timedelta(minutes=FOLLOW_UP_MINUTES)
-BUTTON = re.compile(r"(?P<kind>src|ans|fb|tl|cv):(?P<id>\d{1,18})(?::(?P<arg>-?\d{1,3}))?")
+BUTTON = re.compile(r"(?P<kind>src|ans|fb|tl|cv):(?P<id>\d{1,18})(?::(?P<arg>-?\d{1,3}))?(?:~(?P<sig>[\w-]{11}))?")
 
 
 @dataclass(frozen=True)
@@ -114,18 +118,27 @@ def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Repl
 
 
 def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False,
-             story: bool = False) -> InlineKeyboardMarkup:
+             story: bool = False, secret: str | None = None) -> InlineKeyboardMarkup:
     """Return the buttons under an answer: Sources/Answer, the story's Timeline and Coverage
-    (when it found one; inline results have none: their chat is unknown), 👍/👎."""
-    toggle = (InlineKeyboardButton(t("answer", language), callback_data=f"ans:{answer_id}") if showing_sources
-              else InlineKeyboardButton(t("sources", language), callback_data=f"src:{answer_id}"))
+    (when it found one; inline results have none: their chat is unknown), 👍/👎. With `secret`
+    (an inline answer, whose message names no chat to check) each button carries a signature."""
+    sign = f"~{button_signature(secret, answer_id)}" if secret is not None else ""
+    toggle = (InlineKeyboardButton(t("answer", language), callback_data=f"ans:{answer_id}{sign}") if showing_sources
+              else InlineKeyboardButton(t("sources", language), callback_data=f"src:{answer_id}{sign}"))
     rows = [[toggle]]
     if story:
         rows.append([InlineKeyboardButton(t("timeline", language), callback_data=f"{TIMELINE}:{answer_id}:1"),
                      InlineKeyboardButton(t("coverage", language), callback_data=f"{COVERAGE}:{answer_id}")])
-    rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1"),
-                 InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1")])
+    rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1{sign}"),
+                 InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1{sign}")])
     return InlineKeyboardMarkup(rows)
+
+
+def button_signature(secret: str, answer_id: int) -> str:
+    """Return the 11 characters (64 bits) that prove a button was made by this bot for `answer_id`:
+    answer ids are sequential, so a forged button could name anyone's answer."""
+    digest = hmac.new(secret.encode(), f"button:{answer_id}".encode(), hashlib.sha256).digest()[:8]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 async def first_pass(update: Update, context: LedeContext) -> None:
@@ -143,17 +156,20 @@ async def first_pass(update: Update, context: LedeContext) -> None:
 
 async def answer_in_chat(update: Update, context: LedeContext, question: str) -> None:
     """Answer `question` in reply to the message that asked it (in its forum topic, if any)."""
-    lede = context.lede
-    message, user = message_of(update), update.effective_user
-    language = user_language(update)
+    message, language = message_of(update), user_language(update)
     question = question.strip()
     if not question:
         await message.reply_text(t("ask_usage", language))
         return
-    wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
-    if wait:
-        await message.reply_text(quota_notice(wait, language))
-        return
+    async with admitted(update, context) as admit:
+        if admit:
+            await _answer_in_chat(update, context, question)
+
+
+async def _answer_in_chat(update: Update, context: LedeContext, question: str) -> None:
+    lede = context.lede
+    message, user = message_of(update), update.effective_user
+    language = user_language(update)
     thread_id = message.message_thread_id if message.is_topic_message else None
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     log.debug("question from %s: %s", user.id if user else None, question)
@@ -221,16 +237,18 @@ def _replies_to_bot(message: Message, bot_id: int) -> bool:
 
 async def on_edited(update: Update, context: LedeContext) -> None:
     """An edited question that Lede answered is answered again: the answer message is edited."""
-    lede = context.lede
-    message, user = message_of(update), update.effective_user
+    lede, message = context.lede, message_of(update)
     record = await asyncio.to_thread(state.answer_to_question, lede.kb, message.chat_id, message.message_id)
     if record is None or record.message_id is None:
         return
     language = user_language(update)
     question = _group_question(message, context) if message.chat.type != "private" else message.text
-    if not (question or "").strip() or (user is not None and await asyncio.to_thread(lede.quota_wait, user.id) > 0):
+    if not (question or "").strip():
         return
-    reply = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
+    async with admitted(update, context) as admit:  # an edit is a question asked again
+        if not admit:
+            return
+        reply = await asyncio.to_thread(reanswer, lede.kb, record, (question or "").strip(), language)
     try:
         await context.bot.edit_message_text(reply.html, chat_id=message.chat_id, message_id=record.message_id,
                                             parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
@@ -294,22 +312,34 @@ def _help(update: Update, context: LedeContext) -> str:
 
 
 async def on_inline(update: Update, context: LedeContext) -> None:
-    """Inline mode: the answer as a result the user can send into any chat."""
-    lede = context.lede
+    """Inline mode: the answer as a result the user can send into any chat. Clients send a query
+    per keystroke: each is answered in a task of its own, so that a run of them holds none of the
+    bot's update slots, and only the last of a run is answered (one answer at a time per reader)."""
     query = update.inline_query
     if query is None:
         return
-    language = user_language(update)
     if len(query.query.strip()) < 3:
         await query.answer([], cache_time=5)
         return
-    wait = await asyncio.to_thread(lede.quota_wait, query.from_user.id)
-    if wait:  # said above the (empty) results: an empty list alone looks like a broken bot
-        notice = InlineQueryResultsButton(quota_notice(wait, language, "quota_inline"), start_parameter="quota")
-        await query.answer([], cache_time=5, button=notice)
-        return
-    reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None,
-                                    user_id=query.from_user.id, language=language)
+    context.application.create_task(_answer_inline(update, context), update=update)
+
+
+async def _answer_inline(update: Update, context: LedeContext) -> None:
+    lede, query = context.lede, update.inline_query
+    assert query is not None  # on_inline checked
+    user_id, language = query.from_user.id, user_language(update)
+    if not await lede.turns.settled(user_id, query.id):
+        return  # a keystroke: a newer query of theirs is answered instead
+    async with lede.turns.turn(user_id) as turn:
+        if not turn:
+            return
+        spent = await asyncio.to_thread(lede.spend, user_id)
+        if spent.wait:  # said above the (empty) results: an empty list alone looks like a broken bot
+            notice = InlineQueryResultsButton(quota_notice(spent.wait, language, "quota_inline"), start_parameter="quota")
+            await query.answer([], cache_time=5, button=notice)
+            return
+        reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None, user_id=user_id,
+                                        language=language)
     answer = reply.answer
     title = answer.direct or (answer.quotes[0].text if answer.quotes else t("not_found", language))
     description = answer.quotes[0].text if answer.quotes and answer.direct else query.query
@@ -319,7 +349,7 @@ async def on_inline(update: Update, context: LedeContext) -> None:
         description=description[:200],
         input_message_content=InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML,
                                                       link_preview_options=NO_PREVIEW),
-        reply_markup=keyboard(reply.answer_id, language),
+        reply_markup=keyboard(reply.answer_id, language, secret=lede.secret),
     )
     await query.answer([result], cache_time=30)
 
@@ -335,13 +365,13 @@ async def on_button(update: Update, context: LedeContext) -> None:
     # answer that belongs where the button is (answer ids are sequential, so guessable).
     button = BUTTON.fullmatch(query.data or "")
     record = await asyncio.to_thread(state.get_answer, lede.kb, int(button["id"])) if button else None
-    chat_id = query.message.chat.id if query.message is not None else None
-    if button is None or record is None or record.chat_id != chat_id or not _well_formed(button["kind"], button["arg"]):
+    if button is None or record is None or not _belongs(query, record, button["sig"], lede.secret) \
+            or not _well_formed(button["kind"], button["arg"]):
         await query.answer()
         return
     kind = button["kind"]
     if kind == "fb":
-        await asyncio.to_thread(state.vote, lede.kb, record.id, int(button["arg"]))
+        await asyncio.to_thread(state.vote, lede.kb, record.id, query.from_user.id, int(button["arg"]))
         await query.answer(t("thanks", language))
         return
     if kind in (TIMELINE, COVERAGE):
@@ -351,13 +381,24 @@ async def on_button(update: Update, context: LedeContext) -> None:
     try:
         await query.edit_message_text(
             record.sources_html if showing_sources else record.answer_html, parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(record.id, language, showing_sources=showing_sources, story=record.found),
+            reply_markup=keyboard(record.id, language, showing_sources=showing_sources, story=record.found,
+                                  secret=lede.secret if record.chat_id is None else None),
             link_preview_options=NO_PREVIEW,
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():  # a double press changes nothing
             raise
     await query.answer()
+
+
+def _belongs(query: CallbackQuery, record: AnswerRecord, signature: str | None, secret: str) -> bool:
+    """Return True when a button was pressed under the answer it names: in the chat the answer
+    was given in or, for an inline answer (whose message Telegram does not show the bot), with
+    the signature the bot put on that answer's buttons."""
+    if record.chat_id is None:
+        return query.inline_message_id is not None and signature is not None and hmac.compare_digest(
+            signature, button_signature(secret, record.id))
+    return query.message is not None and query.message.chat.id == record.chat_id
 
 
 def _well_formed(kind: str, arg: str | None) -> bool:

@@ -17,10 +17,8 @@ from bot.answer.question import stem
 from bot.answer.stories import Item, with_words
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase
-from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage, SeenUpdate
+from index.models import AnswerRecord, Article, Chat, Digest, Follow, Passage, SeenUpdate, Vote
 from index.text import words
-
-SETTLE_SECONDS = 3  # an inline query followed by another this soon was a keystroke, not a question
 
 
 def first_time(kb: KnowledgeBase, update_id: int) -> bool:
@@ -37,21 +35,6 @@ def forget_old_updates(kb: KnowledgeBase, older_than: timedelta = timedelta(days
     """Drop update ids older than Telegram keeps an undelivered update (24 hours)."""
     with kb.sessions.begin() as session:
         session.execute(delete(SeenUpdate).where(SeenUpdate.seen_at < datetime.now(UTC) - older_than))
-
-
-def questions_asked(kb: KnowledgeBase, user_id: int, since: datetime) -> list[datetime]:
-    """Return when `user_id` asked each question counted against the quota since `since`: every
-    answer in a chat, and each inline query that settled (inline mode sends one per keystroke:
-    one followed by the next within SETTLE_SECONDS was a keystroke)."""
-    with kb.sessions() as session:
-        rows = session.execute(select(AnswerRecord.created_at, AnswerRecord.chat_id)
-                               .where(AnswerRecord.user_id == user_id, AnswerRecord.created_at >= since)
-                               .order_by(AnswerRecord.created_at)).all()
-    inline = [at for at, chat_id in rows if chat_id is None]
-    following = [*inline[1:], None] if inline else []
-    settled = [at for at, after in zip(inline, following, strict=True)
-               if after is None or (after - at).total_seconds() > SETTLE_SECONDS]
-    return sorted([at for at, chat_id in rows if chat_id is not None] + settled)
 
 
 def touch_chat(kb: KnowledgeBase, chat_id: int, kind: str, title: str | None, language: str | None) -> None:
@@ -165,13 +148,16 @@ def replace_answer(kb: KnowledgeBase, answer_id: int, *, question: str, answer_h
     with kb.sessions.begin() as session:
         session.execute(update(AnswerRecord).where(AnswerRecord.id == answer_id).values(
             question=question, answer_html=answer_html, sources_html=sources_html, found=found,
-            story=_ids(story), vote=None))
+            story=_ids(story)))
+        session.execute(delete(Vote).where(Vote.answer_id == answer_id))
 
 
 def forget_user(kb: KnowledgeBase, user_id: int, *, chat_id: int | None) -> tuple[int, int]:
     """Delete everything asked by `user_id` (questions, answers, votes) and the follows of
-    `chat_id` (their private chat); return how many answers and follows went."""
+    `chat_id` (their private chat); return how many answers and follows went. What the hour's
+    budget counts stays (it is not theirs to reset: a keyed hash, gone within the hour)."""
     with kb.sessions.begin() as session:
+        session.execute(delete(Vote).where(Vote.user_id == user_id))
         answers = cast(CursorResult[Any], session.execute(delete(AnswerRecord).where(AnswerRecord.user_id == user_id)))
         follows = cast(CursorResult[Any], session.execute(delete(Follow).where(Follow.chat_id == chat_id))) \
             if chat_id is not None else None
@@ -181,7 +167,8 @@ def forget_user(kb: KnowledgeBase, user_id: int, *, chat_id: int | None) -> tupl
 def recent_downvotes(kb: KnowledgeBase, limit: int = 20) -> list[tuple[datetime, str]]:
     """Return the latest answers voted 👎: when, and the question."""
     with kb.sessions() as session:
-        rows = session.execute(select(AnswerRecord.created_at, AnswerRecord.question).where(AnswerRecord.vote == -1)
+        rows = session.execute(select(AnswerRecord.created_at, AnswerRecord.question).join(Vote)
+                               .where(Vote.value == -1).group_by(AnswerRecord.id)
                                .order_by(AnswerRecord.id.desc()).limit(limit)).all()
     return [(at, question) for at, question in rows]
 
@@ -210,13 +197,13 @@ def get_answer(kb: KnowledgeBase, answer_id: int) -> AnswerRecord | None:
         return session.get(AnswerRecord, answer_id)
 
 
-def vote(kb: KnowledgeBase, answer_id: int, value: int) -> bool:
+def vote(kb: KnowledgeBase, answer_id: int, user_id: int, value: int) -> None:
+    """Keep `user_id`'s vote on an answer: one per reader, the last one pressed."""
+    insert = sqlite_insert if kb.engine.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(Vote).values(answer_id=answer_id, user_id=user_id, value=value, voted_at=datetime.now(UTC))
     with kb.sessions.begin() as session:
-        record = session.get(AnswerRecord, answer_id)
-        if record is None:
-            return False
-        record.vote = value
-        return True
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[Vote.answer_id, Vote.user_id], set_={"value": value, "voted_at": statement.excluded.voted_at}))
 
 
 def passages_by_id(kb: KnowledgeBase, ids: list[int]) -> dict[int, str]:

@@ -15,7 +15,7 @@ from bot.answer.followup import Context
 from bot.answer.story import StoryArticle, find_story, lead_of, related_to, story_of
 from bot.answer.timeline import lead_sentence, lead_sentences, timeline
 from bot.chat import state
-from bot.chat.context import LedeContext, message_of, quota_notice, user_language
+from bot.chat.context import LedeContext, admitted, message_of, user_language
 from bot.chat.render import coverage_html, page_summary_html, timeline_pages
 from bot.i18n import t
 from index.knowledge import KnowledgeBase
@@ -98,20 +98,17 @@ async def _send(kb: KnowledgeBase, message: Message, view: View, page: int, lang
 
 
 async def _story_command(update: Update, context: LedeContext, kind: str) -> None:
-    lede = context.lede
-    message, user = message_of(update), update.effective_user
+    lede, message = context.lede, message_of(update)
     language = user_language(update)
     words = " ".join(context.args or []).strip()
     if not words:
         await message.reply_text(t("timeline_usage" if kind == TIMELINE else "compare_usage", language),
                                  message_thread_id=_thread_of(message))
         return
-    wait = await asyncio.to_thread(lede.quota_wait, user.id) if user else 0
-    if wait:
-        await message.reply_text(quota_notice(wait, language), message_thread_id=_thread_of(message))
-        return
-    articles = await asyncio.to_thread(find_story, lede.kb, words)
-    await _show_new(update, context, kind, articles, f"/{'timeline' if kind == TIMELINE else 'compare'} {words}")
+    async with admitted(update, context) as admit:
+        if admit:
+            articles = await asyncio.to_thread(find_story, lede.kb, words)
+            await _show_new(update, context, kind, articles, f"/{'timeline' if kind == TIMELINE else 'compare'} {words}")
 
 
 async def _show_new(update: Update, context: LedeContext, kind: str, articles: list[StoryArticle], asked: str) -> None:

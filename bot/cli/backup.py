@@ -6,36 +6,97 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from sqlalchemy import select
 
 from bot.cli.common import Commands, open_knowledge_base
+from bot.clock import time_of_day, zone
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Chat, Digest, Follow, Source
 from index.settings import Settings
 
 FORMAT = "lede-export/1"
-_FIELDS = {
-    Source: ("kind", "url", "title", "enabled", "interval_seconds"),
-    Follow: ("chat_id", "words", "thread_id"),
-    Digest: ("chat_id", "time_of_day", "timezone", "topic", "thread_id", "created_by"),
-    Chat: ("id", "type", "title", "language", "active"),
+
+
+class _Row(BaseModel):
+    """One exported row, checked before anything is stored: a row that would break the bot later
+    (a digest at "abc" in "Europe", a source with a javascript: URL) is refused with its place."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class SourceRow(_Row):
+    kind: Literal["feed", "page", "file"]
+    url: Annotated[str, StringConstraints(max_length=2048)]
+    title: Annotated[str, StringConstraints(max_length=512)] | None = None
+    enabled: bool = True
+    interval_seconds: Annotated[int, Field(ge=60, le=30 * 86400)] = 3600
+
+    @field_validator("url")
+    @classmethod
+    def _a_web_or_file_url(cls, value: str) -> str:
+        if not re.fullmatch(r"(https?|file)://\S+", value):
+            raise ValueError(f"{value[:80]!r} is not an http(s) or file URL")
+        return value
+
+
+class FollowRow(_Row):
+    chat_id: int
+    words: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    thread_id: int | None = None
+
+
+class DigestRow(_Row):
+    chat_id: int
+    time_of_day: str
+    timezone: str
+    topic: Annotated[str, StringConstraints(max_length=200)] | None = None
+    thread_id: int | None = None
+    created_by: int | None = None
+
+    @field_validator("time_of_day")
+    @classmethod
+    def _a_time(cls, value: str) -> str:
+        if time_of_day(value) is None:
+            raise ValueError(f"{value!r} is not a time of day (HH:MM)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _a_zone(cls, value: str) -> str:
+        if zone(value) is None:
+            raise ValueError(f"{value!r} is not a time zone (such as Europe/Kyiv or UTC)")
+        return value
+
+
+class ChatRow(_Row):
+    id: int
+    type: Literal["private", "group", "supergroup", "channel", "sender", "unknown"]
+    title: Annotated[str, StringConstraints(max_length=512)] | None = None
+    language: Annotated[str, StringConstraints(max_length=16)] | None = None
+    active: bool = True
+
+
+_SECTIONS: dict[str, tuple[type[Any], type[_Row]]] = {
+    "sources": (Source, SourceRow), "follows": (Follow, FollowRow),
+    "digests": (Digest, DigestRow), "chats": (Chat, ChatRow),
 }
-_SECTIONS = {"sources": Source, "follows": Follow, "digests": Digest, "chats": Chat}
 
 
 def export_settings(kb: KnowledgeBase) -> dict[str, Any]:
     """Return the deployment's sources, follows, digests and chats as plain data."""
     with kb.sessions() as session:
         document: dict[str, Any] = {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat()}
-        for name, model in _SECTIONS.items():
+        for name, (model, row) in _SECTIONS.items():
             rows = session.scalars(select(model)).all()
-            document[name] = [{field: getattr(row, field) for field in _FIELDS[model]} for row in rows]
+            document[name] = [{field: getattr(stored, field) for field in row.model_fields} for stored in rows]
         return document
 
 
@@ -43,15 +104,15 @@ def import_settings(kb: KnowledgeBase, document: dict[str, Any]) -> dict[str, in
     """Add what `document` holds and this database lacks (a source by URL, a follow by chat and
     words, a digest or chat by chat id); return how many of each were added. A follow or digest
     starts from the newest article here, so nothing already stored is posted again."""
-    if document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InputError(f"not a Lede export (expected \"format\": \"{FORMAT}\").")
+    checked = _checked(document)
     added = dict.fromkeys(_SECTIONS, 0)
     now = datetime.now(UTC)
     with kb.sessions.begin() as session:
         newest = session.scalar(select(Article.id).order_by(Article.id.desc()).limit(1)) or 0
-        for name, model in _SECTIONS.items():
-            for record in document.get(name) or []:
-                values = {field: record.get(field) for field in _FIELDS[model] if field in record}
+        for name, (model, _) in _SECTIONS.items():
+            for values in checked[name]:
                 if _exists(session, model, values):
                     continue
                 extra: dict[str, Any] = {}
@@ -65,6 +126,31 @@ def import_settings(kb: KnowledgeBase, document: dict[str, Any]) -> dict[str, in
                 session.flush()
                 added[name] += 1
     return added
+
+
+def _checked(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Return each section's rows as checked values; raise InputError naming every bad row's place
+    and fault (at most five, in one line) when one is wrong: then nothing is imported."""
+    checked: dict[str, list[dict[str, Any]]] = {}
+    problems: list[str] = []
+    for name, (_, row) in _SECTIONS.items():
+        records = document.get(name) or []
+        if not isinstance(records, list):
+            problems.append(f"{name}: a list of rows expected")
+            continue
+        checked[name] = []
+        for number, record in enumerate(records):
+            try:
+                values = row.model_validate(record)
+            except ValidationError as exc:
+                problems += [f"{name}[{number}].{'.'.join(map(str, e['loc'])) or 'row'}: "
+                             f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:1]]
+                continue
+            checked[name].append(values.model_dump(include=set(record) if isinstance(record, dict) else None))
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise InputError(f"nothing imported: {'; '.join(problems[:5])}{more}.")
+    return checked
 
 
 def _exists(session, model, values: dict[str, Any]) -> bool:

@@ -70,6 +70,8 @@ class BotAPI(BotAPIServer):
         self.members: dict[tuple[int, int], str] = {}
         self.commands: dict[str, list[dict]] = {}
         self.webhook: dict | None = None
+        self.inline_results: dict[str, list[dict]] = {}  # inline query id -> the results answered
+        self.inline_messages: dict[str, dict] = {}  # inline message id -> what a user sent with one
         self.polls = 0  # getUpdates calls: the bot is receiving once this moves
         self.cond = threading.Condition()
         self.closing = False
@@ -171,6 +173,21 @@ class BotAPI(BotAPIServer):
                                               "from": user.as_dict(), "message": message,
                                               "chat_instance": f"ci{message['chat']['id']}",
                                               "data": data}})
+
+    def choose_inline(self, result: dict) -> str:
+        """A user sends an inline result into some chat; return its inline message id (the bot
+        sees neither the chat nor the message)."""
+        content = result["input_message_content"]
+        text, entities = self._text({"text": content["message_text"], "parse_mode": content.get("parse_mode")})
+        inline_id = f"inl{len(self.inline_messages) + 1}"
+        self.inline_messages[inline_id] = {"text": text, "entities": entities, "reply_markup": result.get("reply_markup")}
+        return inline_id
+
+    def press_inline(self, inline_message_id: str, data: str, user: User) -> dict:
+        """A user presses a button with `data` under an inline message (or forges one naming it)."""
+        return self.push({"callback_query": {"id": str(next(self.update_ids) + 10_000), "from": user.as_dict(),
+                                              "inline_message_id": inline_message_id,
+                                              "chat_instance": "ci-inline", "data": data}})
 
     def inline_query(self, user: User, query: str) -> dict:
         return self.push({"inline_query": {"id": str(next(self.update_ids) + 20_000),

@@ -176,6 +176,11 @@ class BotAPIServer:
         return {k: v for k, v in message.items() if not k.startswith("_")}
 
     def _stored(self, params) -> dict:
+        if params.get("inline_message_id"):  # a message a user sent through the bot's inline mode
+            message = self.inline_messages.get(str(params["inline_message_id"]))
+            if message is None:
+                raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
+            return message
         chat = self._chat(params["chat_id"])
         message = self.messages.get((chat["id"], int(params["message_id"])))
         if message is None:
@@ -194,6 +199,8 @@ class BotAPIServer:
         if markup:
             message["reply_markup"] = markup
         message["edit_date"] = int(time.time())
+        if params.get("inline_message_id"):
+            return True  # Telegram shows the bot nothing of an inline message
         return {k: v for k, v in message.items() if not k.startswith("_")}
 
     def _api_editMessageReplyMarkup(self, params):
@@ -215,6 +222,7 @@ class BotAPIServer:
     def _api_answerInlineQuery(self, params):
         results = params.get("results")
         results = json.loads(results) if isinstance(results, str) else results
+        self.inline_results[str(params["inline_query_id"])] = results
         if len(results) > 50:
             raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
         for result in results:

@@ -83,24 +83,6 @@ async def test_an_update_delivered_to_two_replicas_is_handled_once(bot_settings,
         api.close()
 
 
-def test_inline_keystrokes_count_once_per_settled_query(kb) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from index.models import AnswerRecord
-
-    start = datetime.now(UTC) - timedelta(minutes=5)
-    typed = ["who", "who le", "who leads", "who leads the coalition"]  # one second apart
-    with kb.sessions.begin() as session:
-        for i, text in enumerate(typed):
-            session.add(AnswerRecord(chat_id=None, user_id=9, question=text, answer_html="", sources_html="",
-                                     found=True, created_at=start + timedelta(seconds=i)))
-        session.add(AnswerRecord(chat_id=None, user_id=9, question="who won", answer_html="", sources_html="",
-                                 found=True, created_at=start + timedelta(minutes=2)))
-        session.add(AnswerRecord(chat_id=77, user_id=9, question="asked in a chat", answer_html="", sources_html="",
-                                 found=True, created_at=start + timedelta(minutes=3)))
-    assert len(state.questions_asked(kb, 9, start - timedelta(minutes=1))) == 3
-
-
 @pytest.mark.skipif(not POSTGRES, reason="set LEDE_TEST_DATABASE_URL to a PostgreSQL server")
 def test_two_replicas_on_pgvector_answer_alike_and_find_what_a_worker_process_stored(settings, model, tmp_path) -> None:
     """Past one machine: no replica holds vectors, so none needs a restart or a refresh to find by
