@@ -15,7 +15,6 @@ from datetime import UTC, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -363,10 +362,12 @@ async def on_button(update: Update, context: LedeContext) -> None:
     language = user_language(update)
     # Button data comes from the client and may be forged: read it strictly, and act only on an
     # answer that belongs where the button is (answer ids are sequential, so guessable).
-    button = BUTTON.fullmatch(query.data or "")
-    record = await asyncio.to_thread(state.get_answer, lede.kb, int(button["id"])) if button else None
-    if button is None or record is None or not _belongs(query, record, button["sig"], lede.secret) \
-            or not _well_formed(button["kind"], button["arg"]):
+    named = BUTTON.fullmatch(query.data or "")
+    record = await asyncio.to_thread(state.get_answer, lede.kb, int(named["id"])) if named else None
+    chat_id = query.message.chat.id if query.message is not None else None
+    button = pressed(query.data or "", record, chat_id=chat_id, inline=query.inline_message_id is not None,
+                     secret=lede.secret)
+    if button is None or record is None:
         await query.answer()
         return
     kind = button["kind"]
@@ -391,14 +392,21 @@ async def on_button(update: Update, context: LedeContext) -> None:
     await query.answer()
 
 
-def _belongs(query: CallbackQuery, record: AnswerRecord, signature: str | None, secret: str) -> bool:
-    """Return True when a button was pressed under the answer it names: in the chat the answer
-    was given in or, for an inline answer (whose message Telegram does not show the bot), with
-    the signature the bot put on that answer's buttons."""
-    if record.chat_id is None:
-        return query.inline_message_id is not None and signature is not None and hmac.compare_digest(
-            signature, button_signature(secret, record.id))
-    return query.message is not None and query.message.chat.id == record.chat_id
+def pressed(data: str, record: AnswerRecord | None, *, chat_id: int | None, inline: bool,
+            secret: str) -> re.Match[str] | None:
+    """Return the button `data` stands for when it may act on `record`, the answer it names: well
+    formed, and pressed in the chat the answer was given in or, for an inline answer (whose
+    message Telegram does not show the bot), signed as the bot signed that answer's buttons."""
+    button = BUTTON.fullmatch(data)
+    if button is None or record is None or record.id != int(button["id"]) \
+            or not _well_formed(button["kind"], button["arg"]):
+        return None
+    if record.chat_id is None:  # an inline answer's buttons: Sources/Answer and the votes only
+        signature = button["sig"]
+        genuine = inline and button["kind"] in ("src", "ans", "fb") and signature is not None \
+            and hmac.compare_digest(signature, button_signature(secret, record.id))
+        return button if genuine else None
+    return button if not inline and chat_id == record.chat_id else None
 
 
 def _well_formed(kind: str, arg: str | None) -> bool:
