@@ -18,7 +18,7 @@ from index.copies import Merged, merge_copies
 from index.models import Article, Passage, Word
 from index.precomputed import answerable_sentences, article_summary, packed_groups
 from index.terms import article_words, count_articles
-from index.words import store_words
+from index.words import add_words, embed_shared_words
 
 if TYPE_CHECKING:
     from index.knowledge import KnowledgeBase
@@ -87,8 +87,9 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
                 current, held = article_id, article_words(title, ())
             held |= article_words("", (text,))
         counts.update(held)
-    stored = store_words(kb, counts)
     with kb.sessions.begin() as session:  # recounted: pruned articles' words counted no more
+        add_words(session, counts)
         session.execute(update(Word).values(articles=0))
         count_articles(session, counts)
+    stored = embed_shared_words(kb, counts)
     return Backfilled(passages=len(todo), articles=articles, words=stored, merged=merged)

@@ -186,13 +186,14 @@ class Passage(Base):
 
 
 class Word(Base):
-    """A word of the stored articles with its vector (float16, packed), computed at ingest: a
-    question in another language is matched to the articles' words without running the model."""
+    """A word of the stored articles with its vector (float16, packed), computed at ingest once two
+    articles hold it: a question in another language is matched to the articles' words without
+    running the model."""
 
     __tablename__ = "words"
 
     text: Mapped[str] = mapped_column(String(64), primary_key=True)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     # How many stored articles hold the word (index/terms.py): what tells a story's rare words.
     articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,13 +35,14 @@ TELEGRAM_RATE_LIMITED = Counter("lede_telegram_rate_limited_total", "Telegram an
 
 
 def health(kb: KnowledgeBase) -> tuple[bool, dict]:
-    """Return whether the process is healthy and what the health check reports."""
+    """Return whether the process is healthy and what the health check reports. Failing sources
+    are named by id: a URL may carry a token in its query string, and this is unauthenticated."""
     report: dict = {"index_loaded": kb.index_loaded, "model_loaded": kb.embedder.loaded}
     try:
         with kb.sessions() as session:
             passages = session.scalar(select(func.count(Passage.id))) or 0
             last_success = session.scalar(select(func.max(Source.last_success_at)))
-            failing = session.scalars(select(Source.url).where(Source.enabled, Source.failures > 0)).all()
+            failing = session.scalars(select(Source.id).where(Source.enabled, Source.failures > 0).order_by(Source.id)).all()
     except SQLAlchemyError as exc:
         report |= {"database": False, "error": str(exc).splitlines()[0][:200]}
         return False, report
@@ -57,17 +59,53 @@ def health(kb: KnowledgeBase) -> tuple[bool, dict]:
     return True, report
 
 
-def serve_monitoring(kb: KnowledgeBase, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
-    """Serve /healthz and /metrics on `port` from a daemon thread; return the server."""
+# Connections served at once, and seconds a client may take to send its request: 1,500 idle
+# connections once held as many threads and made /healthz fail, and orchestrators restarted Lede.
+MAX_CONNECTIONS = 16
+READ_SECONDS = 5.0
+FRESH_SECONDS = 2.0  # a health report is reused this long: a probe storm counts the passages once
+
+
+class _CappedServer(ThreadingHTTPServer):
+    """A threading HTTP server that closes connections beyond MAX_CONNECTIONS at once."""
+
+    daemon_threads = True
+    request_queue_size = 128  # accepted at once, then served or closed: not left waiting to connect
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # busy: the client sees the connection closed
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+def serve_monitoring(kb: KnowledgeBase, port: int, host: str = "127.0.0.1", *,
+                     fresh_seconds: float = FRESH_SECONDS) -> ThreadingHTTPServer:
+    """Serve /healthz and /metrics on `host`:`port` from a daemon thread; return the server."""
+    last: list = [0.0, None]  # when the report was made, and the (healthy, report) it was
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = READ_SECONDS  # a client that sends nothing is dropped
+
         def log_message(self, *args) -> None:  # a probe every few seconds is not news
             pass
 
         def do_GET(self) -> None:
             if self.path == "/healthz":
-                healthy, report = health(kb)
-                report["checked_at"] = datetime.now(UTC).isoformat()
+                if last[1] is None or time.monotonic() - last[0] >= fresh_seconds:
+                    last[:] = [time.monotonic(), health(kb)]
+                healthy, report = last[1]
+                report = {**report, "checked_at": datetime.now(UTC).isoformat()}
                 self._send(200 if healthy else 503, json.dumps(report).encode(), "application/json")
             elif self.path == "/metrics":
                 self._send(200, generate_latest(), CONTENT_TYPE_LATEST)
@@ -81,8 +119,7 @@ def serve_monitoring(kb: KnowledgeBase, port: int, host: str = "0.0.0.0") -> Thr
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
+    server = _CappedServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="monitoring", daemon=True).start()
     log.info("health and metrics on http://%s:%d/healthz and /metrics", host, server.server_address[1])
     return server

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     group_questions_per_hour: int = Field(default=120, description="Questions one group may ask per hour, all members together.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text, or one JSON object each.")
     log_level: str | None = Field(default=None, description="DEBUG, INFO, WARNING or ERROR; each command has its default.")
+    http_host: str = Field(default="127.0.0.1", description="Address /healthz and /metrics listen on; 0.0.0.0 in a container.")
     http_port: int | None = Field(
         default=None, description="Serve /healthz and /metrics on this port (lede bot, lede ingest --watch)."
     )

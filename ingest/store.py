@@ -17,11 +17,11 @@ from index.copies import MAX_TITLES, body_hash
 from index.knowledge import KnowledgeBase
 from index.models import Article, Boilerplate, Copy, Passage
 from index.monitoring import INGESTED_ARTICLES, INGESTED_PASSAGES
-from index.precomputed import answerable_sentences, article_summary, packed_groups, translatable_words
+from index.precomputed import answerable_sentences, article_summary, packed_groups
 from index.terms import article_words, count_articles
 from index.text import content_hash
 from index.vectors import stored_vector
-from index.words import store_words
+from index.words import add_words, embed_shared_words
 from ingest.document import Document
 from ingest.progress import Meter
 from ingest.split import paragraphs_of, split_passages
@@ -283,7 +283,6 @@ def _write_chunk(
         [kb.passage_text_for_embedding(title, text) for title, text in new] + [s for group in sentences for s in group]
     )
     vectors = iter(embedded[: len(new)])
-    store_words(kb, (w for title, text in new for w in translatable_words(f"{title} {text}")))
     sentence_blobs = iter(packed_groups(embedded[len(new) :], sentences))
     now = datetime.now(UTC)
     new_passages: list[Passage] = []
@@ -337,6 +336,7 @@ def _write_chunk(
                 report.added += 1
             else:
                 report.updated += 1
+        add_words(session, counted)
         count_articles(session, counted)
         session.flush()
         for copy in chunk.copies:
@@ -346,6 +346,7 @@ def _write_chunk(
                              published_at=doc.published_at))
             report.copies += 1
         ids = [p.id for p in new_passages]
+    embed_shared_words(kb, counted)  # the model outside any transaction, as for passages
     # Only after the commit: FAISS never holds a vector the database does not.
     kb.remove_vectors(dropped)
     if ids:

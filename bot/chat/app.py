@@ -10,7 +10,6 @@ import os
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from telegram import BotCommand, Update
@@ -213,13 +212,12 @@ def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = Tru
     redact_logs(settings)
     kb = KnowledgeBase(settings)
     if settings.http_port is not None:
-        serve_monitoring(kb, settings.http_port)  # answers at once; the index and model load later
+        serve_monitoring(kb, settings.http_port, settings.http_host)  # answers at once; the index and model load later
     app = build_application(settings, kb, run_ingest=run_ingest)
     wait_for_telegram(settings)
     if not webhook:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    url, secret = settings.webhook()
-    path = urlsplit(url).path.strip("/")  # where Telegram posts, on our server
-    app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                    secret_token=secret, webhook_url=url, allowed_updates=Update.ALL_TYPES)
+    from bot.chat.webhook import run_webhook
+
+    run_webhook(app, settings)

@@ -38,7 +38,7 @@ async def _run_sources(kb, settings: Settings, *, watch: bool) -> int:
             if settings.http_port is not None:
                 from index.monitoring import serve_monitoring
 
-                serve_monitoring(kb, settings.http_port)
+                serve_monitoring(kb, settings.http_port, settings.http_host)
             # Ctrl-C, or the SIGTERM a platform (Procfile, systemd, Docker) stops a process with,
             # ends the watch after the round in hand: whatever a process inherited for SIGINT.
             stop = asyncio.Event()

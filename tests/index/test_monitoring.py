@@ -21,7 +21,7 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def monitored(kb):
-    server = serve_monitoring(kb, 0, host="127.0.0.1")
+    server = serve_monitoring(kb, 0, host="127.0.0.1", fresh_seconds=0)
     yield kb, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -73,3 +73,40 @@ def test_a_database_that_cannot_be_reached_makes_health_fail(monitored) -> None:
                                                 connect_args={"connect_timeout": 2}))
     status, body = _get(url + "/healthz")
     assert status == 503 and json.loads(body)["database"] is False
+
+
+def test_failing_sources_are_named_by_id_never_by_url(monitored) -> None:
+    from datetime import UTC, datetime
+
+    from index.models import Source
+
+    kb, url = monitored
+    with kb.sessions.begin() as session:
+        session.add(Source(kind="feed", url="https://n.example/feed?token=s3cr3t", failures=2, created_at=datetime.now(UTC)))
+    status, body = _get(url + "/healthz")
+    assert status == 200 and json.loads(body)["failing_sources"] == [1] and "s3cr3t" not in body
+
+
+@pytest.mark.slow
+def test_idle_connections_hold_no_thread_for_long_and_health_answers_after_them(kb, monkeypatch) -> None:
+    import socket
+    import threading
+    import time
+
+    from index import monitoring
+
+    monkeypatch.setattr(monitoring, "READ_SECONDS", 0.5)
+    server = serve_monitoring(kb, 0, host="127.0.0.1")
+    port = server.server_address[1]
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]  # connect, send nothing
+    try:
+        time.sleep(0.2)
+        assert threading.active_count() < 40  # at most MAX_CONNECTIONS of them are served at once
+        time.sleep(1.0)  # the served ones time out; the rest were closed at once
+        status, body = _get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200 and json.loads(body)["database"] is True
+    finally:
+        for sock in idle:
+            sock.close()
+        server.shutdown()
+        server.server_close()

@@ -140,3 +140,22 @@ def test_a_huge_item_is_stored_up_to_the_text_bound(kb: KnowledgeBase) -> None:
     with kb.sessions() as session:
         stored = sum(map(len, session.scalars(select(Passage.text))))
     assert 0.9 * MAX_TEXT < stored <= MAX_TEXT
+
+
+def test_a_page_of_made_up_words_stores_a_bounded_number_and_embeds_none(settings) -> None:
+    from index.models import Word
+    from index.terms import MAX_WORDS
+
+    embedder = HashingEmbedder()
+    kb = KnowledgeBase(settings, embedder=embedder)
+    made_up = ["zq" + "".join("abcdefghij"[int(d)] for d in f"{n:04d}") for n in range(5000)]  # each once
+    text = "\n\n".join(" ".join(made_up[i : i + 100]) + "." for i in range(0, 5000, 100))
+    store_documents(kb, [Document(url="https://n.example/gibberish", title="Gibberish", text=text)], progress=False)
+    with kb.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Word)) <= MAX_WORDS + 1  # + the headline's
+        assert session.scalar(select(func.count()).select_from(Word).where(Word.vector.is_not(None))) == 0
+    # A word a second article holds too is shared: its vector is stored then.
+    store_documents(kb, [Document(url="https://n.example/second", title="Second",
+                                  text=f"The word {made_up[0]} appears again in a real sentence here.")], progress=False)
+    with kb.sessions() as session:
+        assert session.scalar(select(Word.vector).where(Word.text == made_up[0])) is not None
