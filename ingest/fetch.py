@@ -124,11 +124,21 @@ class AddressGuard:
             reason = None if any(ip in net for net in self.allowed) else refusal(ip)
             (reasons if reason else usable).append(reason or str(ip))
         if not usable:
+            # An address given is explained; one a name resolved to is not told: whoever sends
+            # links would learn what the network's names point at.
             raise SourceRefused(
-                f"refused {host}: {reasons[0]}. Lede does not fetch from private networks; "
-                "a self-hoster can allow them with LEDE_ALLOW_PRIVATE_NETWORKS=true."
+                f"refused {host}: {reasons[0] if _is_address(host) else 'that address is not allowed'}. Lede does not fetch "
+                "from private networks; a self-hoster can allow them with LEDE_ALLOW_PRIVATE_NETWORKS=true."
             )
         return usable
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 async def _system_resolver(host: str, port: int) -> list[str]:

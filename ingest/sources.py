@@ -11,8 +11,9 @@ from sqlalchemy import delete, func, select
 
 from index.errors import InputError, LedeError
 from index.knowledge import KnowledgeBase
-from index.models import Article, Passage, Source
+from index.models import Article, Copy, Passage, Source
 from index.precomputed import answerable_sentences
+from ingest.document import Document
 from ingest.extract import extract_article
 from ingest.feeds import discover_feeds, looks_like_feed, parse_feed
 from ingest.fetch import Fetched, Fetcher, check_url
@@ -70,25 +71,21 @@ async def _identify(fetcher: Fetcher, url: str) -> tuple[str, str, Fetched]:
     return "page", fetched.url, fetched
 
 
-def _an_article(fetched: Fetched) -> None:
-    """Raise a one-line error, storing nothing, when a page that is no feed and announces none
-    holds no article either: a text file, JSON, random bytes, a page of links. Added anyway, it
-    failed (or stored nothing) every hour."""
+def _article_page(fetched: Fetched) -> Document:
+    """Return the article a fetched page holds; raise InputError saying what it holds instead: a
+    text file, JSON, random bytes, a page of links. (Added as a source anyway, such a page failed,
+    or stored nothing, every hour; sent as a link, it was stored as an "article".)"""
     kind = fetched.content_type.split(";")[0].strip().lower() or "no content type"
-    found = None
     if kind not in ("text/html", "application/xhtml+xml"):
-        found = f"a {kind} file"
-    else:
-        try:
-            page = extract_article(fetched.content, url=fetched.url)
-        except InputError:
-            page = None
-        # Article text is prose: a menu's links or a page's headings alone are not.
-        if page is None or not answerable_sentences(page.text):
-            found = "a web page with no article text"
-    if found is not None:
-        raise InputError(f"{fetched.url}: found {found}, and no feed (none announced either); nothing added. "
-                         "Give a feed's URL, a site that announces one, or an article's page.")
+        raise InputError(f"found a {kind} file")
+    try:
+        page = extract_article(fetched.content, url=canonical_url(fetched.url))
+    except InputError:
+        page = None
+    # Article text is prose: a menu's links or a page's headings alone are not.
+    if page is None or not answerable_sentences(page.text):
+        raise InputError("found a web page with no article text")
+    return page
 
 
 async def add_source(
@@ -98,7 +95,11 @@ async def add_source(
     url = canonical_url(check_url(url))
     kind, follow_url, fetched = await _identify(runner.fetcher, url)
     if kind == "page":
-        await asyncio.to_thread(_an_article, fetched)
+        try:
+            await asyncio.to_thread(_article_page, fetched)
+        except InputError as exc:
+            raise InputError(f"{fetched.url}: {exc}, and no feed (none announced either); nothing added. "
+                             "Give a feed's URL, a site that announces one, or an article's page.") from None
     source_id, existed = await asyncio.to_thread(
         _upsert_source, kb, kind, canonical_url(follow_url), interval_seconds
     )
@@ -119,19 +120,41 @@ async def read_link(kb: KnowledgeBase, runner: Runner, url: str) -> int:
     if looks_like_feed(fetched.content, fetched.content_type):
         raise InputError(f"{url} is a feed, not an article: an admin can add it with /addsource.")
     page_url = canonical_url(fetched.url)
-    source_id, _ = await asyncio.to_thread(_upsert_source, kb, "page", page_url, None, enabled=False)
+    try:
+        page = await asyncio.to_thread(_article_page, fetched)
+    except InputError as exc:
+        raise InputError(f"{url}: {exc}.") from None
+    stored = await asyncio.to_thread(_stored_as, kb, page_url, page.digest)
+    if stored is not None:
+        return stored  # read before: at this address, or the same text at another
+    source_id, existed = await asyncio.to_thread(_upsert_source, kb, "page", page_url, None, enabled=False)
     result = await runner.run_source(source_id, prefetched=fetched)
-    if result.error:
-        raise InputError(result.error)
-    article_id = await asyncio.to_thread(_article_id, kb, page_url)
-    if article_id is None:
-        raise InputError(f"{url}: no article text was found on that page.")
+    article_id = await asyncio.to_thread(_stored_as, kb, page_url, page.digest)
+    if result.error or article_id is None:
+        if not existed:  # a link that gave nothing leaves nothing behind in /sources
+            await asyncio.to_thread(_remove_if_empty, kb, source_id)
+        raise InputError(result.error or f"{url}: no article text was found on that page.")
     return article_id
 
 
-def _article_id(kb: KnowledgeBase, url: str) -> int | None:
+def _stored_as(kb: KnowledgeBase, url: str, digest: str) -> int | None:
+    """Return the article stored at `url`, or holding the text at `url` (a copy kept under
+    another address, or a short text stored once)."""
     with kb.sessions() as session:
-        return session.scalar(select(Article.id).where(Article.url == url))
+        found = session.scalar(select(Article.id).where(Article.url == url))
+        if found is None and (copy := session.get(Copy, url)) is not None:
+            found = copy.article_id
+        if found is None:
+            found = session.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
+        return found
+
+
+def _remove_if_empty(kb: KnowledgeBase, source_id: int) -> None:
+    with kb.sessions.begin() as session:
+        source = session.get(Source, source_id)
+        held = session.scalar(select(Article.id).where(Article.source_id == source_id).limit(1))
+        if source is not None and held is None:
+            session.delete(source)
 
 
 def _set_title(kb: KnowledgeBase, source_id: int, title: str | None) -> None:

@@ -190,3 +190,30 @@ async def test_a_question_asking_how_a_story_unfolded_gets_its_timeline(telegram
     # A reply to a timeline follows up its story.
     died = (await _reply(telegram, chat, ADMIN, "How many people died?", reply_to=asked)).result
     assert "people died" in died["text"]
+
+
+@pytest.mark.parametrize("telegram", [{"questions_per_hour": 2}], indirect=True)
+async def test_a_link_with_no_article_costs_a_question_and_leaves_no_source(telegram, web) -> None:
+    from sqlalchemy import func, select
+
+    from index.models import Source
+
+    empty = web.route("/links", "<html><body><a href='/a'>one</a> <a href='/b'>two</a></body></html>")
+    chat = telegram.api.private_chat(READER)
+    refused = (await _reply(telegram, chat, READER, empty)).result["text"]
+    assert refused.startswith("Не вдалося прочитати посилання: ")
+    with telegram.kb.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Source).where(Source.kind == "page")) == 0
+    await _reply(telegram, chat, READER, "Who leads the coalition?")
+    over = (await _reply(telegram, chat, READER, "Who won the dragon boat race?")).result["text"]
+    assert over.startswith("Ви поставили багато питань")  # the link was a question asked
+
+
+async def test_a_link_to_another_url_of_a_stored_text_is_answered_from_it(telegram, web) -> None:
+    await _with_storm(telegram)
+    first = web.route("/keld-cost", STORM_PAGE)
+    variant = web.route("/amp/keld-cost", STORM_PAGE)  # the same article at another address
+    chat = telegram.api.private_chat(ADMIN)
+    await _reply(telegram, chat, ADMIN, first)
+    again = (await _reply(telegram, chat, ADMIN, variant)).result["text"]
+    assert again.startswith("Keld counts the cost of Storm Mara") and "20 million euros" in again
