@@ -111,3 +111,21 @@ async def test_buttons_on_an_inline_answer_cannot_be_forged_and_votes_are_one_pe
     with telegram.kb.sessions() as session:
         votes = sorted((v.user_id, v.value) for v in session.scalars(select(Vote).where(Vote.answer_id == answer_id)))
     assert votes == sorted([(READER.id, 1), (STRANGER.id, 1)])
+
+
+@pytest.mark.parametrize("telegram", [{"questions_per_hour": 2}], indirect=True)
+async def test_each_edit_of_a_question_is_a_question_asked(telegram) -> None:
+    api = telegram.api
+    chat = api.private_chat(STRANGER)
+    api.send(chat, STRANGER, "Who won the chess championship?")
+    await telegram.wait_for(chat_id=chat["id"])
+    question = next(m for (chat_id, _), m in api.messages.items()
+                    if chat_id == chat["id"] and m.get("text") == "Who won the chess championship?")
+    for n, text in enumerate(["How much will the tram line cost?", "Who leads the coalition?"], 1):
+        api.push({"edited_message": dict(question, text=text, edit_date=question["date"] + n)})
+        await asyncio.sleep(1)
+    [edit] = await telegram.wait_for("editMessageText", chat_id=chat["id"])  # the first edit, answered
+    [_, notice] = await telegram.wait_for(chat_id=chat["id"], count=2)  # the second: over the hour's two
+    assert "620 million euros" in edit.result["text"]
+    assert notice.result["text"].startswith("You have asked a lot of questions this hour.")
+    assert len(api.sent("editMessageText", chat_id=chat["id"])) == 1
