@@ -21,7 +21,7 @@ def test_bench_ingest_prints_pipeline_embedder_and_ratio(capsys) -> None:
 
 def test_bench_answer_copies_real_text_and_prints_latency_and_memory(capsys) -> None:
     assert main(["bench", "answer", "--passages", "500"]) == 2
-    assert "is empty: the benchmark copies its articles" in capsys.readouterr().err
+    assert "holds no articles: the benchmark copies its articles" in capsys.readouterr().err
     assert main(["ingest", str(SAMPLES)]) == 0
     capsys.readouterr()
     assert main(["bench", "answer", "--passages", "500", "--json"]) == 0
