@@ -85,7 +85,8 @@ def test_a_backup_restored_into_a_fresh_data_dir_gives_the_same_stats(tmp_path, 
     assert capsys.readouterr().out == before and json.loads(before)["articles"] == 6
 
 
-def test_an_export_with_rows_that_would_break_the_bot_imports_nothing(tmp_path, monkeypatch, capsys) -> None:
+def test_an_export_with_rows_that_would_break_the_bot_imports_nothing(tmp_path, monkeypatch, capsys,
+                                                                     database_url) -> None:
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     document = {
         "format": "lede-export/1",
@@ -102,6 +103,6 @@ def test_an_export_with_rows_that_would_break_the_bot_imports_nothing(tmp_path, 
     assert len(err.splitlines()) == 1 and err.startswith("lede: nothing imported: sources[1].url: ")
     assert "digests[0].timezone: 'Europe' is not a time zone (such as Europe/Kyiv or UTC)" in err
     assert "digests[1].time_of_day: 'abc' is not a time of day (HH:MM)" in err and "follows[0].chat_id" in err
-    kb = _kb(tmp_path / "data")
+    kb = _kb(tmp_path / "data", database_url)  # on PostgreSQL, the test's own database
     with kb.sessions() as session:
         assert session.scalar(select(Source)) is None and session.scalar(select(Digest)) is None

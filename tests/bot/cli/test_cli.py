@@ -123,7 +123,7 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path, monkeypatc
 
 def test_an_empty_knowledge_base_names_the_database_and_data_dir_it_opened(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)  # another folder than the one holding the data: a new ./data
-    for name in ("LEDE_DATA_DIR", "LEDE_DATABASE_URL"):
+    for name in ("LEDE_DATA_DIR", "LEDE_DATABASE_URL", "LEDE_VECTOR_STORE"):  # the defaults: SQLite in ./data
         monkeypatch.delenv(name, raising=False)
     assert main(["ask", "Who leads the coalition?"]) == 2
     err = capsys.readouterr().err
