@@ -45,8 +45,10 @@ _CREDIT = re.compile(
     r"(?i:\bcontributed to this (?:story|report)\b|\b(?:photo|image)s? (?:by|credit)\b|"
     r"^(?:contributing|contributors?|additional reporting|reporting by|reach (?:the reporter|\w+) at)\b|"
     r"\bthis (?:story|article|report)(?: and headline)? (?:has|have|was) been updated\b|"
-    r"\S+@\S+\.\w+|(?:^|\s)@\w+\.?$)|"
-    r"\b[A-Z][\w.-]+/[A-Z][\w.-]+(?:/[A-Z][\w.-]+)*$")
+    r"\S+@\S+\.\w+|(?:^|\s)@\w+\.?$)")
+# A photo's credit closing a caption's short line ("Thiago Ribeiro/AGIF/Reuters"); closing a
+# sentence, or a paragraph of prose, it is a name ("... the lead vocalist of AC/DC.": XQuAD).
+_CREDIT_NAMES = re.compile(r"\b[A-Z][\w.-]+/[A-Z][\w.-]+(?:/[A-Z][\w.-]+)*$")
 # A link to elsewhere ("More AP NHL: https://apnews.com/hub/NHL", "... experts say. www.visualdx.com").
 _LINK = re.compile(r"(?:https?://|www\.)\S+")
 # A date alone: a dateline or a live page's timestamp ("Thursday, June 11, 2020").
@@ -68,7 +70,7 @@ def is_filler(line: str) -> bool:
             or _LINK.search(text) or _DATE_ALONE.match(text)):
         return True
     short = len(text.split()) <= HEADING_WORDS
-    if short and _INVITATION.match(text):
+    if short and (_INVITATION.match(text) or (_CREDIT_NAMES.search(text) and not _ENDS_AS_SENTENCE.search(text))):
         return True
     letters = [c for c in text if c.isalpha()]
     if short and letters and all(c.isupper() for c in letters):  # "THURSDAY, APRIL 14, 2016"

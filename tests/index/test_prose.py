@@ -32,6 +32,9 @@ PROSE = [
     "Marine Lance Cpl. Ada Marlow, 20, of Keld, Texas",
     "On Sunday the governor recommended closing all public schools, and the council said it would suspend its session",
     "Doors open at 6 p.m., and tickets cost 12 euros.",
+    # A band's name closing a paragraph is no photo credit (an XQuAD paragraph went unread).
+    "Their most famous song was covered by a footballer. Brian Johnson sang with Geordie before becoming "
+    "the lead vocalist of AC/DC.",
 ]
 
 
