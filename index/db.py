@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -49,7 +50,7 @@ def redacted(text: str) -> str:
     return re.sub(r"(\w+://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets questions read while an ingest writes; busy_timeout waits instead of failing with
     # "database is locked"; SQLite enforces foreign keys (and so cascades) only when asked.
     cursor = dbapi_connection.cursor()
@@ -96,11 +97,11 @@ def _migration_engine(engine: Engine) -> Engine:
     event.listen(migrating, "connect", _sqlite_pragmas)
 
     @event.listens_for(migrating, "connect")
-    def _no_implicit_transactions(dbapi_connection, _record) -> None:
+    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
 
     @event.listens_for(migrating, "begin")
-    def _begin_immediate(connection) -> None:
+    def _begin_immediate(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return migrating

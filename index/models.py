@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -14,14 +14,14 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    SmallInteger,
     String,
     Text,
     TypeDecorator,
-    UniqueConstraint,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 from index import sql_vectors
 
@@ -34,19 +34,19 @@ class StoredVector(TypeDecorator):
     impl = LargeBinary
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if getattr(dialect, sql_vectors.IN_SQL, False):
             from pgvector.sqlalchemy import HALFVEC  # the postgres extra; not needed with FAISS
 
             return dialect.type_descriptor(HALFVEC())
         return dialect.type_descriptor(LargeBinary())
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> Any:
         if value is not None and getattr(dialect, sql_vectors.IN_SQL, False):
             return np.frombuffer(value, dtype=np.float32)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
         if isinstance(value, list):  # a halfvec, read as floats
             return np.asarray(value, dtype=np.float32).tobytes()
         return value
@@ -59,7 +59,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -67,7 +67,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -205,101 +205,3 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-
-
-class Chat(Base):
-    """A Telegram chat the bot has talked in; `active` turns false when it blocks the bot."""
-
-    __tablename__ = "chats"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str | None] = mapped_column(String(256))
-    language: Mapped[str | None] = mapped_column(String(16))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class AnswerRecord(Base):
-    """An answer the bot sent, kept for its buttons, the reader's 👍/👎 and the follow-ups to it;
-    a user's recent ones count against the hourly quota."""
-
-    __tablename__ = "answers"
-    __table_args__ = (Index("ix_answers_user_id_created_at", "user_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    user_id: Mapped[int | None] = mapped_column(BigInteger)
-    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it was asked in
-    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the answer's message
-    question_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the question's message
-    # Article ids, comma-separated: the story a follow-up to this answer leans on, and the story
-    # this answer was asked in (bot/answer/followup.py).
-    story: Mapped[str | None] = mapped_column(Text)
-    asked_in: Mapped[str | None] = mapped_column(Text)
-    question: Mapped[str] = mapped_column(Text)
-    answer_html: Mapped[str] = mapped_column(Text)
-    sources_html: Mapped[str] = mapped_column(Text)
-    found: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class Vote(Base):
-    """👍 (1) or 👎 (-1) on an answer, one per reader: an inline answer is voted on wherever it went."""
-
-    __tablename__ = "votes"
-
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, index=True)
-    value: Mapped[int] = mapped_column(SmallInteger)
-    voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class QuestionCount(Base):
-    """How many questions an asker (a reader, or a group) asked in one hour's window. `asker` is a
-    keyed hash of "user:ID" or "chat:ID", never the id; the rows of past windows are deleted."""
-
-    __tablename__ = "question_counts"
-
-    asker: Mapped[str] = mapped_column(String(64), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
-    asked: Mapped[int] = mapped_column(Integer)
-    told: Mapped[bool] = mapped_column(Boolean)  # told, once, when they may ask again
-
-
-class SeenUpdate(Base):
-    """A Telegram update already handled by one of the bot's processes."""
-
-    __tablename__ = "seen_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class Digest(Base):
-    """A daily digest for a group or channel; `last_article_id` is the cursor of what was sent."""
-
-    __tablename__ = "digests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    time_of_day: Mapped[str] = mapped_column(String(5))
-    timezone: Mapped[str] = mapped_column(String(64))
-    topic: Mapped[str | None] = mapped_column(String(256))
-    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it is posted in
-    last_article_id: Mapped[int] = mapped_column(Integer, default=0)
-    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by: Mapped[int | None] = mapped_column(BigInteger)
-
-
-class Follow(Base):
-    """Topic words a chat follows; new matching articles are pushed to it."""
-
-    __tablename__ = "follows"
-    __table_args__ = (UniqueConstraint("chat_id", "words"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    words: Mapped[str] = mapped_column(String(256))
-    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic alerts go to
-    last_article_id: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,8 +14,9 @@ import threading
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,15 +24,6 @@ from index.knowledge import KnowledgeBase
 from index.models import Passage, Source
 
 log = logging.getLogger(__name__)
-
-ANSWERS = Counter("lede_answers_total", "Questions answered, by whether the sources held an answer", ["found"])
-ANSWER_SECONDS = Histogram("lede_answer_seconds", "Time to compose an answer (without a language model)",
-                           buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
-INGESTED_ARTICLES = Counter("lede_ingest_articles_total", "Articles stored, new or changed")
-INGESTED_PASSAGES = Counter("lede_ingest_passages_total", "Passages stored")
-SOURCE_FAILURES = Counter("lede_source_failures_total", "Source fetches that failed")
-TELEGRAM_ERRORS = Counter("lede_telegram_errors_total", "Errors while handling a Telegram update or sending")
-TELEGRAM_RATE_LIMITED = Counter("lede_telegram_rate_limited_total", "Telegram answers of 429 (too many requests)")
 
 
 def health(kb: KnowledgeBase) -> tuple[bool, dict]:
@@ -72,17 +64,17 @@ class _CappedServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # accepted at once, then served or closed: not left waiting to connect
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: Any, client_address: Any) -> None:
         if not self.slots.acquire(blocking=False):
             self.shutdown_request(request)  # busy: the client sees the connection closed
             return
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -97,7 +89,7 @@ def serve_monitoring(kb: KnowledgeBase, port: int, host: str = "127.0.0.1", *,
     class Handler(BaseHTTPRequestHandler):
         timeout = READ_SECONDS  # a client that sends nothing is dropped
 
-        def log_message(self, *args) -> None:  # a probe every few seconds is not news
+        def log_message(self, *args: Any) -> None:  # a probe every few seconds is not news
             pass
 
         def do_GET(self) -> None:

@@ -1,24 +1,22 @@
 """Retention: `lede prune --older-than 90d` deletes the articles published (or, undated, first
-seen) before the cut-off with their passages and vectors, and the answers given before it; the
-FAISS index is kept in step."""
+seen) before the cut-off with their passages and vectors; the FAISS index is kept in step. (The
+bot's answers of before it go too: bot/state/answers.py.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import delete, func, select
 
 from index.knowledge import KnowledgeBase
-from index.models import AnswerRecord, Article, Passage
+from index.models import Article, Passage
 
 
 @dataclass(frozen=True)
 class Pruned:
     articles: int
     passages: int
-    answers: int
 
 
 def prune(kb: KnowledgeBase, older_than: timedelta, *, now: datetime | None = None, dry_run: bool = False) -> Pruned:
@@ -29,15 +27,13 @@ def prune(kb: KnowledgeBase, older_than: timedelta, *, now: datetime | None = No
     if dry_run:
         with kb.sessions() as session:
             return Pruned(session.scalar(select(func.count()).select_from(old.subquery())) or 0,
-                          session.scalar(select(func.count(Passage.id)).where(Passage.article_id.in_(old))) or 0,
-                          session.scalar(select(func.count(AnswerRecord.id)).where(AnswerRecord.created_at < cutoff)) or 0)
+                          session.scalar(select(func.count(Passage.id)).where(Passage.article_id.in_(old))) or 0)
     with kb.sessions.begin() as session:
         article_ids = list(session.scalars(old))
         passage_ids = list(session.scalars(select(Passage.id).where(Passage.article_id.in_(article_ids))))
         # Passages go with their articles (ON DELETE CASCADE), and the full-text index with them.
         session.execute(delete(Article).where(Article.id.in_(article_ids)))
-        answers = cast(CursorResult[Any], session.execute(delete(AnswerRecord).where(AnswerRecord.created_at < cutoff)))
     if passage_ids:
         kb.remove_vectors(passage_ids)
         kb.save_vectors()
-    return Pruned(len(article_ids), len(passage_ids), answers.rowcount)
+    return Pruned(len(article_ids), len(passage_ids))

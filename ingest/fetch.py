@@ -17,12 +17,16 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
 from index.errors import FetchError, SourceRefused
+
+if TYPE_CHECKING:
+    from index.settings import Settings
 
 USER_AGENT = "Lede/0.1 (news question answering bot; +https://github.com/lede-news/lede)"
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -43,7 +47,7 @@ class FetchPolicy:
 
 
     @classmethod
-    def from_settings(cls, settings) -> FetchPolicy:
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
         """Return the policy the settings describe."""
         return cls(
             allow_private=settings.allow_private_networks,
@@ -172,7 +176,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         assert last_error is not None
         raise last_error
 
-    async def connect_unix_socket(self, *args, **kwargs):
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise SourceRefused("unix sockets are not fetched")
 
     async def sleep(self, seconds: float) -> None:
@@ -226,7 +230,7 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:

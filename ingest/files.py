@@ -240,7 +240,7 @@ def _read_corpus(path: Path, records: Iterable[tuple[int, Any]], *, errors: list
         yield document
 
 
-def _json(path: Path, number: int, text: str):
+def _json(path: Path, number: int, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

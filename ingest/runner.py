@@ -17,16 +17,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
 
 from index.errors import FetchError, InputError, LedeError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Source
-from index.monitoring import SOURCE_FAILURES
 from ingest.document import Document
 from ingest.extract import extract_article
 from ingest.feeds import Entry, html_to_text, parse_feed
 from ingest.fetch import Fetched, Fetcher
+from ingest.metrics import SOURCE_FAILURES
 from ingest.progress import Meter
 from ingest.store import IngestReport, store_documents
 from ingest.urls import canonical_url
@@ -188,7 +188,7 @@ class Runner:
         return _document(entry, outlet, text)
 
     # Blocking database work, run in a worker thread so the event loop stays free.
-    def _scalars(self, statement) -> list:
+    def _scalars(self, statement: Select[Any]) -> list[Any]:
         with self.kb.sessions() as session:
             return list(session.scalars(statement))
 

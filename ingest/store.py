@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from index.copies import MAX_TITLES, body_hash
 from index.knowledge import KnowledgeBase
 from index.models import Article, Boilerplate, Copy, Passage
-from index.monitoring import INGESTED_ARTICLES, INGESTED_PASSAGES
 from index.precomputed import answerable_sentences, article_summary, packed_groups
 from index.terms import article_words, count_articles
 from index.text import content_hash
 from index.vectors import stored_vector
 from index.words import add_words, embed_shared_words
 from ingest.document import Document
+from ingest.metrics import INGESTED_ARTICLES, INGESTED_PASSAGES
 from ingest.progress import Meter
 from ingest.split import paragraphs_of, split_passages
 

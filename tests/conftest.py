@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from bot.settings import Settings
 from index.embedders import Embedder, create_embedder
 from index.knowledge import KnowledgeBase
-from index.settings import Settings
 from tests.fakes.embedder import HashingEmbedder
 
 # Set to a PostgreSQL server URL (a role that may create databases) to run the suite on

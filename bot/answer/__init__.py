@@ -7,6 +7,7 @@ that tell the same story. Must not import `telegram`, `bot.chat`, `bot.cli` or a
 """
 
 from bot.answer.compose import answer_question, consult_llm
+from bot.answer.generate import LLMConfig
 from bot.answer.result import Answer, Link, Quote, Source
 
-__all__ = ["Answer", "Link", "Quote", "Source", "answer_question", "consult_llm"]
+__all__ = ["Answer", "LLMConfig", "Link", "Quote", "Source", "answer_question", "consult_llm"]

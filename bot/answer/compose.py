@@ -14,6 +14,7 @@ from bot.answer.citations import articles, stories
 from bot.answer.figures import differing, of_one_story
 from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
+from bot.answer.metrics import ANSWER_SECONDS, ANSWERS
 from bot.answer.question import Question, read_question, stem
 from bot.answer.reading import Reading, read_windows, thresholds
 from bot.answer.result import Answer, Quote, Source
@@ -21,10 +22,8 @@ from bot.answer.timeframe import timeframe
 from bot.reader.model import shipped_reader
 from index.copies import copies_of
 from index.knowledge import KnowledgeBase
-from index.monitoring import ANSWER_SECONDS, ANSWERS
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
-from index.settings import Settings
 from index.text import holds_words, keywords, latin_share, printable, words
 from index.words import word_vectors
 
@@ -57,15 +56,15 @@ def answer_question(
     *,
     as_of: datetime | None = None,
     exclude_articles: frozenset[int] = frozenset(),
-    with_llm: bool = True,
+    llm: LLMConfig | None = None,
     context: Context | None = None,
     zone: tzinfo = UTC,
 ) -> Answer:
     """Return the answer to `question` from the knowledge base, as it stood at `as_of` (now
     when not given): later articles are ignored, recent ones preferred, and time words in the
     question ("yesterday", "in June 2022") narrow the dates searched, read as days of the asker's
-    time `zone`. `with_llm`: let a configured
-    language model help (see consult_llm); the bot asks it after replying. `context`: what a
+    time `zone`. `llm`: the language model to
+    ask (see consult_llm); the bot asks it after replying instead. `context`: what a
     follow-up question leans on (bot/answer/followup.py)."""
     started = time.perf_counter()
     # The work a question causes is bounded: eight 4,096-character messages held up every other
@@ -92,11 +91,11 @@ def answer_question(
     cited = {url for s in answer.sources for url in s.urls}
     answer.context = _next_context(answer, context, followed=followed is not None)
     answer.related = [s for s in articles(hits, copies_of(kb, {hit.article_id for hit in hits})) if s.url not in cited]
-    if with_llm:
-        answer = consult_llm(kb.settings, answer)
+    if llm is not None:
+        answer = consult_llm(llm, answer)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     ANSWERS.labels(found=str(answer.found).lower()).inc()
-    if not with_llm:  # a language model's seconds would hide the engine's own latency
+    if llm is None:  # a language model's seconds would hide the engine's own latency
         ANSWER_SECONDS.observe(answer.elapsed_ms / 1000)
     log.info(
         "answered in %.0f ms: found=%s, %d sources", answer.elapsed_ms, answer.found, len(answer.sources)
@@ -224,14 +223,12 @@ def _quotes(candidates: list[tuple[Hit, str]], relevance: np.ndarray, order: lis
     return chosen
 
 
-def consult_llm(settings: Settings, answer: Answer) -> Answer:
-    """Return `answer` with a language model's help when one is set (LEDE_LLM_*): its short
+def consult_llm(config: LLMConfig | None, answer: Answer) -> Answer:
+    """Return `answer` with a language model's help when one is given (LEDE_LLM_*): its short
     answer in bold when the passages hold it word for word, and its checked cited sentences.
     Takes seconds on a CPU, so the bot sends the extractive answer first and edits it."""
-    if not (answer.found and answer.passages and settings.llm_base_url and settings.llm_model):
+    if config is None or not (answer.found and answer.passages):
         return answer
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    config = LLMConfig(settings.llm_base_url, settings.llm_model, api_key)
     helped = replace(answer, written=generate(config, answer.question, answer.passages))
     short = read(config, answer.question, answer.passages)
     if short is not None:

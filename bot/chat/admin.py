@@ -13,10 +13,10 @@ import time
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_language
 from bot.chat.render import source_list_html
 from bot.i18n import t
+from bot.state import answers
 from index.errors import LedeError
 from ingest.sources import add_source, list_sources, parse_interval, remove_source, set_enabled
 
@@ -147,7 +147,7 @@ async def on_stats(update: Update, context: LedeContext) -> None:
 async def on_votes(update: Update, context: LedeContext) -> None:
     """The recent 👎 with their questions: what readers found wrong."""
     language = user_language(update)
-    votes = await asyncio.to_thread(state.recent_downvotes, context.lede.kb)
+    votes = await asyncio.to_thread(answers.recent_downvotes, context.lede.kb)
     if not votes:
         await message_of(update).reply_text(t("votes_none", language))
         return

@@ -27,14 +27,15 @@ from telegram.ext import (
 )
 
 from bot.answer import timeframe
-from bot.chat import admin, digests, handlers, privacy, state, story_views
+from bot.chat import admin, digests, handlers, privacy, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from bot.reader.model import shipped_reader
+from bot.settings import Settings
+from bot.state import updates
 from index.errors import ConfigError
 from index.knowledge import KnowledgeBase
 from index.monitoring import serve_monitoring
-from index.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
 from ingest.runner import Runner
 
@@ -142,7 +143,7 @@ async def _refresh_job(context: LedeContext) -> None:
     if report.added or report.removed:
         log.info("index took in %d new passages, dropped %d", report.added, report.removed)
     await digests.send_alerts(context.app)
-    await asyncio.to_thread(state.forget_old_updates, lede.kb)
+    await asyncio.to_thread(updates.forget_old_updates, lede.kb)
 
 
 async def _ingest_job(context: LedeContext) -> None:

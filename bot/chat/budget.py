@@ -18,8 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.state.tables import QuestionCount
 from index.knowledge import KnowledgeBase
-from index.models import QuestionCount
 
 WINDOW = timedelta(hours=1)
 # An inline query followed by another from the same reader this soon was a keystroke: only the

@@ -14,11 +14,11 @@ from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.chat import state
 from bot.chat.budget import Spent, Turns, asker_key, spend
 from bot.i18n import t
+from bot.settings import Settings
+from bot.state import updates
 from index.knowledge import KnowledgeBase
-from index.settings import Settings
 from ingest.runner import Runner
 
 
@@ -71,7 +71,7 @@ class Lede:
 
     def first_time(self, update_id: int) -> bool:
         """Return False for an update already handled by any bot process (blocking)."""
-        return state.first_time(self.kb, update_id)
+        return updates.first_time(self.kb, update_id)
 
 
 Data = dict[Any, Any]

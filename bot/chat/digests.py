@@ -15,15 +15,14 @@ from datetime import time as day_time
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
-from bot.answer.stories import group_stories
-from bot.chat import state
 from bot.chat.context import LedeApplication, LedeContext, chat_of, message_of, user_id_of, user_language
 from bot.chat.render import alert_html, digest_html
 from bot.chat.send import send_html
 from bot.chat.story_views import timeline_links
 from bot.clock import time_of_day, zone
 from bot.i18n import t
-from index.models import Digest, Follow
+from bot.state import chats, subscriptions
+from bot.state.tables import Digest, Follow
 
 log = logging.getLogger(__name__)
 ALERTS_PER_POST = 5
@@ -51,7 +50,7 @@ def unschedule(app: LedeApplication, chat_id: int) -> None:
 
 async def schedule_all(app: LedeApplication) -> None:
     """Re-create every digest's job at start-up."""
-    digests = await asyncio.to_thread(state.all_digests, app.lede.kb)
+    digests = await asyncio.to_thread(subscriptions.all_digests, app.lede.kb)
     scheduled = sum(schedule(app, digest) for digest in digests)
     log.info("scheduled %d digests", scheduled)
 
@@ -67,26 +66,25 @@ async def post_digest(app: LedeApplication, digest_id: int, *, preview_chat: int
     A preview goes to `preview_chat` and leaves the cursor where it was.
     """
     kb = app.lede.kb
-    digest = await asyncio.to_thread(state.get_digest, kb, digest_id)
+    digest = await asyncio.to_thread(subscriptions.get_digest, kb, digest_id)
     if digest is None:
         return False
-    items = await asyncio.to_thread(state.articles_after, kb, digest.last_article_id, digest.topic)
+    stories = await asyncio.to_thread(subscriptions.new_stories, kb, digest.last_article_id, digest.topic)
     if preview_chat is None:
-        newest = await asyncio.to_thread(state.last_article_id, kb)
-        claimed = await asyncio.to_thread(state.claim_cursor, kb, Digest, digest.id, digest.last_article_id, newest)
+        newest = await asyncio.to_thread(subscriptions.last_article_id, kb)
+        claimed = await asyncio.to_thread(subscriptions.claim_cursor, kb, Digest, digest.id, digest.last_article_id, newest)
         if not claimed:  # another bot process posted this digest
             return False
-    if not items:
+    if not stories:
         return False
-    chat = await asyncio.to_thread(state.chat_language, kb, digest.chat_id)
-    stories = group_stories(items)
+    chat = await asyncio.to_thread(chats.chat_language, kb, digest.chat_id)
     links = await asyncio.to_thread(timeline_links, kb, [s.items[0].article_id for s in stories],
                                     chat_id=digest.chat_id, bot_username=app.bot.username)
     html = digest_html(stories, t("digest_title", chat), links, t("timeline", chat))
     sent = await send_html(app.bot, kb, preview_chat or digest.chat_id, html,
                            thread_id=None if preview_chat else digest.thread_id)
     if sent is not None and preview_chat is None:
-        await asyncio.to_thread(state.mark_digest_sent, kb, digest.id)
+        await asyncio.to_thread(subscriptions.mark_digest_sent, kb, digest.id)
     return sent is not None
 
 
@@ -130,12 +128,12 @@ async def on_digest(update: Update, context: LedeContext) -> None:
         await message.reply_text(t("digest_usage", language))
         return
     if args[0].lower() == "off":
-        removed = await asyncio.to_thread(state.remove_digest, lede.kb, chat_id)
+        removed = await asyncio.to_thread(subscriptions.remove_digest, lede.kb, chat_id)
         unschedule(context.app, chat_id)
         await message.reply_text(t("digest_off" if removed else "digest_none", language))
         return
     if args[0].lower() == "now":
-        digest = await asyncio.to_thread(state.digest_of_chat, lede.kb, chat_id)
+        digest = await asyncio.to_thread(subscriptions.digest_of_chat, lede.kb, chat_id)
         if digest is None:
             await message.reply_text(t("digest_none", language))
         elif not await post_digest(context.app, digest.id, preview_chat=message.chat_id):
@@ -146,12 +144,12 @@ async def on_digest(update: Update, context: LedeContext) -> None:
         await message.reply_text(t("digest_usage", language))
         return
     topic = " ".join(args[2:]) or None
-    saved = await asyncio.to_thread(state.set_digest, lede.kb, chat_id=chat_id,
+    saved = await asyncio.to_thread(subscriptions.set_digest, lede.kb, chat_id=chat_id,
                                      time_of_day=f"{clock[0]:02d}:{clock[1]:02d}", timezone=args[1],
                                      topic=topic, created_by=user_id,
                                      thread_id=_topic_of(message) if chat_id == message.chat_id else None)
     schedule(context.app, saved)
-    await asyncio.to_thread(state.set_chat_language, lede.kb, chat_id, language)  # the digest's language
+    await asyncio.to_thread(chats.set_chat_language, lede.kb, chat_id, language)  # the digest's language
     await message.reply_text(t("digest_set", language, time=saved.time_of_day, tz=saved.timezone,
                                topic=f" — {topic}" if topic else ""))
 
@@ -165,8 +163,8 @@ async def on_follow(update: Update, context: LedeContext) -> None:
     if not words:
         await message_of(update).reply_text(t("follow_usage", language))
         return
-    await asyncio.to_thread(state.follow, context.lede.kb, chat_of(update).id, words, _topic_of(message_of(update)))
-    await asyncio.to_thread(state.set_chat_language, context.lede.kb, chat_of(update).id, language)
+    await asyncio.to_thread(subscriptions.follow, context.lede.kb, chat_of(update).id, words, _topic_of(message_of(update)))
+    await asyncio.to_thread(chats.set_chat_language, context.lede.kb, chat_of(update).id, language)
     await message_of(update).reply_text(t("follow_set", language, words=words))
 
 
@@ -175,7 +173,7 @@ async def on_unfollow(update: Update, context: LedeContext) -> None:
         await message_of(update).reply_text(t("chat_admins_alerts", user_language(update)))
         return
     words = " ".join(context.args or []).strip().lower() or None
-    count = await asyncio.to_thread(state.unfollow, context.lede.kb, chat_of(update).id, words)
+    count = await asyncio.to_thread(subscriptions.unfollow, context.lede.kb, chat_of(update).id, words)
     language = user_language(update)
     said = t("unfollowed_one", language, words=words) if words and count else t("unfollowed", language, count=count)
     await message_of(update).reply_text(said)
@@ -184,7 +182,7 @@ async def on_unfollow(update: Update, context: LedeContext) -> None:
 async def on_following(update: Update, context: LedeContext) -> None:
     """/following: the words this chat follows."""
     language = user_language(update)
-    follows = await asyncio.to_thread(state.follows_of, context.lede.kb, chat_of(update).id)
+    follows = await asyncio.to_thread(subscriptions.follows_of, context.lede.kb, chat_of(update).id)
     text = "\n".join([t("following", language)] + [f"• {words}" for words in follows]) if follows \
         else t("following_none", language)
     await message_of(update).reply_text(text)
@@ -194,18 +192,18 @@ async def send_alerts(app: LedeApplication) -> int:
     """Push new articles that match followed words; return how many posts were sent."""
     kb = app.lede.kb
     sent = 0
-    for follow in await asyncio.to_thread(state.all_follows, kb):
+    for follow in await asyncio.to_thread(subscriptions.all_follows, kb):
         # The newest id first: an article stored after it waits for the next round, instead of
         # being passed over by the cursor.
-        newest = await asyncio.to_thread(state.last_article_id, kb)
+        newest = await asyncio.to_thread(subscriptions.last_article_id, kb)
         if newest == follow.last_article_id:
             continue
-        items = [item for item in await asyncio.to_thread(state.articles_after, kb, follow.last_article_id, follow.words)
+        items = [item for item in await asyncio.to_thread(subscriptions.articles_after, kb, follow.last_article_id, follow.words)
                  if item.article_id <= newest]
-        if not await asyncio.to_thread(state.claim_cursor, kb, Follow, follow.id, follow.last_article_id, newest):
+        if not await asyncio.to_thread(subscriptions.claim_cursor, kb, Follow, follow.id, follow.last_article_id, newest):
             continue
         if items:
-            language = await asyncio.to_thread(state.chat_language, kb, follow.chat_id)
+            language = await asyncio.to_thread(chats.chat_language, kb, follow.chat_id)
             html = alert_html(t("alert", language, words=follow.words), items[:ALERTS_PER_POST])
             if await send_html(app.bot, kb, follow.chat_id, html, thread_id=follow.thread_id):
                 sent += 1

@@ -29,10 +29,10 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot.answer import Answer, answer_question, consult_llm
+from bot.answer import Answer, LLMConfig, answer_question, consult_llm
 from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
-from bot.chat import state
 from bot.chat.context import LedeContext, admitted, chat_of, message_of, quota_notice, user_id_of, user_language
+from bot.chat.metrics import TELEGRAM_ERRORS, TELEGRAM_RATE_LIMITED
 from bot.chat.render import answer_html, sources_html
 from bot.chat.story_views import (
     COVERAGE,
@@ -44,10 +44,10 @@ from bot.chat.story_views import (
     show_story,
 )
 from bot.i18n import t
+from bot.state import answers, chats, subscriptions
+from bot.state.tables import AnswerRecord
 from index.errors import LedeError
 from index.knowledge import KnowledgeBase
-from index.models import AnswerRecord
-from index.monitoring import TELEGRAM_ERRORS, TELEGRAM_RATE_LIMITED
 from ingest.sources import read_link
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,10 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
     """Answer `question` (in `context`, when it follows up an earlier answer) without the
     language model (seconds on a CPU: `improve_reply` adds its help afterwards) and keep the
     answer for its buttons and follow-ups (blocking)."""
-    answer = answer_question(kb, question, with_llm=False, context=context, zone=_zone_of(kb, chat_id))
+    answer = answer_question(kb, question, context=context, zone=_zone_of(kb, chat_id))
     html = answer_html(answer, language)
-    passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
-    answer_id = state.save_answer(
+    passages = answers.passages_by_id(kb, [q.passage_id for q in answer.quotes])
+    answer_id = answers.save_answer(
         kb, chat_id=chat_id, user_id=user_id, question=question, answer_html=html,
         sources_html=sources_html(answer, passages, language), found=answer.found, thread_id=thread_id,
         question_message_id=question_message_id, story=answer.context, asked_in=context,
@@ -85,7 +85,7 @@ def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user
 def _zone_of(kb: KnowledgeBase, chat_id: int | None) -> tzinfo:
     """Return the chat's time zone, as its digest names it (UTC without one): "yesterday" is the
     asker's yesterday."""
-    digest = state.digest_of_chat(kb, chat_id) if chat_id is not None else None
+    digest = subscriptions.digest_of_chat(kb, chat_id) if chat_id is not None else None
     try:
         return ZoneInfo(digest.timezone) if digest is not None else UTC
     except (ZoneInfoNotFoundError, ValueError):  # a bad row (imported by hand) must not stop answers
@@ -95,24 +95,24 @@ def _zone_of(kb: KnowledgeBase, chat_id: int | None) -> tzinfo:
 def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> Reply:
     """Answer an edited question again, in the context its first answer was asked in, and store
     the new answer in place of the old one (blocking)."""
-    answer = answer_question(kb, question, with_llm=False, context=state.context_of(record.asked_in),
+    answer = answer_question(kb, question, context=answers.context_of(record.asked_in),
                              zone=_zone_of(kb, record.chat_id))
     html = answer_html(answer, language)
-    passages = state.passages_by_id(kb, [q.passage_id for q in answer.quotes])
-    state.replace_answer(kb, record.id, question=question, answer_html=html,
+    passages = answers.passages_by_id(kb, [q.passage_id for q in answer.quotes])
+    answers.replace_answer(kb, record.id, question=question, answer_html=html,
                          sources_html=sources_html(answer, passages, language), found=answer.found,
                          story=answer.context)
     return Reply(answer, record.id, html)
 
 
-def improve_reply(kb: KnowledgeBase, reply: Reply, language: str | None) -> Reply | None:
+def improve_reply(kb: KnowledgeBase, llm: LLMConfig | None, reply: Reply, language: str | None) -> Reply | None:
     """Return the reply with a configured language model's help, stored for its buttons; None
     when there is no model or it changed nothing (blocking)."""
-    helped = consult_llm(kb.settings, reply.answer)
+    helped = consult_llm(llm, reply.answer)
     if helped is reply.answer or (helped.direct == reply.answer.direct and not helped.written):
         return None
     html = answer_html(helped, language)
-    state.update_answer_html(kb, reply.answer_id, html)
+    answers.update_answer_html(kb, reply.answer_id, html)
     return Reply(helped, reply.answer_id, html)
 
 
@@ -150,7 +150,7 @@ async def first_pass(update: Update, context: LedeContext) -> None:
         # A group's language is its digest's and alerts' and is set by whoever configures them
         # (digests.py): it does not follow whoever spoke last.
         language = user_language(update) if chat.type == ChatType.PRIVATE else None
-        await asyncio.to_thread(state.touch_chat, lede.kb, chat.id, chat.type, chat.title or chat.username, language)
+        await asyncio.to_thread(chats.touch_chat, lede.kb, chat.id, chat.type, chat.title or chat.username, language)
 
 
 async def answer_in_chat(update: Update, context: LedeContext, question: str) -> None:
@@ -179,9 +179,9 @@ async def _answer_in_chat(update: Update, context: LedeContext, question: str) -
     # A reply to one of our answers follows it up; so may a message soon after the last answer.
     replied_to = message.reply_to_message.message_id if (
         message.reply_to_message is not None and _replies_to_bot(message, context.bot.id)) else None
-    previous, replied = await asyncio.to_thread(state.previous_answer, lede.kb, message.chat_id, thread_id,
+    previous, replied = await asyncio.to_thread(answers.previous_answer, lede.kb, message.chat_id, thread_id,
                                                 replied_to=replied_to, within=FOLLOW_UP_WINDOW)
-    asked_in = context_for(question, state.context_of(previous.story) if previous else None, replied=replied)
+    asked_in = context_for(question, answers.context_of(previous.story) if previous else None, replied=replied)
     subject = timeline_subject(question)
     if subject is not None:
         lead = asked_in.lead if asked_in is not None and refers_back(subject) else None
@@ -193,8 +193,8 @@ async def _answer_in_chat(update: Update, context: LedeContext, question: str) -
     buttons = keyboard(reply.answer_id, language, story=reply.answer.found)
     sent = await message.reply_html(reply.html, reply_markup=buttons, link_preview_options=NO_PREVIEW,
                                     message_thread_id=thread_id, do_quote=True)
-    await asyncio.to_thread(state.set_answer_message, lede.kb, reply.answer_id, sent.message_id)
-    better = await asyncio.to_thread(improve_reply, lede.kb, reply, language)
+    await asyncio.to_thread(answers.set_answer_message, lede.kb, reply.answer_id, sent.message_id)
+    better = await asyncio.to_thread(improve_reply, lede.kb, lede.settings.llm(), reply, language)
     if better is not None:
         await sent.edit_text(better.html, parse_mode=ParseMode.HTML, reply_markup=buttons,
                              link_preview_options=NO_PREVIEW)
@@ -226,7 +226,7 @@ async def _answer_link(update: Update, context: LedeContext, url: str, question:
                                    question_message_id=message.message_id)
     sent = await message.reply_html(view.html, reply_markup=keyboard(view.record_id, language, story=True),
                                     link_preview_options=NO_PREVIEW, message_thread_id=thread_id, do_quote=True)
-    await asyncio.to_thread(state.set_answer_message, lede.kb, view.record_id, sent.message_id)
+    await asyncio.to_thread(answers.set_answer_message, lede.kb, view.record_id, sent.message_id)
 
 
 def _replies_to_bot(message: Message, bot_id: int) -> bool:
@@ -237,7 +237,7 @@ def _replies_to_bot(message: Message, bot_id: int) -> bool:
 async def on_edited(update: Update, context: LedeContext) -> None:
     """An edited question that Lede answered is answered again: the answer message is edited."""
     lede, message = context.lede, message_of(update)
-    record = await asyncio.to_thread(state.answer_to_question, lede.kb, message.chat_id, message.message_id)
+    record = await asyncio.to_thread(answers.answer_to_question, lede.kb, message.chat_id, message.message_id)
     if record is None or record.message_id is None:
         return
     language = user_language(update)
@@ -363,7 +363,7 @@ async def on_button(update: Update, context: LedeContext) -> None:
     # Button data comes from the client and may be forged: read it strictly, and act only on an
     # answer that belongs where the button is (answer ids are sequential, so guessable).
     named = BUTTON.fullmatch(query.data or "")
-    record = await asyncio.to_thread(state.get_answer, lede.kb, int(named["id"])) if named else None
+    record = await asyncio.to_thread(answers.get_answer, lede.kb, int(named["id"])) if named else None
     chat_id = query.message.chat.id if query.message is not None else None
     button = pressed(query.data or "", record, chat_id=chat_id, inline=query.inline_message_id is not None,
                      secret=lede.secret)
@@ -372,7 +372,7 @@ async def on_button(update: Update, context: LedeContext) -> None:
         return
     kind = button["kind"]
     if kind == "fb":
-        await asyncio.to_thread(state.vote, lede.kb, record.id, query.from_user.id, int(button["arg"]))
+        await asyncio.to_thread(answers.vote, lede.kb, record.id, query.from_user.id, int(button["arg"]))
         await query.answer(t("thanks", language))
         return
     if kind in (TIMELINE, COVERAGE):
@@ -422,7 +422,7 @@ async def on_migrate(update: Update, context: LedeContext) -> None:
     """A group became a supergroup: its digest and follows move to the new id."""
     message = message_of(update)
     if message.migrate_to_chat_id:
-        await asyncio.to_thread(state.migrate_chat, context.lede.kb, message.chat_id, message.migrate_to_chat_id)
+        await asyncio.to_thread(chats.migrate_chat, context.lede.kb, message.chat_id, message.migrate_to_chat_id)
 
 
 async def on_error(update: object, context: LedeContext) -> None:

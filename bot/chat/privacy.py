@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.chat import state
 from bot.chat.context import LedeContext, chat_of, message_of, user_id_of, user_language
 from bot.chat.render import fit_message
 from bot.i18n import t
+from bot.state import answers
 from ingest.sources import SourceInfo, list_sources
 
 PUBLIC_KINDS = ("feed", "page", "site")  # a local file's path is the host's business, not the reader's
@@ -44,6 +44,6 @@ async def on_forget(update: Update, context: LedeContext) -> None:
     if user_id is None:
         return
     private = chat_of(update).type == ChatType.PRIVATE
-    answers, follows = await asyncio.to_thread(state.forget_user, context.lede.kb, user_id,
+    removed, stopped = await asyncio.to_thread(answers.forget_user, context.lede.kb, user_id,
                                                chat_id=chat_of(update).id if private else None)
-    await message_of(update).reply_text(t("forgotten", user_language(update), answers=answers, follows=follows))
+    await message_of(update).reply_text(t("forgotten", user_language(update), answers=removed, follows=stopped))

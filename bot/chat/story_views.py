@@ -14,12 +14,12 @@ from bot.answer.coverage import compare
 from bot.answer.followup import Context
 from bot.answer.story import StoryArticle, find_story, lead_of, related_to, story_of
 from bot.answer.timeline import lead_sentence, lead_sentences, timeline
-from bot.chat import state
 from bot.chat.context import LedeContext, admitted, message_of, user_language
 from bot.chat.render import coverage_html, page_summary_html, timeline_pages
 from bot.i18n import t
+from bot.state import answers
+from bot.state.tables import AnswerRecord
 from index.knowledge import KnowledgeBase
-from index.models import AnswerRecord
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TIMELINE, COVERAGE = "tl", "cv"  # the views, as their buttons' data names them
@@ -46,7 +46,7 @@ def story_view(kb: KnowledgeBase, kind: str, articles: list[StoryArticle], *, pa
         pages = [coverage_html(compare(articles, title), language)]
     html = pages[min(page, len(pages)) - 1]
     story = Context(frozenset(a.article_id for a in articles), lead=lead_of(articles).article_id) if articles else None
-    record_id = state.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
+    record_id = answers.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
                                   sources_html=html, found=bool(articles), thread_id=thread_id, story=story)
     return View(html, record_id, len(pages))
 
@@ -71,7 +71,7 @@ def link_view(kb: KnowledgeBase, article_id: int, *, language: str | None, chat_
                                  if (s := lead_sentence(a)) is not None]
     html = page_summary_html(page, facts, others[:OTHER_OUTLETS], language, related=related)
     story = Context(frozenset(a.article_id for a in articles), lead=article_id)
-    record_id = state.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
+    record_id = answers.save_answer(kb, chat_id=chat_id, user_id=user_id, question=asked, answer_html=html,
                                   sources_html=html, found=True, thread_id=thread_id, story=story,
                                   question_message_id=question_message_id)
     return View(html, record_id, 1)
@@ -94,7 +94,7 @@ async def _send(kb: KnowledgeBase, message: Message, view: View, page: int, lang
                                     link_preview_options=NO_PREVIEW, message_thread_id=_thread_of(message),
                                     do_quote=reply)
     # A reply to the view follows up its story, as a reply to an answer does.
-    await asyncio.to_thread(state.set_answer_message, kb, view.record_id, sent.message_id)
+    await asyncio.to_thread(answers.set_answer_message, kb, view.record_id, sent.message_id)
 
 
 async def _story_command(update: Update, context: LedeContext, kind: str) -> None:
@@ -145,7 +145,7 @@ async def show_story(update: Update, context: LedeContext, record: AnswerRecord,
     if query is None or not isinstance(query.message, Message):
         return
     lede, language = context.lede, user_language(update)
-    story = state.context_of(record.story)
+    story = answers.context_of(record.story)
     if story is None or story.lead is None:
         await query.answer()
         return
@@ -167,7 +167,7 @@ def timeline_links(kb: KnowledgeBase, leads: list[int], *, chat_id: int, bot_use
         if len({a.when.date() for a in articles}) < 2:
             continue
         story = Context(frozenset(a.article_id for a in articles), lead=lead)
-        record_id = state.save_answer(kb, chat_id=chat_id, user_id=None, question=f"digest timeline {lead}",
+        record_id = answers.save_answer(kb, chat_id=chat_id, user_id=None, question=f"digest timeline {lead}",
                                       answer_html="", sources_html="", found=True, story=story)
         links[lead] = f"https://t.me/{bot_username}?start={START_TIMELINE}{record_id}"
     return links
@@ -177,8 +177,8 @@ async def show_linked_timeline(update: Update, context: LedeContext, record_id: 
     """/start tl_<id> from a digest's link: show that story's timeline in this private chat."""
     lede, message, user = context.lede, message_of(update), update.effective_user
     language = user_language(update)
-    record = await asyncio.to_thread(state.get_answer, lede.kb, record_id)
-    story = state.context_of(record.story) if record is not None and record.question.startswith("digest timeline") else None
+    record = await asyncio.to_thread(answers.get_answer, lede.kb, record_id)
+    story = answers.context_of(record.story) if record is not None and record.question.startswith("digest timeline") else None
     if story is None or story.lead is None:
         await message.reply_text(t("story_none", language))
         return

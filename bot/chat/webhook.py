@@ -22,7 +22,7 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 
 from bot.chat.context import LedeApplication
-from index.settings import Settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 

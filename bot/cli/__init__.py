@@ -16,8 +16,8 @@ import sys
 
 from bot.cli import ask, backup, chat, check, evaluation, ingest
 from bot.cli.logs import configure_logging, level_of
+from bot.settings import Settings
 from index.errors import LedeError
-from index.settings import Settings
 
 log = logging.getLogger("lede")
 

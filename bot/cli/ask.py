@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.common import Commands, open_knowledge_base, opened
+from bot.settings import Settings
 from index.errors import InputError, LedeError
-from index.settings import Settings
 
 if TYPE_CHECKING:
     from index.knowledge import KnowledgeBase
@@ -25,7 +25,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise LedeError('the question is empty. Ask one: lede ask "Who leads the coalition?"')
-    answer = answer_question(_nonempty(settings), question, as_of=_moment(args), zone=args.tz)
+    answer = answer_question(_nonempty(settings), question, as_of=_moment(args), zone=args.tz, llm=settings.llm())
     print(render_text(answer))
     return 0
 
@@ -55,7 +55,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not interactive:
             print(f"> {question}")  # piped in: show what each answer answers
         answer = answer_question(kb, question, context=context_for(question, previous), as_of=_moment(args),
-                                 zone=args.tz)
+                                 zone=args.tz, llm=settings.llm())
         previous = answer.context
         print(render_text(answer), end="\n\n", flush=True)
 
@@ -163,26 +163,17 @@ def _move_vectors(settings: Settings, to: str) -> int:
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Print what a digest would post now, without posting it or moving its cursor."""
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import func, select
-
-    from bot.answer.stories import group_stories
-    from bot.chat import state
-    from index.models import Article
+    from bot.state import subscriptions
 
     kb = _nonempty(settings)
     if args.chat is not None:
-        digest = state.digest_of_chat(kb, args.chat)
+        digest = subscriptions.digest_of_chat(kb, args.chat)
         if digest is None:
             raise LedeError(f"chat {args.chat} has no digest; set one in Telegram with /digest 08:00 Europe/Kyiv.")
         after, topic = digest.last_article_id, digest.topic
     else:
-        with kb.sessions() as session:  # the articles Lede first saw in the last day
-            after = session.scalar(select(func.max(Article.id)).where(
-                Article.fetched_at < datetime.now(UTC) - timedelta(days=1))) or 0
-        topic = None
-    stories = group_stories(state.articles_after(kb, after, topic))
+        after, topic = subscriptions.cursor_a_day_ago(kb), None
+    stories = subscriptions.new_stories(kb, after, topic)
     if not stories:
         print("Nothing new for this digest.")
     for story in stories:
@@ -192,6 +183,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.state.answers import prune_answers
     from index.retention import prune
 
     now = datetime.now(UTC)
@@ -199,7 +191,8 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     kb = open_knowledge_base(settings)
     before = f"before {(now - older_than).date().isoformat()}"
     would = prune(kb, older_than, now=now, dry_run=True)
-    what = f"{would.articles} articles ({would.passages} passages and their vectors) and {would.answers} answers"
+    answers = prune_answers(kb, now - older_than, dry_run=True)
+    what = f"{would.articles} articles ({would.passages} passages and their vectors) and {answers} answers"
     if args.dry_run:
         print(f"Would delete {what} from {before} (nothing deleted: --dry-run).")
         return 0
@@ -209,8 +202,9 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
             print("Nothing deleted.")
             return 1
     pruned = prune(kb, older_than, now=now)
+    answers = prune_answers(kb, now - older_than)
     print(f"Deleted {pruned.articles} articles ({pruned.passages} passages and their vectors) and "
-          f"{pruned.answers} answers from {before}.")
+          f"{answers} answers from {before}.")
     return 0
 
 

@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from bot.cli.common import Commands, open_knowledge_base
 from bot.clock import time_of_day, zone
+from bot.settings import Settings
+from bot.state.tables import Chat, Digest, Follow
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
-from index.models import Article, Chat, Digest, Follow, Source
-from index.settings import Settings
+from index.models import Article, Source
 
 FORMAT = "lede-export/1"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import Commands
-from index.settings import Settings
+from bot.settings import Settings
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:

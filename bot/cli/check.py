@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.cli.common import Commands, open_knowledge_base, opened
+from bot.settings import Settings
 from index.errors import LedeError
-from index.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from index.settings import Settings
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from index.knowledge import KnowledgeBase

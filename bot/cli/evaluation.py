@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from bot.cli.common import Commands, open_knowledge_base, opened, print_result
+from bot.settings import Settings
 from index.errors import LedeError
-from index.settings import Settings
 
 if TYPE_CHECKING:
     from bot.evaluation.dataset import Question
@@ -43,7 +43,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     questions = load_questions(questions_path, corpus)[: args.limit]
     if args.fit_confidence:
         return _fit_confidence(kb, questions, args.json)
-    result = evaluate(kb, questions, unanswerable=args.unanswerable, finder=AnswerFinder.from_corpus(corpus))
+    result = evaluate(kb, questions, unanswerable=args.unanswerable, finder=AnswerFinder.from_corpus(corpus),
+                      llm=settings.llm())
     print_result(result, args.json)
     return 0
 

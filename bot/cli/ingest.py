@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import Commands, open_knowledge_base
+from bot.settings import Settings
 from index.errors import LedeError
-from index.settings import Settings
 
 if TYPE_CHECKING:
     pass

@@ -135,10 +135,10 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
         started = time.perf_counter()
         kb.open()  # loads FAISS from the stored vectors (compressing it when large)
         load_s = time.perf_counter() - started
-        answer_question(kb, questions[0][0], as_of=questions[0][1], with_llm=False)  # the model loads
+        answer_question(kb, questions[0][0], as_of=questions[0][1])  # the model loads
         reader = shipped_reader()
         read_before, reading_before = (reader.windows_read, reader.seconds) if reader else (0, 0.0)
-        latencies = sorted(answer_question(kb, q, as_of=moment, with_llm=False).elapsed_ms
+        latencies = sorted(answer_question(kb, q, as_of=moment).elapsed_ms
                            for q, moment in questions)
         size_mb = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
     return {"passages": passages, "questions": len(questions),

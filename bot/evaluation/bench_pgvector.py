@@ -86,8 +86,8 @@ def _answer_all(settings: Settings, questions: Asked) -> dict:
     started = time.perf_counter()
     kb.open()
     open_s = time.perf_counter() - started
-    answer_question(kb, questions[0][0], as_of=questions[0][1], with_llm=False)  # the model loads
-    latencies = sorted(answer_question(kb, q, as_of=moment, with_llm=False).elapsed_ms for q, moment in questions)
+    answer_question(kb, questions[0][0], as_of=questions[0][1])  # the model loads
+    latencies = sorted(answer_question(kb, q, as_of=moment).elapsed_ms for q, moment in questions)
     return {"p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
             "open_s": round(open_s, 1),

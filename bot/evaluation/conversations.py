@@ -74,8 +74,7 @@ def ask_conversation(kb: KnowledgeBase, turns: list[Turn], finder: AnswerFinder,
     scored = []
     for turn in turns:
         context: Context | None = context_for(turn.question.question, previous) if in_context else None
-        answer = answer_question(kb, turn.question.question, as_of=turn.question.asked_at, context=context,
-                                 with_llm=False)
+        answer = answer_question(kb, turn.question.question, as_of=turn.question.asked_at, context=context)
         previous = answer.context
         scored.append(_score(kb, turn, answer, finder))
     return scored, previous

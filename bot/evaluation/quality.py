@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from bot.answer import Answer, answer_question
+from bot.answer import Answer, LLMConfig, answer_question
 from bot.evaluation.dataset import AnswerFinder, Question, halves, normalise
 from bot.evaluation.filler import labelled_lines
 from bot.evaluation.metrics import STORY_DAYS, Outcome, figures, intervals, latency, rounded
@@ -25,7 +25,7 @@ ABSENT_DAYS = 30  # --unanswerable leaves out the articles of this many days hol
 
 
 def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
-            finder: AnswerFinder | None = None) -> tuple[list[tuple[Question, Answer, Outcome]], int]:
+            finder: AnswerFinder | None = None, llm: LLMConfig | None = None) -> tuple[list[tuple[Question, Answer, Outcome]], int]:
     """Ask every question as of its date; return each with its answer and outcome, and how many
     were skipped (`unanswerable` mode, answers too short to leave out). Without `finder` (the
     corpus by date), story recall counts gold articles only and `unanswerable` leaves out the
@@ -44,6 +44,7 @@ def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool 
         answer = answer_question(
             kb, question.question, as_of=question.asked_at,
             exclude_articles=frozenset(article_of[u] for u in left_out if u in article_of) if unanswerable else frozenset(),
+            llm=llm,
         )
         story = set(question.gold_urls) | (finder.holding(question, days=STORY_DAYS) if finder else set())
         asked.append((question, answer, _outcome(question, answer, cited_text(kb, answer), story,
@@ -54,9 +55,9 @@ def ask_all(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool 
 
 
 def evaluate(kb: KnowledgeBase, questions: list[Question], *, unanswerable: bool = False,
-             finder: AnswerFinder | None = None) -> dict:
+             finder: AnswerFinder | None = None, llm: LLMConfig | None = None) -> dict:
     """Ask every question and return the figures, overall and by half (see the module docstring)."""
-    asked, skipped = ask_all(kb, questions, unanswerable=unanswerable, finder=finder)
+    asked, skipped = ask_all(kb, questions, unanswerable=unanswerable, finder=finder, llm=llm)
     outcomes = [o for _, _, o in asked]
     result: dict = {"questions": len(outcomes), **figures(outcomes), **latency(outcomes),
                     "filler_quoted": filler_quoted(kb, [a for _, a, _ in asked])}

@@ -7,6 +7,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ class LoadedOnFirstUse(Embedder):
         return self._model is not None
 
     @property
-    def model(self):
+    def model(self) -> Any:
         """The loaded model."""
         with self._lock:
             if self._model is None:
@@ -111,7 +112,7 @@ class LoadedOnFirstUse(Embedder):
         return self._model
 
     @abstractmethod
-    def _load(self):
+    def _load(self) -> Any:
         """Return the loaded model."""
 
 

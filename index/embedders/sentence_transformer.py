@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ class SentenceTransformerEmbedder(LoadedOnFirstUse):
         self.cache_dir = cache_dir or Path.home() / ".cache" / "lede"
         self.threads = threads
 
-    def _load(self):
+    def _load(self) -> Any:
         # Weights ship inside a package: never let a library try a model hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

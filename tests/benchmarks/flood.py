@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from bot.chat.app import build_application
+from bot.settings import Settings
 from index.embedders import configured_embedder
 from index.knowledge import KnowledgeBase
-from index.settings import Settings
 from ingest.local import ingest_paths
 from tests.bot.chat.conftest import running
 from tests.conftest import SAMPLES

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.settings import Settings
 from index.embedders import configured_embedder
 from index.knowledge import KnowledgeBase
-from index.settings import Settings
 from ingest.document import Document
 from ingest.local import ingest_paths
 from ingest.store import store_documents

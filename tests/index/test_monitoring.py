@@ -56,7 +56,7 @@ def test_metrics_count_answers_and_ingest(monitored) -> None:
     store_documents(kb, [Document(url="https://n.example/2", title="Tram approved",
                                   text="The council approved the tram line to the airport on Tuesday.")],
                     progress=False)
-    answer_question(kb, "Who approved the tram line?", with_llm=False)
+    answer_question(kb, "Who approved the tram line?")
     assert value("lede_ingest_articles_total") == articles + 1
     assert value("lede_answers_total") == answers + 1
     assert value("lede_answer_seconds_count") >= 1

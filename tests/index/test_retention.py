@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from index.models import AnswerRecord, Article
+from bot.state.answers import prune_answers
+from bot.state.tables import AnswerRecord
+from index.models import Article
 from index.retention import prune
 from index.search import search
 from ingest.document import Document
@@ -28,7 +30,9 @@ def test_prune_deletes_old_articles_their_vectors_and_old_answers(kb) -> None:
             session.add(AnswerRecord(chat_id=1, user_id=2, question="q", answer_html="", sources_html="", found=True,
                                      created_at=NOW - timedelta(days=age)))
     pruned = prune(kb, timedelta(days=90), now=NOW)
-    assert (pruned.articles, pruned.passages, pruned.answers) == (1, 1, 1)
+    assert (pruned.articles, pruned.passages) == (1, 1)
+    assert prune_answers(kb, NOW - timedelta(days=90), dry_run=True) == 1
+    assert prune_answers(kb, NOW - timedelta(days=90)) == 1
     with kb.sessions() as session:
         assert list(session.scalars(select(Article.url))) == ["https://n.example/new-tram"]
         assert session.scalar(select(func.count()).select_from(AnswerRecord)) == 1

@@ -1,8 +1,8 @@
 import pytest
 
+from bot.settings import Settings
 from index.db import create_database
 from index.errors import ConfigError
-from index.settings import Settings
 
 TOKEN = "123456:SECRET-TOKEN"
 PASSWORD = "hunter2-secret"

@@ -16,7 +16,7 @@ def test_a_huge_question_is_cut_before_any_model_reads_it(kb, embedder) -> None:
 def test_answering_runs_the_model_on_the_question_only(kb, embedder) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
     before = embedder.texts_embedded
-    answer = answer_question(kb, "Who leads the coalition?", with_llm=False)
+    answer = answer_question(kb, "Who leads the coalition?")
     assert answer.found and answer.quotes
     assert embedder.texts_embedded - before == 1  # the question; its sentences were embedded at ingest
 
@@ -26,19 +26,19 @@ def test_rows_stored_before_precomputing_answer_the_same_and_are_backfilled(kb, 
     from index.models import Article, Passage
 
     ingest_paths(kb, [SAMPLES], progress=False)
-    fresh = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    fresh = answer_question(kb, "How much will the tram line cost?")
     with kb.sessions.begin() as session:  # what an older Lede stored
         session.query(Passage).update({Passage.sentence_vectors: None})
         session.query(Article).update({Article.centroid: None, Article.focus: None})
     before = embedder.texts_embedded
-    old = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    old = answer_question(kb, "How much will the tram line cost?")
     assert embedder.texts_embedded - before > 1  # its sentences embedded at answer time
     assert (old.direct, old.quotes, old.sources) == (fresh.direct, fresh.quotes, fresh.sources)
     done = backfill(kb, progress=False)
     assert (done.passages, done.articles, done.words) == (kb.stats().passages, kb.stats().articles, 0)
-    answer_question(kb, "Who leads the coalition?", with_llm=False)  # another question between
+    answer_question(kb, "Who leads the coalition?")  # another question between
     before = embedder.texts_embedded
-    again = answer_question(kb, "How much will the tram line cost?", with_llm=False)
+    again = answer_question(kb, "How much will the tram line cost?")
     assert embedder.texts_embedded - before == 1
     assert (again.direct, again.quotes, again.sources) == (fresh.direct, fresh.quotes, fresh.sources)
 
@@ -64,7 +64,7 @@ def test_a_question_in_another_script_reads_the_articles_words_as_stored_at_inge
     before = embedder.texts_embedded
     assert len(shared) > 10 and word_vectors(kb, shared[:2]).shape == (2, embedder.dim)
     assert embedder.texts_embedded == before  # stored at ingest: two articles hold each
-    answer = answer_question(kb, "Кто возглавляет коалицию?", with_llm=False)
+    answer = answer_question(kb, "Кто возглавляет коалицию?")
     assert answer.found
     # The question, then its two words ("кто" is not one), then the words read that one article
     # only holds (stored without a vector): none of the hundreds of English words stored.

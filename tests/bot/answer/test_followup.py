@@ -49,7 +49,7 @@ def news_kb(real_kb):
 def _ask_in_turn(kb, questions):
     answers, previous = [], None
     for question in questions:
-        answer = answer_question(kb, question, context=context_for(question, previous), with_llm=False)
+        answer = answer_question(kb, question, context=context_for(question, previous))
         answers.append(answer)
         previous = answer.context
     return answers
@@ -75,7 +75,7 @@ def test_a_conversation_stays_on_its_story_until_the_subject_changes(news_kb) ->
 
 @pytest.mark.slow
 def test_a_follow_up_is_answered_from_the_story_it_leans_on(news_kb) -> None:
-    alone = answer_question(news_kb, "Who opposed it?", with_llm=False)
+    alone = answer_question(news_kb, "Who opposed it?")
     assert not alone.found  # "it" names nothing on its own
     tram, opposed = _ask_in_turn(news_kb, ["How long will the tram line be?", "Who opposed it?"])
     assert tram.sources[0].title.startswith("Harbourton Council")

@@ -37,7 +37,7 @@ def samples(kb):
 def test_any_question_gets_an_answer_or_a_clear_error_and_a_valid_reply(samples, question) -> None:
     kb = samples
     try:
-        answer = answer_question(kb, question, with_llm=False)
+        answer = answer_question(kb, question)
     except LedeError as exc:
         assert str(exc) and "\n" not in str(exc)
         return

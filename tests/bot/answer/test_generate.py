@@ -61,13 +61,14 @@ def test_server_down_gives_nothing() -> None:
 def test_answer_carries_written_sentences_and_falls_back_when_the_server_fails(settings, model, llm) -> None:
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings.model_copy(update={"llm_base_url": llm.url, "llm_model": "tiny"}), embedder=model)
+    kb = KnowledgeBase(settings, embedder=model)
+    tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
     llm.reply = "Britain and France are expected to lead the coalition [1]."
-    answer = answer_question(kb, "Who leads the coalition?")
+    answer = answer_question(kb, "Who leads the coalition?", llm=tiny)
     assert answer.written == ["Britain and France are expected to lead the coalition [1]."]
     llm.status = 503
-    fallback = answer_question(kb, "Who leads the coalition?")
+    fallback = answer_question(kb, "Who leads the coalition?", llm=tiny)
     assert fallback.written == [] and fallback.candidate == "Britain and France" and fallback.quotes
 
 
@@ -87,15 +88,16 @@ def test_the_language_models_short_answer_is_kept_only_when_the_passages_hold_it
 def test_the_language_model_gives_the_bold_answer_when_the_passages_hold_it(settings, model, llm) -> None:
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings.model_copy(update={"llm_base_url": llm.url, "llm_model": "tiny"}), embedder=model)
+    kb = KnowledgeBase(settings, embedder=model)
+    tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
-    extractive = answer_question(kb, "Who leads the coalition?", with_llm=False)
+    extractive = answer_question(kb, "Who leads the coalition?")
     assert extractive.direct is None  # the span reader is not sure enough for a bold line
     llm.short_reply = "Britain and France"
-    helped = answer_question(kb, "Who leads the coalition?")
+    helped = answer_question(kb, "Who leads the coalition?", llm=tiny)
     assert helped.direct == "Britain and France" and helped.read_by_model
     llm.short_reply = "Tomas Quell"  # named in the samples, but not in the passages read
-    assert answer_question(kb, "Who leads the coalition?").direct == extractive.direct
+    assert answer_question(kb, "Who leads the coalition?", llm=tiny).direct == extractive.direct
 
 
 @pytest.mark.slow
@@ -104,14 +106,15 @@ def test_a_language_model_agreeing_with_the_span_reader_gives_the_fuller_of_the_
     Airways"); when the two answers agree, one holding the other, the fuller one is shown."""
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings.model_copy(update={"llm_base_url": llm.url, "llm_model": "tiny"}), embedder=model)
+    kb = KnowledgeBase(settings, embedder=model)
+    tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
-    assert answer_question(kb, "Who leads the coalition?", with_llm=False).candidate == "Britain and France"
+    assert answer_question(kb, "Who leads the coalition?").candidate == "Britain and France"
     llm.short_reply = "France"
-    helped = answer_question(kb, "Who leads the coalition?")
+    helped = answer_question(kb, "Who leads the coalition?", llm=tiny)
     assert helped.direct == "Britain and France" and helped.read_by_model
     llm.short_reply = "Ukraine"  # in the passages read, and not the extractive answer: the reader's stands
-    assert answer_question(kb, "Who leads the coalition?").direct == "Ukraine"
+    assert answer_question(kb, "Who leads the coalition?", llm=tiny).direct == "Ukraine"
 
 
 @pytest.mark.parametrize("written", [

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from bot.chat.app import build_application
+from bot.settings import Settings
 from index.knowledge import KnowledgeBase
-from index.settings import Settings
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES
 from tests.fakes.botapi import TOKEN, BotAPI, User

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from index.models import Follow
+from bot.state.tables import Follow
 from tests.bot.chat.conftest import READER
 from tests.fakes.botapi import User
 

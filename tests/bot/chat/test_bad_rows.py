@@ -3,8 +3,8 @@ start. Real PTB against the Bot API fake, real SQLite."""
 
 import asyncio
 
-from bot.chat import state
 from bot.chat.app import build_application
+from bot.state import subscriptions
 from index.knowledge import KnowledgeBase
 from tests.bot.chat.conftest import ADMIN, READER, running
 from tests.fakes.botapi import BotAPI
@@ -25,9 +25,9 @@ async def test_a_bad_digest_row_found_at_start_is_skipped_and_the_bot_answers(bo
         settings = bot_settings(api)
         kb = KnowledgeBase(settings, embedder=model)
         # Rows an older Lede or a hand edit left: neither is a time in a zone.
-        state.set_digest(kb, chat_id=-1001, time_of_day="08:00", timezone="Europe", topic=None, created_by=1)
-        state.set_digest(kb, chat_id=-1002, time_of_day="abc", timezone="UTC", topic=None, created_by=1)
-        state.set_digest(kb, chat_id=-1003, time_of_day="07:30", timezone="Europe/Kyiv", topic=None, created_by=1)
+        subscriptions.set_digest(kb, chat_id=-1001, time_of_day="08:00", timezone="Europe", topic=None, created_by=1)
+        subscriptions.set_digest(kb, chat_id=-1002, time_of_day="abc", timezone="UTC", topic=None, created_by=1)
+        subscriptions.set_digest(kb, chat_id=-1003, time_of_day="07:30", timezone="Europe/Kyiv", topic=None, created_by=1)
         app = build_application(settings, kb, run_ingest=False)
         async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
             assert [job.name for job in app.jobs.jobs() if job.name.startswith("digest:")] == ["digest:-1003"]

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from index.models import AnswerRecord, QuestionCount, Vote
+from bot.state.tables import AnswerRecord, QuestionCount, Vote
 from tests.bot.chat.conftest import ADMIN, READER
 from tests.fakes.botapi import User
 

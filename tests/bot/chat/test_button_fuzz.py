@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.chat.handlers import BUTTON, keyboard, pressed
-from index.models import AnswerRecord
+from bot.state.tables import AnswerRecord
 
 SECRET = "123456:TEST"
 ANSWER = 7

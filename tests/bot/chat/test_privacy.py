@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from index.models import AnswerRecord, Chat, Follow, Source
+from bot.state.tables import AnswerRecord, Chat, Follow
+from index.models import Source
 from tests.bot.chat.conftest import ADMIN, READER
 from tests.fakes.botapi import User
 

@@ -1,6 +1,6 @@
 import logging
 
-from index.settings import Settings
+from bot.settings import Settings
 
 TOKEN = "123456:SECRET-TOKEN"
 

@@ -6,9 +6,9 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.chat import state
 from bot.chat.app import build_application
 from bot.chat.digests import post_digest
+from bot.state import subscriptions
 from index.knowledge import KnowledgeBase
 from ingest.document import Document
 from ingest.store import store_documents
@@ -29,7 +29,7 @@ async def test_three_bots_post_a_digest_exactly_once(bot_settings, model) -> Non
             await app.initialize()
             apps.append(app)
         kb = apps[0].lede.kb
-        digest = await asyncio.to_thread(state.set_digest, kb, chat_id=channel["id"], time_of_day="08:00",
+        digest = await asyncio.to_thread(subscriptions.set_digest, kb, chat_id=channel["id"], time_of_day="08:00",
                                          timezone="UTC", topic=None, created_by=1)
         await asyncio.to_thread(store_documents, kb, [Document(
             url="https://replica.example/1", title="Ferry strike ends",
@@ -99,7 +99,7 @@ def test_two_replicas_on_pgvector_answer_alike_and_find_what_a_worker_process_st
     settings = settings.model_copy(update={"vector_store": "pgvector"})
     ingest_paths(KnowledgeBase(settings, embedder=model), [SAMPLES], progress=False)
     replicas = [KnowledgeBase(settings, embedder=model).open() for _ in range(2)]
-    first = [answer_question(kb, "Who leads the coalition?", with_llm=False) for kb in replicas]
+    first = [answer_question(kb, "Who leads the coalition?") for kb in replicas]
     assert first[0].candidate == first[1].candidate == "Britain and France" and first[0].direct == first[1].direct
     assert [s.urls for s in first[0].sources] == [s.urls for s in first[1].sources]
 
@@ -117,5 +117,5 @@ def test_two_replicas_on_pgvector_answer_alike_and_find_what_a_worker_process_st
     for kb in replicas:  # opened before the worker stored it; nothing reloaded since
         nearest = [i for i, _ in kb.vectors.search(model.embed_query(question), 3)]
         assert set(stored) & set(nearest)
-        answer = answer_question(kb, "Who is the Keld lighthouse keeper?", with_llm=False)
+        answer = answer_question(kb, "Who is the Keld lighthouse keeper?")
         assert answer.sources[0].title == "Keld lighthouse keeper retires"

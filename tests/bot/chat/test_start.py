@@ -6,8 +6,8 @@ import logging
 import pytest
 
 from bot.chat.app import RETRY_MAX_SECONDS, wait_for_telegram
+from bot.settings import Settings
 from index.errors import ConfigError
-from index.settings import Settings
 from tests.fakes.webserver import WebServer
 
 TOKEN = "123456:TEST"

@@ -108,7 +108,7 @@ async def test_a_digest_links_a_story_of_several_days_to_its_timeline(telegram) 
     from sqlalchemy import select
 
     from bot.chat.digests import post_digest
-    from index.models import Digest
+    from bot.state.tables import Digest
 
     api = telegram.api
     channel = api.channel(-100950, "storm_news")

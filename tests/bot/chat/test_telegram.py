@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.chat.digests import post_digest
-from index.models import AnswerRecord, Chat, Digest, Source, Vote
+from bot.state.tables import AnswerRecord, Chat, Digest, Vote
+from index.models import Source
 from ingest.document import Document
 from ingest.store import store_documents
 from tests.bot.chat.conftest import ADMIN, READER

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.chat import state
 from bot.cli import main
+from bot.settings import Settings
+from bot.state import chats, subscriptions
+from bot.state.tables import Chat, Digest, Follow
 from index.knowledge import KnowledgeBase
-from index.models import Chat, Digest, Follow, Source
-from index.settings import Settings
+from index.models import Source
 from tests.fakes.embedder import HashingEmbedder
 
 
@@ -26,10 +27,10 @@ def test_export_then_import_moves_sources_follows_digests_and_chats(tmp_path, mo
     with kb.sessions.begin() as session:
         session.add(Source(kind="feed", url="https://n.example/feed.xml", title="News", interval_seconds=1800,
                            created_at=datetime.now(UTC)))
-    state.touch_chat(kb, -100200, "supergroup", "Readers", "uk")
-    state.set_digest(kb, chat_id=-100200, time_of_day="08:00", timezone="Europe/Kyiv", topic="ferry",
+    chats.touch_chat(kb, -100200, "supergroup", "Readers", "uk")
+    subscriptions.set_digest(kb, chat_id=-100200, time_of_day="08:00", timezone="Europe/Kyiv", topic="ferry",
                      created_by=1, thread_id=7)
-    state.follow(kb, -100200, "tram line", thread_id=7)
+    subscriptions.follow(kb, -100200, "tram line", thread_id=7)
     monkeypatch.setenv("LEDE_DATA_DIR", str(first))
     assert main(["export"]) == 0
     exported = json.loads(capsys.readouterr().out)

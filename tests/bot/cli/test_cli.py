@@ -226,19 +226,19 @@ def test_the_deployment_files_run_commands_lede_has() -> None:
 
 @pytest.mark.slow
 def test_digest_preview_prints_the_stories_and_moves_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
-    from bot.chat import state
+    from bot.settings import Settings
+    from bot.state import subscriptions
     from index.knowledge import KnowledgeBase
-    from index.settings import Settings
 
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     kb = KnowledgeBase(Settings())
-    digest = state.set_digest(kb, chat_id=-100321, time_of_day="08:00", timezone="UTC", topic=None, created_by=1)
+    digest = subscriptions.set_digest(kb, chat_id=-100321, time_of_day="08:00", timezone="UTC", topic=None, created_by=1)
     assert main(["ingest", "-q", str(SAMPLES / "briefs.jsonl")]) == 0
     capsys.readouterr()
     assert main(["digest", "--chat", "-100321"]) == 0, capsys.readouterr().err
     printed = capsys.readouterr().out.splitlines()
     assert "• Teenager Ada Marlow wins the national chess championship — example.org" in printed
-    assert state.get_digest(kb, digest.id).last_article_id == 0  # a preview moves no cursor
+    assert subscriptions.get_digest(kb, digest.id).last_article_id == 0  # a preview moves no cursor
     assert main(["digest", "--chat", "42"]) == 2
     assert "chat 42 has no digest" in capsys.readouterr().err
 

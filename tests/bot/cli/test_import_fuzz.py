@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from bot.cli.backup import import_settings
 from bot.clock import time_of_day, zone
+from bot.settings import Settings
+from bot.state.tables import Digest
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
-from index.models import Digest, Source
-from index.settings import Settings
+from index.models import Source
 from tests.fakes.embedder import HashingEmbedder
 
 value = st.one_of(

@@ -97,9 +97,9 @@ def test_sources_disable_and_enable_from_the_terminal(tmp_path, capsys, monkeypa
     from datetime import UTC, datetime
 
     from bot.cli import main
+    from bot.settings import Settings
     from index.knowledge import KnowledgeBase
     from index.models import Source
-    from index.settings import Settings
 
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
     kb = KnowledgeBase(Settings())
