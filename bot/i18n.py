@@ -3,9 +3,11 @@ Answers themselves keep the language of their sources."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: Mapping[str, dict[str, str]] = MappingProxyType({
     "en": {
         "start": "Hi! I answer questions about the news, with citations you can check. "
         "Ask me anything, e.g. <i>Who leads the coalition?</i>",
@@ -306,7 +308,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_timeline": "Як розвивалася історія, по днях",
         "cmd_compare": "У чому ЗМІ сходяться і розходяться",
     },
-}
+})
 LANGUAGES = tuple(TEXTS)
 PUBLIC_COMMANDS = ("ask", "timeline", "compare", "help", "digest", "follow", "unfollow", "outlets", "privacy",
                    "forget")

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from index.counts import PassageCounts
 from index.models import UTCDateTime
 from index.text import keywords
 
@@ -21,7 +22,6 @@ MAX_TERMS = 10
 # figure unchanged; 20,000 moved figures by up to 0.02 on each half (one up, the other down),
 # 10,000 cost recall@5 0.01 and answers in citations 0.02.
 POSTINGS = 40_000
-COUNTS_REMEMBERED = 50_000  # words whose passage counts are kept; they drift slowly with ingest
 # With no lower date bound, rank in the full-text index alone and join only the best of them:
 # joining every match first costs more than the ranking itself.
 OVERFETCH = 4
@@ -32,6 +32,7 @@ def keyword_search(
     query: str,
     *,
     k: int,
+    counts: PassageCounts,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[int]:
@@ -42,7 +43,7 @@ def keyword_search(
     if not terms:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    terms = _searched_terms(session, terms, sqlite=sqlite)
+    terms = _searched_terms(session, terms, sqlite=sqlite, counts=counts)
     if not terms:
         return []
     # An undated article counts as published when it was first seen ("today" finds it).
@@ -87,31 +88,24 @@ def keyword_search(
     return [row[0] for row in session.execute(statement, values)]
 
 
-def _searched_terms(session: Session, terms: list[str], *, sqlite: bool) -> list[str]:
+def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts: PassageCounts) -> list[str]:
     """Return the words to search for: the rarest first, at most MAX_TERMS of them and as many
     as hold at most POSTINGS passages together. A word no passage holds (a typo, a name never
     reported) is not a rare word: it is left out."""
-    key = str(session.get_bind().engine.url)
-    counts: dict[str, int] = {}
+    held: dict[str, int] = {}
     for term in terms:
-        if (count := _counts.get((key, term))) is None:
+        if (count := counts.get(term)) is None:
             count = _document_count(session, term, sqlite=sqlite)
-            if count:  # a word not stored yet is counted again: the next article may hold it
-                if len(_counts) >= COUNTS_REMEMBERED:
-                    _counts.clear()  # simpler than least-recently-used, and rare
-                _counts[(key, term)] = count
-        counts[term] = count
+            counts.remember(term, count)
+        held[term] = count
     kept: list[str] = []
     total = 0
-    for term in sorted((t for t in terms if counts[t]), key=counts.__getitem__):
-        if kept and (len(kept) == MAX_TERMS or total + counts[term] > POSTINGS):
+    for term in sorted((t for t in terms if held[t]), key=held.__getitem__):
+        if kept and (len(kept) == MAX_TERMS or total + held[term] > POSTINGS):
             break
         kept.append(term)
-        total += counts[term]
+        total += held[term]
     return kept
-
-
-_counts: dict[tuple[str, str], int] = {}
 
 
 def _document_count(session: Session, term: str, *, sqlite: bool) -> int:

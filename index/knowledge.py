@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from index import sql_vectors
+from index.counts import ArticleCounts, PassageCounts
 from index.db import create_database, session_factory
 from index.embedders import Embedder, configured_embedder
 from index.errors import ConfigError
@@ -55,6 +56,8 @@ class KnowledgeBase:
         self.vectors_in_sql = settings.vector_store == "pgvector"
         sql_vectors.prepare(self.engine, wanted=self.vectors_in_sql, dim=lambda: self.embedder.dim)
         self._open_lock = threading.Lock()
+        self.passage_counts = PassageCounts()
+        self.article_counts = ArticleCounts()
         self._vectors: VectorIndex | SqlVectors | None = None
 
     @property

@@ -81,7 +81,7 @@ def search(
         wider = until is not None or bool(exclude_articles)
         dense = vectors.search(query_vector, candidates * (4 if wider else 1))
     with kb.sessions() as session:
-        lexical = keyword_search(session, query, k=candidates, since=since, until=until)
+        lexical = keyword_search(session, query, k=candidates, since=since, until=until, counts=kb.passage_counts)
     fused: dict[int, float] = {}
     for weight, ranking in ((1.0, [pid for pid, _ in dense]), (KEYWORD_WEIGHT, lexical)):
         for rank, passage_id in enumerate(ranking):

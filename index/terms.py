@@ -11,7 +11,6 @@ words stay counted until the next backfill, which weighs them a little less. Tha
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from index.counts import ArticleCounts
 from index.models import Article, Passage, Word
 from index.precomputed import translatable_words
 
@@ -78,7 +78,7 @@ def term_vectors(kb: KnowledgeBase, article_ids: Iterable[int]) -> dict[int, Ter
             for article_id, text in session.execute(
                     select(Passage.article_id, Passage.text).where(Passage.article_id.in_(part))):
                 counts[article_id].update(translatable_words(text))
-        total, held = _held(session, {w for c in counts.values() for w in c})
+        total, held = _held(session, {w for c in counts.values() for w in c}, kb.article_counts)
     vectors: dict[int, Terms] = {}
     for article_id, all_words in counts.items():
         words = dict(_bounded(all_words))  # the words it is counted under
@@ -91,25 +91,18 @@ def term_vectors(kb: KnowledgeBase, article_ids: Iterable[int]) -> dict[int, Ter
     return vectors
 
 
-def _held(session: Session, words: set[str]) -> tuple[int, dict[str, int]]:
-    """Return how many articles are stored and how many hold each of `words`, from a cache that
-    lives COUNTS_SECONDS: an answer reads the words of some twenty articles, and looking each
-    up again took half of its time. Within that time a count may lag a few articles behind."""
-    key = str(session.get_bind().engine.url)
-    cached = _cache.get(key)
-    if cached is None or time.monotonic() - cached[0] > COUNTS_SECONDS:
-        cached = _cache[key] = (time.monotonic(), session.scalar(select(func.count(Article.id))) or 0, {})
-    _, total, known = cached
-    missing = sorted(words - known.keys())
+def _held(session: Session, words: set[str], counts: ArticleCounts) -> tuple[int, dict[str, int]]:
+    """Return how many articles are stored and how many hold each of `words`, from `counts`
+    while they are fresh."""
+    if not counts.fresh():
+        counts.start(session.scalar(select(func.count(Article.id))) or 0)
+    missing = counts.missing(words)
     for start in range(0, len(missing), CHUNK):
         part = missing[start : start + CHUNK]
-        known.update(dict.fromkeys(part, 0))
-        known.update((text, count) for text, count in session.execute(select(Word.text, Word.articles).where(Word.text.in_(part))))
-    return total, known
-
-
-COUNTS_SECONDS = 60
-_cache: dict[str, tuple[float, int, dict[str, int]]] = {}
+        found = dict.fromkeys(part, 0)
+        found.update((text, count) for text, count in session.execute(select(Word.text, Word.articles).where(Word.text.in_(part))))
+        counts.add(found)
+    return counts.total, counts.held()
 
 
 def overlap(a: Terms, b: Terms) -> float:

@@ -9,12 +9,12 @@ import unicodedata
 from stop_words import get_stop_words
 
 # Words that end in a full stop without ending a sentence.
-_ABBREVIATIONS = {
+_ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
     "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no", "jan", "feb", "mar", "apr",
     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
     "a.m", "p.m", "d.c", "mt", "ft", "approx", "est", "fig", "rev", "hon", "pres",
-}
+})
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*\s+""")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 

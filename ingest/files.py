@@ -22,7 +22,7 @@ from ingest.extract import extract_article
 from ingest.split import paragraphs_of
 from ingest.urls import encoded
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"})
 
 
 def _suffix(path: Path) -> str:

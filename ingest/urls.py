@@ -6,11 +6,11 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the reader, not the article.
-_TRACKING = {
+_TRACKING = frozenset({
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "_gl",
     "ref", "ref_src", "cmpid", "ito", "ncid", "ocid", "smid", "sr_share", "xtor", "at_medium",
     "at_campaign", "spm", "share", "mbid", "rss", "cid",
-}
+})
 
 
 def canonical_url(url: str) -> str:

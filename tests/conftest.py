@@ -48,6 +48,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in list(os.environ):
         if name.startswith("LEDE_") or name == "TELEGRAM_TOKEN":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # as `lede` sets it (bot/cli/__init__.py)
     monkeypatch.chdir(tmp_path)
 
 

@@ -37,3 +37,56 @@ def test_the_knowledge_base_holds_no_bot_table_setting_or_telegram_metric() -> N
                 found.append(f"{path.name}: setting {name}")
         found += [f"{path.name}: metric {m}" for m in re.findall(r"lede_telegram\w*", text)]
     assert found == []
+
+
+# Caches of the process's lifetime over what ships read-only, each with why it is not an object's.
+LIFETIME_CACHES = {
+    "bot/reader/model.py:shipped_reader": "the packaged model, loaded once a process, never changed",
+    "bot/answer/reading.py:thresholds": "the packaged thresholds file, read once",
+    "bot/clock.py:_zones": "the names of the time zones installed",
+    "bot/answer/timeframe.py:warm_up": "loads dateparser's languages once (a second), not data",
+}
+# Prometheus's metrics are process-wide by design (its registry): only collections' Counter counts.
+MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "collections.Counter", "deque"}
+CACHES = {"cache", "lru_cache", "functools.cache", "functools.lru_cache"}
+
+
+def _module_state(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    from_collections = {alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+                        and node.module == "collections" for alias in node.names}
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            names = [t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                     if isinstance(t, ast.Name) and t.id != "__all__"]
+            value = node.value
+            mutable = isinstance(value, ast.Dict | ast.List | ast.Set | ast.DictComp | ast.ListComp | ast.SetComp) or (
+                isinstance(value, ast.Call) and (ast.unparse(value.func) in MUTABLE_CALLS or ast.unparse(value.func) in from_collections))
+            found += names if mutable else []
+        elif isinstance(node, ast.FunctionDef):
+            decorators = {ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+            found += [node.name] if decorators & CACHES else []
+    return found
+
+
+def test_no_module_holds_mutable_state_or_a_cache_outside_an_object() -> None:
+    """Module-level dicts, lists, sets and functools caches outlive whatever they describe
+    (two knowledge bases in one process shared a term-count cache): constants are tuples,
+    frozensets or read-only mappings, caches belong to an object with a lifetime."""
+    found = {f"{path.relative_to(ROOT)}:{name}" for package in ("bot", "index", "ingest")
+             for path in _modules(package) for name in _module_state(path)}
+    assert found - LIFETIME_CACHES.keys() == set()
+
+
+def test_only_the_command_line_entry_point_sets_the_environment() -> None:
+    writes = []
+    for package in ("bot", "index", "ingest"):
+        for path in _modules(package):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and ast.unparse(node.func) in {
+                        "os.environ.setdefault", "os.environ.update", "os.putenv"}:
+                    writes.append(str(path.relative_to(ROOT)))
+                if isinstance(node, ast.Assign) and any(ast.unparse(t).startswith("os.environ[") for t in node.targets):
+                    writes.append(str(path.relative_to(ROOT)))
+    assert set(writes) <= {"bot/cli/__init__.py"}

@@ -17,33 +17,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 # A day's events are reported that day and the next two: "on October 28" searches the 28th-30th.
 DAYS_REPORTED = 3
 
 # English month names and abbreviations as written; Russian and Ukrainian stems, which inflect.
-_MONTH_STEMS = [
+_MONTH_STEMS = (
     ("january", "jan", "январ", "січ"), ("february", "feb", "феврал", "лют"), ("march", "mar", "март", "берез"),
     ("april", "apr", "апрел", "квіт"), ("may", "ма[йяю]", "трав"), ("june", "jun", "июн", "черв"),
     ("july", "jul", "июл", "лип"), ("august", "aug", "август", "серп"), ("september", "sept?", "сентябр", "верес"),
     ("october", "oct", "октябр", "жовт"), ("november", "nov", "ноябр", "листопад"),
     ("december", "dec", "декабр", "груд"),
-]
-_MONTH_NUMBER = {stem: number for number, stems in enumerate(_MONTH_STEMS, start=1) for stem in stems}
+)
+_MONTH_NUMBER = MappingProxyType({stem: number for number, stems in enumerate(_MONTH_STEMS, start=1) for stem in stems})
 _MONTH_WORD = (r"(?:(?:" + "|".join(stem for stem in _MONTH_NUMBER if stem.isascii()) + r")\b\.?|(?:"
                + "|".join(stem for stem in _MONTH_NUMBER if not stem.isascii()) + r")[а-яіїє]*)")
 _YEAR = r"(?:19|20)\d\d"
-_NUMBERS = {"few": 3, "several": 5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-            "a": 1, "два": 2, "две": 2, "три": 3, "дві": 2}
+_NUMBERS = MappingProxyType({"few": 3, "several": 5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+            "a": 1, "два": 2, "две": 2, "три": 3, "дві": 2})
 # Weekdays, Monday first, with their Russian and Ukrainian case forms ("в четвертом" is "in the
 # fourth", "в среднем" "on average": a stem alone would read them as days).
-_WEEKDAY_FORMS = [
+_WEEKDAY_FORMS = (
     r"mondays?|понедельник[ау]?|понеділ(?:ок|ка|ку)", r"tuesdays?|вторник[ау]?|вівтор(?:ок|ка|ку)",
     r"wednesdays?|сред[ауы]|серед[аиу]", r"thursdays?|четверг[ау]?|четвер(?:га|гу)?",
     r"fridays?|пятниц[аыу]|п['’]ятниц[яіюи]", r"saturdays?|суббот[аыу]|субот[аиу]",
     r"sundays?|воскресень[еяю]|неділ[яію]",
-]
+)
 _WEEKDAY_WORD = r"(?:" + "|".join(_WEEKDAY_FORMS) + r")\b"
 # Words that make a following month or year a time, not part of a name: "in June", not "the June".
 _INTRODUCED = r"(?:in|during|of|throughout|by|в|во|у)"
@@ -150,7 +151,7 @@ def _year(match: re.Match[str], _: date) -> Days:
 
 
 # Read before the library, in order; each pattern is matched case-insensitively.
-_RULES: list[tuple[str, _Rule]] = [
+_RULES: tuple[tuple[str, _Rule], ...] = (
     (r"\b(?:today|tonight|this (?:morning|afternoon|evening)|сегодня(?: утром| вечером)?|сьогодні(?: вранці| ввечері)?|"
      r"этим утром|цього ранку)\b", lambda _, today: (today, today + timedelta(days=1))),
     # Yesterday's and last night's events are reported yesterday and today.
@@ -175,8 +176,8 @@ _RULES: list[tuple[str, _Rule]] = [
      r"(?![\w-])(?!\s+\d{1,2}(?:st|nd|rd|th)?\b)", _month),
     # "in 2022", "в 2022 году": a year introduced as a time; "the 2022 World Cup" is a name.
     (r"\b" + _INTRODUCED + r"\s+(?P<year>" + _YEAR + r")(?:\s*(?:года|году|року|р\.|г\.))?(?![\w-])", _year),
-]
-_COMPILED = [(re.compile(pattern, re.IGNORECASE), rule) for pattern, rule in _RULES]
+)
+_COMPILED = tuple((re.compile(pattern, re.IGNORECASE), rule) for pattern, rule in _RULES)
 _DATED = (_day, _month, _year)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,8 +39,6 @@ from ingest.fetch import Fetcher, FetchPolicy
 from ingest.runner import Runner
 
 log = logging.getLogger(__name__)
-# PTB 22.2+ returns durations as timedelta when asked; the old floats are deprecated.
-os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def build_application(settings: Settings, kb: KnowledgeBase, *, run_ingest: bool = True) -> LedeApplication:

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The one place Lede sets the environment: python-telegram-bot 22.2+ gives durations as
+    # timedelta when asked (its floats are deprecated).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     # "lede bot -v" means what "lede -v bot" does: the flag is taken wherever it is given.
     verbose = [a for a in argv if a in ("-v", "--verbose")]
     args = build_parser().parse_args(verbose[:1] + [a for a in argv if a not in ("-v", "--verbose")])

@@ -7,6 +7,7 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, tzinfo
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -208,7 +209,7 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-AGE_UNITS = {"d": 1, "w": 7, "y": 365}
+AGE_UNITS = MappingProxyType({"d": 1, "w": 7, "y": 365})
 
 
 def cutoff_of(text: str, now: datetime) -> datetime:

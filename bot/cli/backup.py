@@ -8,8 +8,10 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -85,10 +87,10 @@ class ChatRow(_Row):
     active: bool = True
 
 
-_SECTIONS: dict[str, tuple[type[Any], type[_Row]]] = {
+_SECTIONS: Mapping[str, tuple[type[Any], type[_Row]]] = MappingProxyType({
     "sources": (Source, SourceRow), "follows": (Follow, FollowRow),
     "digests": (Digest, DigestRow), "chats": (Chat, ChatRow),
-}
+})
 
 
 def export_settings(kb: KnowledgeBase) -> dict[str, Any]:

@@ -4,8 +4,9 @@ the fix when it would not."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from bot.cli.common import Commands, open_knowledge_base, opened
 from bot.settings import Settings
@@ -80,10 +81,10 @@ def _webhook(settings: Settings) -> Finding:
     return Finding("ok", f"webhook at {settings.webhook_url}, with a secret.")
 
 
-CHECKS: dict[str, Callable[[Settings], Finding]] = {
+CHECKS: Mapping[str, Callable[[Settings], Finding]] = MappingProxyType({
     "database": _database, "model": _model, "reader": _reader, "sources": _sources,
     "telegram": _telegram, "webhook": _webhook,
-}
+})
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:

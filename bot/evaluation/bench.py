@@ -105,11 +105,11 @@ def bench_ingest(settings, corpus: Path, *, articles: int, runs: int = 3) -> dic
             "ratio": round(rate / alone, 3), "model": settings.embedding_model}
 
 
-QUESTIONS = [
+QUESTIONS = (
     "Who leads the coalition?", "How much will the new tram line cost?", "Which team won the race?",
     "When will the library reopen?", "How many people visited the festival?", "Who won the election?",
     "What did the central bank decide about interest rates?", "Which company recalled its cars?",
-]
+)
 
 
 def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime | None]]) -> dict:

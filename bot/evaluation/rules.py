@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-_REGEX_CALLS = {"compile", "search", "match", "fullmatch", "sub", "findall", "finditer", "split"}
+_REGEX_CALLS = frozenset({"compile", "search", "match", "fullmatch", "sub", "findall", "finditer", "split"})
 MIN_WORDS = 4  # a literal of fewer strings is a small choice, not a word list
 
 

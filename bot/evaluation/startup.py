@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-BOT_USER = {"id": 1, "is_bot": True, "first_name": "Lede", "username": "lede_bench_bot"}
+BOT_USER = '{"id": 1, "is_bot": true, "first_name": "Lede", "username": "lede_bench_bot"}'
 
 
 def bench_start(data_dir: Path, *, runs: int = 3) -> dict:
@@ -30,7 +30,7 @@ def bench_start(data_dir: Path, *, runs: int = 3) -> dict:
             method = self.path.rsplit("/", 1)[-1]
             result: object = True
             if method == "getMe":
-                result = BOT_USER
+                result = json.loads(BOT_USER)
             elif method == "getUpdates":
                 polled.set()
                 time.sleep(0.2)  # a long poll with nothing new

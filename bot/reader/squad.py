@@ -7,7 +7,7 @@ import string
 from collections import Counter
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-_PUNCTUATION = set(string.punctuation)
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def normalise(text: str) -> str:

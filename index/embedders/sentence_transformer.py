@@ -78,9 +78,7 @@ class SentenceTransformerEmbedder(LoadedOnFirstUse):
         self.threads = threads
 
     def _load(self) -> Any:
-        # Weights ship inside a package: never let a library try a model hub.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Weights ship inside a package: every load is local_files_only, no model hub is tried.
         # Find the model before importing torch (seconds), so a wrong name fails at once.
         path = resolve_model_path(self.name)
         try:
@@ -123,7 +121,7 @@ class SentenceTransformerEmbedder(LoadedOnFirstUse):
             # The exporter warns about tracing details that do not apply to this model.
             with warnings.catch_warnings(), _quiet("sentence_transformers"):
                 warnings.simplefilter("ignore")
-                model = SentenceTransformer(str(staging), backend="onnx", device="cpu")
+                model = SentenceTransformer(str(staging), backend="onnx", device="cpu", local_files_only=True)
                 model.save_pretrained(str(staging))
             target.parent.mkdir(parents=True, exist_ok=True)
             try:

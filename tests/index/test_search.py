@@ -13,9 +13,9 @@ from tests.conftest import SAMPLES
 def test_keyword_search_finds_words_and_ignores_fts_syntax_in_questions(kb) -> None:
     ingest_paths(kb, [SAMPLES], progress=False)
     with Session(kb.engine) as session:
-        hits = keyword_search(session, 'dragon "boat" OR NEAR(race*', k=5)
+        hits = keyword_search(session, 'dragon "boat" OR NEAR(race*', k=5, counts=kb.passage_counts)
         assert hits
-        assert keyword_search(session, "the of and", k=5) == []  # only stop words
+        assert keyword_search(session, "the of and", k=5, counts=kb.passage_counts) == []  # only stop words
 
 
 def test_search_filters_by_publication_date(kb) -> None:
@@ -73,10 +73,10 @@ def test_a_long_question_is_searched_by_its_rarest_words_that_the_sources_hold(k
                 "schools and shops, not zeppelins, quasars, trombones, glaciers, origami, walruses, "
                 "saxophones, volcanoes, kumquats or marmalade?")
     with Session(kb.engine) as session:
-        titles = [session.get(Passage, pid).article.title for pid in keyword_search(session, question, k=3)]
+        titles = [session.get(Passage, pid).article.title for pid in keyword_search(session, question, k=3, counts=kb.passage_counts)]
         assert titles[0] == "Northwind opens the country's largest solar farm"
         nonsense = "zeppelins quasars trombones glaciers origami walruses saxophones volcanoes kumquats marmalade"
-        assert keyword_search(session, nonsense + " pianos", k=3) == []
+        assert keyword_search(session, nonsense + " pianos", k=3, counts=kb.passage_counts) == []
 
 
 ROUNDUP = """# Five things to know for Tuesday: dam, rates, comet, tennis, noodles
@@ -155,9 +155,9 @@ def test_keyword_search_scores_a_bounded_number_of_passages_rarest_words_first(k
                                     "The council voted on the harbour budget on Tuesday.",
                                     "The council spoke about the tram line on Wednesday."])], progress=False)
     with Session(kb.engine) as session:
-        assert len(keyword_search(session, "quokka council", k=10)) == 3
+        assert len(keyword_search(session, "quokka council", k=10, counts=kb.passage_counts)) == 3
         monkeypatch.setattr(keyword, "POSTINGS", 2)  # room for the rarest word only
-        [only] = keyword_search(session, "quokka council", k=10)
+        [only] = keyword_search(session, "quokka council", k=10, counts=kb.passage_counts)
         assert "quokka" in session.get_one(Passage, only).text
 
 
@@ -167,11 +167,11 @@ def test_a_word_no_article_held_yet_is_searched_once_one_does(kb) -> None:
 
     ingest_paths(kb, [SAMPLES], progress=False)
     with Session(kb.engine) as session:
-        assert keyword_search(session, "zeppelin", k=5) == []
+        assert keyword_search(session, "zeppelin", k=5, counts=kb.passage_counts) == []
     store_documents(kb, [Document(url="https://n.example/z", title="Zeppelin",
                                   text="A zeppelin flew over Harbourton on Sunday.")], progress=False)
     with Session(kb.engine) as session:
-        assert len(keyword_search(session, "zeppelin", k=5)) == 1
+        assert len(keyword_search(session, "zeppelin", k=5, counts=kb.passage_counts)) == 1
 
 
 def test_an_undated_article_counts_from_when_it_was_first_seen_and_shows_no_date(kb) -> None:
@@ -207,4 +207,4 @@ def test_passages_that_score_alike_come_back_by_id_wherever_their_rows_lie(kb) -
         ids = sorted(session.scalars(text("SELECT id FROM passages")))
         session.execute(update(Passage).where(Passage.id.in_(ids[:3])).values(ordinal=Passage.ordinal + 1))
     with Session(kb.engine) as session:
-        assert keyword_search(session, "pilots strike", k=6) == ids
+        assert keyword_search(session, "pilots strike", k=6, counts=kb.passage_counts) == ids
