@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from index.text import MONTHS
+
 # A heading is at most this many words: longer lines without a full stop are prose cut short.
 HEADING_WORDS = 15
 _ENDS_AS_SENTENCE = re.compile(r"[.!…]['\"’”)\]]*$")
@@ -53,7 +55,7 @@ _CREDIT_NAMES = re.compile(r"\b[A-Z][\w.-]+/[A-Z][\w.-]+(?:/[A-Z][\w.-]+)*$")
 _LINK = re.compile(r"(?:https?://|www\.)\S+")
 # A date alone: a dateline or a live page's timestamp ("Thursday, June 11, 2020").
 _DATE_ALONE = re.compile(
-    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:" + "|".join(forms[0][:3] for forms in MONTHS) + ")"
     r"[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?$", re.IGNORECASE)
 # Photo galleries' and video players' own words, which extraction keeps as paragraphs.
 _CAPTION = re.compile(r"^(?:hide caption|photos?:|caption:)|\b(?:just watched|must watch|replay more videos)\b",

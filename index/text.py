@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 
+import Stemmer
 from stop_words import get_stop_words
 
+# The months, January first: the English name and abbreviations as written, then Russian and
+# Ukrainian stems (they inflect). Time words (bot/answer/timeframe.py), sentence ends, datelines
+# (index/prose.py) and the dates among counted figures (bot/answer/coverage.py) read this table.
+MONTHS = (
+    ("january", "jan", "январ", "січ"), ("february", "feb", "феврал", "лют"), ("march", "mar", "март", "берез"),
+    ("april", "apr", "апрел", "квіт"), ("may", "май", "мая", "маю", "трав"), ("june", "jun", "июн", "черв"),
+    ("july", "jul", "июл", "лип"), ("august", "aug", "август", "серп"),
+    ("september", "sep", "sept", "сентябр", "верес"), ("october", "oct", "октябр", "жовт"),
+    ("november", "nov", "ноябр", "листопад"), ("december", "dec", "декабр", "груд"),
+)
+MONTH_WORDS = frozenset(word for forms in MONTHS for word in forms if word.isascii())  # english
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
-    "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
+    "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no", "u.s", "u.k", "u.n", "e.g", "i.e",
     "a.m", "p.m", "d.c", "mt", "ft", "approx", "est", "fig", "rev", "hon", "pres",
-})
+}) | {word for forms in MONTHS for word in forms[1:] if word.isascii()}
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*\s+""")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
@@ -22,6 +34,18 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Control characters (C0 and C1) other than newline and tab: a feed's escape sequences recolour or
 # clear a terminal, and a bell rings it.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# Snowball's English stemmer (Porter 2), in C: "leads", "leading" and "lead" meet. A stemmer is not
+# safe to share between threads, and answers run in several.
+_STEMMER = Stemmer.Stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+
+
+def stem(word: str) -> str:
+    """Return the stem of an English word, as lower case as it was given."""
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def printable(text: str) -> str:

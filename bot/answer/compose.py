@@ -15,7 +15,7 @@ from bot.answer.figures import differing, of_one_story
 from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
 from bot.answer.metrics import ANSWER_SECONDS, ANSWERS
-from bot.answer.question import Question, read_question, stem
+from bot.answer.question import Question, read_question
 from bot.answer.reading import Reading, read_windows, thresholds
 from bot.answer.result import Answer, Quote, Source
 from bot.answer.timeframe import timeframe
@@ -24,7 +24,7 @@ from index.copies import copies_of
 from index.knowledge import KnowledgeBase
 from index.precomputed import answerable_sentences, translatable
 from index.search import Hit, search, search_within
-from index.text import holds_words, keywords, latin_share, printable, words
+from index.text import holds_words, keywords, latin_share, printable, stem, words
 from index.words import word_vectors
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,8 @@ from itertools import combinations
 
 import numpy as np
 
-from bot.answer.question import stem
 from bot.answer.story import Sentence, StoryArticle
-from index.text import NUMBER_WORDS, STOPWORDS, keywords, numerals
+from index.text import MONTH_WORDS, NUMBER_WORDS, STOPWORDS, keywords, numerals, stem
 
 SAME_POINT = 0.8
 NEAR_POINT = 0.7
@@ -72,10 +71,6 @@ class Coverage:
         return next(i for i, a in enumerate(self.articles, 1) if a.article_id == said.article.article_id)
 
 
-MONTHS = frozenset("""january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split())
-
-
 def counts(sentence: str) -> dict[str, set[str]]:
     """Return what the numbers of `sentence` count, each with its numbers ("1,500 dead" ->
     {"dead": {"1500"}}); a scale word stays with its number ("$25 billion deal" -> {"deal":
@@ -88,7 +83,7 @@ def counts(sentence: str) -> dict[str, set[str]]:
         before = sentence[: match.start()].rstrip()
         previous = before.rsplit(maxsplit=1)[-1].lower() if before else ""
         year = not scale and re.fullmatch(r"1[89]\d\d|20\d\d", number) is not None
-        if word in STOPWORDS or word in MONTHS or previous in MONTHS or before.endswith("#") or year:
+        if word in STOPWORDS or word in MONTH_WORDS or previous in MONTH_WORDS or before.endswith("#") or year:
             continue
         value = NUMBER_WORDS.get(number.lower(), number.replace(",", "")) + (f" {scale}" if scale else "")
         found.setdefault(stem(word), set()).add(value)

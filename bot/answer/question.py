@@ -6,12 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.text import keywords, latin_share
-
-
-def stem(word: str) -> str:
-    """Return `word` without a plural or verb -s, so "leads" meets "lead"."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+from index.text import keywords, latin_share, stem
 
 
 @dataclass(frozen=True)
@@ -20,7 +15,7 @@ class Question:
 
     text: str
     words: tuple[str, ...]  # its content words
-    stems: frozenset[str]  # ... without plural or verb -s
+    stems: frozenset[str]  # ... as stems ("leads", "leading" -> "lead")
     latin: float  # the share of its letters in the Latin script
     foreign: tuple[str, ...]  # its content words outside the Latin script
 

@@ -18,14 +18,13 @@ import numpy as np
 from sqlalchemy import select
 
 from bot.answer.citations import first_hits
-from bot.answer.question import stem
 from bot.answer.stories import Item, chain, closeness, near_in_time, with_words
 from index.copies import copies_of
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
 from index.precomputed import answerable_sentences
 from index.search import article_centroids, search
-from index.text import keywords
+from index.text import keywords, stem
 
 FOUND_FROM = 10  # passages matching a story's words whose articles say which story they name
 NEIGHBOUR_PASSAGES = 400  # passages nearest the lead's centroid whose articles are candidates

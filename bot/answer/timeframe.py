@@ -20,18 +20,12 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from index.text import MONTHS
+
 # A day's events are reported that day and the next two: "on October 28" searches the 28th-30th.
 DAYS_REPORTED = 3
 
-# English month names and abbreviations as written; Russian and Ukrainian stems, which inflect.
-_MONTH_STEMS = (
-    ("january", "jan", "январ", "січ"), ("february", "feb", "феврал", "лют"), ("march", "mar", "март", "берез"),
-    ("april", "apr", "апрел", "квіт"), ("may", "ма[йяю]", "трав"), ("june", "jun", "июн", "черв"),
-    ("july", "jul", "июл", "лип"), ("august", "aug", "август", "серп"), ("september", "sept?", "сентябр", "верес"),
-    ("october", "oct", "октябр", "жовт"), ("november", "nov", "ноябр", "листопад"),
-    ("december", "dec", "декабр", "груд"),
-)
-_MONTH_NUMBER = MappingProxyType({stem: number for number, stems in enumerate(_MONTH_STEMS, start=1) for stem in stems})
+_MONTH_NUMBER = MappingProxyType({stem: number for number, stems in enumerate(MONTHS, start=1) for stem in stems})
 _MONTH_WORD = (r"(?:(?:" + "|".join(stem for stem in _MONTH_NUMBER if stem.isascii()) + r")\b\.?|(?:"
                + "|".join(stem for stem in _MONTH_NUMBER if not stem.isascii()) + r")[а-яіїє]*)")
 _YEAR = r"(?:19|20)\d\d"

@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from bot.answer import timeframe
-from bot.chat import admin, digests, handlers, privacy, story_views
+from bot.chat import admin, buttons, digests, handlers, inline, privacy, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
 from bot.reader.model import shipped_reader
@@ -88,8 +88,8 @@ def _add_handlers(app: LedeApplication) -> None:
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.EDITED_MESSAGE,
                                    handlers.on_edited))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
-    app.add_handler(InlineQueryHandler(handlers.on_inline))
-    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(InlineQueryHandler(inline.on_inline))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_error_handler(handlers.on_error)
 
 

@@ -1,143 +1,39 @@
-"""Questions and answers: private chats, groups (mention, reply, /ask), inline mode, and the
-buttons under an answer. Model, FAISS and SQL work runs in a worker thread."""
+"""Questions in chats: private chats, groups (mention, reply, /ask), edited questions, links sent
+to the bot, /start and /help, and errors. Inline mode is `inline`'s, the buttons under an answer
+`buttons`'. Model, FAISS and SQL work runs in a worker thread."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import logging
 import re
 import time
-from dataclasses import dataclass
-from datetime import UTC, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import timedelta
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InlineQueryResultArticle,
-    InlineQueryResultsButton,
-    InputTextMessageContent,
-    LinkPreviewOptions,
-    Message,
-    MessageEntity,
-    Update,
-)
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot.answer import Answer, LLMConfig, answer_question, consult_llm
-from bot.answer.followup import FOLLOW_UP_MINUTES, Context, context_for, refers_back, timeline_subject
-from bot.chat.context import LedeContext, admitted, chat_of, message_of, quota_notice, user_id_of, user_language
+from bot.answer.followup import FOLLOW_UP_MINUTES, context_for, refers_back, timeline_subject
+from bot.chat.buttons import keyboard
+from bot.chat.context import LedeContext, admitted, chat_of, message_of, user_id_of, user_language
 from bot.chat.metrics import TELEGRAM_ERRORS, TELEGRAM_RATE_LIMITED
-from bot.chat.render import answer_html, sources_html
+from bot.chat.replies import compose_reply, improve_reply, reanswer
+from bot.chat.send import NO_PREVIEW
 from bot.chat.story_views import (
-    COVERAGE,
     START_TIMELINE,
-    TIMELINE,
     answer_timeline_question,
     link_view,
     show_linked_timeline,
-    show_story,
 )
 from bot.i18n import t
-from bot.state import answers, chats, subscriptions
-from bot.state.tables import AnswerRecord
+from bot.state import answers, chats
 from index.errors import LedeError
-from index.knowledge import KnowledgeBase
 from ingest.sources import read_link
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# What the buttons under an answer carry: "src:12", "ans:12", "fb:12:1", "fb:12:-1", and its
-# story's "tl:12:1" (timeline, page 1: "More" asks for the next) and "cv:12" (coverage).
 FOLLOW_UP_WINDOW = timedelta(minutes=FOLLOW_UP_MINUTES)
-BUTTON = re.compile(r"(?P<kind>src|ans|fb|tl|cv):(?P<id>\d{1,18})(?::(?P<arg>-?\d{1,3}))?(?:~(?P<sig>[\w-]{11}))?")
-
-
-@dataclass(frozen=True)
-class Reply:
-    answer: Answer
-    answer_id: int
-    html: str
-
-
-def compose_reply(kb: KnowledgeBase, question: str, *, chat_id: int | None, user_id: int | None,
-                  language: str | None, context: Context | None = None, thread_id: int | None = None,
-                  question_message_id: int | None = None) -> Reply:
-    """Answer `question` (in `context`, when it follows up an earlier answer) without the
-    language model (seconds on a CPU: `improve_reply` adds its help afterwards) and keep the
-    answer for its buttons and follow-ups (blocking)."""
-    answer = answer_question(kb, question, context=context, zone=_zone_of(kb, chat_id))
-    html = answer_html(answer, language)
-    passages = answers.passages_by_id(kb, [q.passage_id for q in answer.quotes])
-    answer_id = answers.save_answer(
-        kb, chat_id=chat_id, user_id=user_id, question=question, answer_html=html,
-        sources_html=sources_html(answer, passages, language), found=answer.found, thread_id=thread_id,
-        question_message_id=question_message_id, story=answer.context, asked_in=context,
-    )
-    return Reply(answer, answer_id, html)
-
-
-def _zone_of(kb: KnowledgeBase, chat_id: int | None) -> tzinfo:
-    """Return the chat's time zone, as its digest names it (UTC without one): "yesterday" is the
-    asker's yesterday."""
-    digest = subscriptions.digest_of_chat(kb, chat_id) if chat_id is not None else None
-    try:
-        return ZoneInfo(digest.timezone) if digest is not None else UTC
-    except (ZoneInfoNotFoundError, ValueError):  # a bad row (imported by hand) must not stop answers
-        return UTC
-
-
-def reanswer(kb: KnowledgeBase, record: AnswerRecord, question: str, language: str | None) -> Reply:
-    """Answer an edited question again, in the context its first answer was asked in, and store
-    the new answer in place of the old one (blocking)."""
-    answer = answer_question(kb, question, context=answers.context_of(record.asked_in),
-                             zone=_zone_of(kb, record.chat_id))
-    html = answer_html(answer, language)
-    passages = answers.passages_by_id(kb, [q.passage_id for q in answer.quotes])
-    answers.replace_answer(kb, record.id, question=question, answer_html=html,
-                         sources_html=sources_html(answer, passages, language), found=answer.found,
-                         story=answer.context)
-    return Reply(answer, record.id, html)
-
-
-def improve_reply(kb: KnowledgeBase, llm: LLMConfig | None, reply: Reply, language: str | None) -> Reply | None:
-    """Return the reply with a configured language model's help, stored for its buttons; None
-    when there is no model or it changed nothing (blocking)."""
-    helped = consult_llm(llm, reply.answer)
-    if helped is reply.answer or (helped.direct == reply.answer.direct and not helped.written):
-        return None
-    html = answer_html(helped, language)
-    answers.update_answer_html(kb, reply.answer_id, html)
-    return Reply(helped, reply.answer_id, html)
-
-
-def keyboard(answer_id: int, language: str | None, *, showing_sources: bool = False,
-             story: bool = False, secret: str | None = None) -> InlineKeyboardMarkup:
-    """Return the buttons under an answer: Sources/Answer, the story's Timeline and Coverage
-    (when it found one; inline results have none: their chat is unknown), 👍/👎. With `secret`
-    (an inline answer, whose message names no chat to check) each button carries a signature."""
-    sign = f"~{button_signature(secret, answer_id)}" if secret is not None else ""
-    toggle = (InlineKeyboardButton(t("answer", language), callback_data=f"ans:{answer_id}{sign}") if showing_sources
-              else InlineKeyboardButton(t("sources", language), callback_data=f"src:{answer_id}{sign}"))
-    rows = [[toggle]]
-    if story:
-        rows.append([InlineKeyboardButton(t("timeline", language), callback_data=f"{TIMELINE}:{answer_id}:1"),
-                     InlineKeyboardButton(t("coverage", language), callback_data=f"{COVERAGE}:{answer_id}")])
-    rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1{sign}"),
-                 InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1{sign}")])
-    return InlineKeyboardMarkup(rows)
-
-
-def button_signature(secret: str, answer_id: int) -> str:
-    """Return the 11 characters (64 bits) that prove a button was made by this bot for `answer_id`:
-    answer ids are sequential, so a forged button could name anyone's answer."""
-    digest = hmac.new(secret.encode(), f"button:{answer_id}".encode(), hashlib.sha256).digest()[:8]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 async def first_pass(update: Update, context: LedeContext) -> None:
@@ -308,114 +204,6 @@ def _help(update: Update, context: LedeContext) -> str:
     language = user_language(update)
     text = t("help", language, bot=context.bot.username)
     return text + "\n" + t("help_admin", language) if context.lede.is_admin(user_id_of(update)) else text
-
-
-async def on_inline(update: Update, context: LedeContext) -> None:
-    """Inline mode: the answer as a result the user can send into any chat. Clients send a query
-    per keystroke: each is answered in a task of its own, so that a run of them holds none of the
-    bot's update slots, and only the last of a run is answered (one answer at a time per reader)."""
-    query = update.inline_query
-    if query is None:
-        return
-    if len(query.query.strip()) < 3:
-        await query.answer([], cache_time=5)
-        return
-    context.application.create_task(_answer_inline(update, context), update=update)
-
-
-async def _answer_inline(update: Update, context: LedeContext) -> None:
-    lede, query = context.lede, update.inline_query
-    assert query is not None  # on_inline checked
-    user_id, language = query.from_user.id, user_language(update)
-    if not await lede.turns.settled(user_id, query.id):
-        return  # a keystroke: a newer query of theirs is answered instead
-    async with lede.turns.turn(user_id) as turn:
-        if not turn:
-            return
-        spent = await asyncio.to_thread(lede.spend, user_id)
-        if spent.wait:  # said above the (empty) results: an empty list alone looks like a broken bot
-            notice = InlineQueryResultsButton(quota_notice(spent.wait, language, "quota_inline"), start_parameter="quota")
-            await query.answer([], cache_time=5, button=notice)
-            return
-        reply = await asyncio.to_thread(compose_reply, lede.kb, query.query, chat_id=None, user_id=user_id,
-                                        language=language)
-    answer = reply.answer
-    title = answer.direct or (answer.quotes[0].text if answer.quotes else t("not_found", language))
-    description = answer.quotes[0].text if answer.quotes and answer.direct else query.query
-    result = InlineQueryResultArticle(
-        id=str(reply.answer_id),
-        title=title[:100],
-        description=description[:200],
-        input_message_content=InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML,
-                                                      link_preview_options=NO_PREVIEW),
-        reply_markup=keyboard(reply.answer_id, language, secret=lede.secret),
-    )
-    await query.answer([result], cache_time=30)
-
-
-async def on_button(update: Update, context: LedeContext) -> None:
-    """"Sources" / "Answer" switch the message's view; 👍/👎 are stored with the answer."""
-    lede = context.lede
-    query = update.callback_query
-    if query is None:
-        return
-    language = user_language(update)
-    # Button data comes from the client and may be forged: read it strictly, and act only on an
-    # answer that belongs where the button is (answer ids are sequential, so guessable).
-    named = BUTTON.fullmatch(query.data or "")
-    record = await asyncio.to_thread(answers.get_answer, lede.kb, int(named["id"])) if named else None
-    chat_id = query.message.chat.id if query.message is not None else None
-    button = pressed(query.data or "", record, chat_id=chat_id, inline=query.inline_message_id is not None,
-                     secret=lede.secret)
-    if button is None or record is None:
-        await query.answer()
-        return
-    kind = button["kind"]
-    if kind == "fb":
-        await asyncio.to_thread(answers.vote, lede.kb, record.id, query.from_user.id, int(button["arg"]))
-        await query.answer(t("thanks", language))
-        return
-    if kind in (TIMELINE, COVERAGE):
-        await show_story(update, context, record, kind, int(button["arg"] or 1))
-        return
-    showing_sources = kind == "src"
-    try:
-        await query.edit_message_text(
-            record.sources_html if showing_sources else record.answer_html, parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(record.id, language, showing_sources=showing_sources, story=record.found,
-                                  secret=lede.secret if record.chat_id is None else None),
-            link_preview_options=NO_PREVIEW,
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():  # a double press changes nothing
-            raise
-    await query.answer()
-
-
-def pressed(data: str, record: AnswerRecord | None, *, chat_id: int | None, inline: bool,
-            secret: str) -> re.Match[str] | None:
-    """Return the button `data` stands for when it may act on `record`, the answer it names: well
-    formed, and pressed in the chat the answer was given in or, for an inline answer (whose
-    message Telegram does not show the bot), signed as the bot signed that answer's buttons."""
-    button = BUTTON.fullmatch(data)
-    if button is None or record is None or record.id != int(button["id"]) \
-            or not _well_formed(button["kind"], button["arg"]):
-        return None
-    if record.chat_id is None:  # an inline answer's buttons: Sources/Answer and the votes only
-        signature = button["sig"]
-        genuine = inline and button["kind"] in ("src", "ans", "fb") and signature is not None \
-            and hmac.compare_digest(signature, button_signature(secret, record.id))
-        return button if genuine else None
-    return button if not inline and chat_id == record.chat_id else None
-
-
-def _well_formed(kind: str, arg: str | None) -> bool:
-    """Return True when a button's argument suits its kind: a vote of 1 or -1, a page from 1."""
-    if kind == "fb":
-        return arg in ("1", "-1")
-    if kind == TIMELINE:
-        return arg is not None and 1 <= int(arg) <= 100
-    return arg is None
 
 
 async def on_migrate(update: Update, context: LedeContext) -> None:

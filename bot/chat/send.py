@@ -14,6 +14,7 @@ from bot.state import chats
 from index.knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # answers cite many links: no preview card
 
 
 async def send_html(bot: Bot, kb: KnowledgeBase, chat_id: int, html: str, *,

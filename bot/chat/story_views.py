@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.answer.coverage import compare
 from bot.answer.followup import Context
@@ -16,12 +16,12 @@ from bot.answer.story import StoryArticle, find_story, lead_of, related_to, stor
 from bot.answer.timeline import lead_sentence, lead_sentences, timeline
 from bot.chat.context import LedeContext, admitted, message_of, user_language
 from bot.chat.render import coverage_html, page_summary_html, timeline_pages
+from bot.chat.send import NO_PREVIEW
 from bot.i18n import t
 from bot.state import answers
 from bot.state.tables import AnswerRecord
 from index.knowledge import KnowledgeBase
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TIMELINE, COVERAGE = "tl", "cv"  # the views, as their buttons' data names them
 # A digest links each story that spans several days to its timeline: t.me/<bot>?start=tl_<id>
 # opens a private chat with the bot, which shows it there (a channel's readers cannot press

@@ -11,13 +11,12 @@ import numpy as np
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from bot.answer.question import stem
 from bot.answer.stories import Item, Story, group_stories, with_words
 from bot.state.tables import Digest, Follow
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
-from index.text import words
+from index.text import stem, words
 
 
 def last_article_id(kb: KnowledgeBase) -> int:
@@ -46,8 +45,8 @@ def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, l
 
 
 def _about(topic: str, title: str, passages: list[Passage]) -> bool:
-    """Return True when the article holds one of the topic's words as a whole word (plural and
-    verb -s aside): "/follow ai" is not "said" or "Ukraine"."""
+    """Return True when the article holds one of the topic's words as a whole word (its stem:
+    "strikes" follows "strike"): "/follow ai" is not "said" or "Ukraine"."""
     wanted = {stem(w) for w in words(topic)}
     return any(stem(w) in wanted for w in words(title + " " + " ".join(p.text for p in passages)))
 

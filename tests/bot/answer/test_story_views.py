@@ -11,6 +11,7 @@ from bot.answer.story import Sentence, StoryArticle, find_story, lead_of
 from bot.answer.timeline import timeline
 from bot.chat.render import LIMIT, coverage_html, shown_length, timeline_pages
 from bot.cli.terminal import render_timeline
+from index.text import stem
 from ingest.local import ingest_paths
 from tests.conftest import FIXTURES
 
@@ -32,7 +33,9 @@ def _article(article_id: int, days: int, texts: list[str], *, outlet: str = "Her
 
 
 def test_counts_read_what_each_number_counts() -> None:
-    assert counts("At least 1,500 people died and 12,000 homes lost power.") == {"people": {"1500"}, "home": {"12000"}}
+    # Keyed by what they count, as a stem: "homes" and "home" count one thing.
+    assert counts("At least 1,500 people died and 12,000 homes lost power.") == {stem("people"): {"1500"},
+                                                                                 stem("home"): {"12000"}}
     assert counts("The $25 billion deal") == {"deal": {"$25 billion"}}
     assert counts("It happened in 2022.") == {}
     # Numbers that date or rank count nothing: a year, a day of a month, a rank.

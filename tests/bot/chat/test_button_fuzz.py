@@ -5,7 +5,7 @@ chat, or for an inline answer anywhere, with the bot's signature); what the bot 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.chat.handlers import BUTTON, keyboard, pressed
+from bot.chat.buttons import BUTTON, keyboard, pressed
 from bot.state.tables import AnswerRecord
 
 SECRET = "123456:TEST"
