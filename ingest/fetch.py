@@ -17,16 +17,14 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
 from index.errors import FetchError, SourceRefused
-
-if TYPE_CHECKING:
-    from index.settings import Settings
+from index.settings import Settings
 
 USER_AGENT = "Lede/0.1 (news question answering bot; +https://github.com/lede-news/lede)"
 Resolver = Callable[[str, int], Awaitable[list[str]]]

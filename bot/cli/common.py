@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
+from index.errors import LedeError
 
 if TYPE_CHECKING:
     from index.knowledge import KnowledgeBase
@@ -21,6 +22,15 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     from index.knowledge import KnowledgeBase
 
     return KnowledgeBase(settings)
+
+
+def nonempty_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """Return the knowledge base, or explain how to fill it when it is empty."""
+    kb = open_knowledge_base(settings)
+    if kb.is_empty():
+        raise LedeError(f"{opened(settings)} holds no articles. Add some first (lede ingest PATH), or run "
+                        "lede where its .env is, or set LEDE_DATA_DIR or LEDE_DATABASE_URL.")
+    return kb
 
 
 def opened(settings: Settings) -> str:
