@@ -24,12 +24,15 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase(settings)
 
 
-def nonempty_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """Return the knowledge base, or explain how to fill it when it is empty."""
+FILL = ("Add some first (lede ingest PATH), or run lede where its .env is, or set LEDE_DATA_DIR or "
+        "LEDE_DATABASE_URL.")
+
+
+def nonempty_knowledge_base(settings: Settings, fill: str = FILL) -> KnowledgeBase:
+    """Return the knowledge base, or say how to `fill` it when it is empty."""
     kb = open_knowledge_base(settings)
     if kb.is_empty():
-        raise LedeError(f"{opened(settings)} holds no articles. Add some first (lede ingest PATH), or run "
-                        "lede where its .env is, or set LEDE_DATA_DIR or LEDE_DATABASE_URL.")
+        raise LedeError(f"{opened(settings)} holds no articles. {fill}")
     return kb
 
 

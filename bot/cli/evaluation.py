@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from bot.cli.common import Commands, open_knowledge_base, opened, print_result
+from bot.cli.common import Commands, nonempty_knowledge_base, open_knowledge_base, opened, print_result
 from bot.settings import Settings
 from index.errors import LedeError
 
@@ -117,9 +117,7 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation.coverage import bench_compare
 
-    kb = open_knowledge_base(settings)
-    if kb.is_empty():
-        raise LedeError(f"{opened(settings)} holds no articles: ingest a corpus first.")
+    kb = nonempty_knowledge_base(settings, "Ingest a corpus first.")
     print_result(bench_compare(kb, outlets=args.outlets, stories=args.stories), args.json)
     return 0
 
@@ -141,11 +139,8 @@ def cmd_bench_filler(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_corpus(settings: Settings) -> KnowledgeBase:
     """Return the knowledge base the hand-labelled benchmarks read: the eval corpus ingested."""
-    kb = open_knowledge_base(settings)
-    if kb.is_empty():
-        raise LedeError(f"{opened(settings)} holds no articles: ingest the eval corpus first "
-                        "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
-    return kb
+    return nonempty_knowledge_base(settings, "Ingest the eval corpus first "
+                                   "(lede ingest ../shared/eval/realtimeqa/corpus.jsonl.gz).")
 
 
 def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
