@@ -15,7 +15,8 @@ from index.models import Source
 from ingest.document import Document
 from ingest.files import count_records, find_files, read_file
 from ingest.progress import Meter
-from ingest.store import IngestReport, store_documents
+from ingest.report import IngestReport
+from ingest.store import store_documents
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from ingest.feeds import Entry, html_to_text, parse_feed
 from ingest.fetch import Fetched, Fetcher
 from ingest.metrics import SOURCE_FAILURES
 from ingest.progress import Meter
-from ingest.store import IngestReport, store_documents
+from ingest.report import IngestReport
+from ingest.store import store_documents
 from ingest.urls import canonical_url
 
 log = logging.getLogger(__name__)
