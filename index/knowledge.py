@@ -19,7 +19,8 @@ from index.models import Article, Meta, Passage, Source, Word
 from index.precomputed import unpack
 from index.settings import Settings
 from index.sql_vectors import SqlVectors
-from index.vectors import VectorIndex, stored_vector
+from index.stores import FaissStore, PgvectorStore, SyncReport, VectorStore, passage_text
+from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 MODEL_KEY = "embedding_model"
@@ -34,13 +35,6 @@ class Stats:
     in_sync: bool
 
 
-@dataclass(frozen=True)
-class SyncReport:
-    added: int
-    removed: int
-    embedded: int
-
-
 class KnowledgeBase:
     """Owns the engine, the embedder and the vector index of one data dir."""
 
@@ -53,21 +47,22 @@ class KnowledgeBase:
         self.sessions = session_factory(self.engine)
         # Creating an embedder loads nothing: its model loads on its first use.
         self.embedder: Embedder = embedder or configured_embedder(settings)
-        self.vectors_in_sql = settings.vector_store == "pgvector"
-        sql_vectors.prepare(self.engine, wanted=self.vectors_in_sql, dim=lambda: self.embedder.dim)
+        in_sql = settings.vector_store == "pgvector"
+        sql_vectors.prepare(self.engine, wanted=in_sql, dim=lambda: self.embedder.dim)
+        self.store: VectorStore[VectorIndex] | VectorStore[SqlVectors] = (PgvectorStore(self.engine, self.sessions, self.embedder) if in_sql
+                                   else FaissStore(self.engine, self.sessions, self.embedder, settings))
         self._open_lock = threading.Lock()
         self.passage_counts = PassageCounts()
         self.article_counts = ArticleCounts()
-        self._vectors: VectorIndex | SqlVectors | None = None
 
     @property
     def index_loaded(self) -> bool:
-        """Whether open() has loaded the FAISS index in this process."""
-        return self._vectors is not None
+        """Whether open() has loaded the vectors in this process."""
+        return self.store.loaded
 
     def vectors_held(self) -> int | None:
         """Return how many vectors the loaded index holds (None before open())."""
-        return len(self._vectors) if self._vectors is not None else None
+        return len(self.store.vectors) if self.store.loaded else None
 
     @property
     def model_name(self) -> str:
@@ -80,30 +75,15 @@ class KnowledgeBase:
         With pgvector there is nothing to load.
         Once per process; later calls return at once. Returns the knowledge base itself."""
         with self._open_lock:
-            if self._vectors is None:
+            if not self.store.loaded:
                 self._check_model(self.embedder)
-                self._vectors = SqlVectors(self.engine) if self.vectors_in_sql else self._load_faiss()
+                self.store.load()
         return self
-
-    def _load_faiss(self) -> VectorIndex:
-        vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
-        if vectors.load() and not self._holds_stored_vectors(vectors):
-            log.warning("%s holds other vectors than this database's (a file copied from "
-                        "another knowledge base?); rebuilding it from the database", vectors.path)
-            vectors.clear()
-        self._vectors = vectors
-        self._compress_if_large()
-        report = self.sync_vectors()
-        if report.added or report.removed:
-            log.info("FAISS index caught up with the database: %d added, %d removed", report.added, report.removed)
-        return vectors
 
     @property
     def vectors(self) -> VectorIndex | SqlVectors:
         """The vector index of an opened knowledge base (see `open`)."""
-        if self._vectors is None:
-            raise RuntimeError("the knowledge base is not open: call kb.open() first")
-        return self._vectors
+        return self.store.vectors
 
     def _check_model(self, embedder: Embedder) -> None:
         # Vectors from two models are not comparable: refuse to mix them.
@@ -121,22 +101,6 @@ class KnowledgeBase:
                     )
                 stored.value = embedder.name
 
-    def _holds_stored_vectors(self, vectors: VectorIndex, checked: int = 8) -> bool:
-        """Spot-check that `vectors` holds this database's vectors under their ids: matching ids
-        alone would take another knowledge base's file (its ids count from 1 too) as in step."""
-        held = vectors.ids()
-        sample = np.random.default_rng().choice(held, min(checked, len(held)), replace=False)
-        with self.sessions() as session:
-            rows = session.execute(select(Passage.id, Passage.embedding).where(
-                Passage.id.in_([int(i) for i in sample]), Passage.embedding.is_not(None))).all()
-        for passage_id, blob in rows:
-            # Its own vector is among the nearest under its id (copies of the same passage may
-            # tie with it), nearly exact even in 8 bits.
-            found = vectors.search(stored_vector(blob), 10)
-            if not any(i == passage_id and score >= 0.98 for i, score in found):
-                return False
-        return True
-
     def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
         """Return the stored vectors of the answerable sentences of `passage_ids` (those that have
         them), one row per sentence of `answerable_sentences(passage.text)`."""
@@ -147,89 +111,19 @@ class KnowledgeBase:
 
     def passage_text_for_embedding(self, title: str, text: str) -> str:
         """Return what is embedded for a passage: its article's title gives it context."""
-        return f"{title}\n{text}" if title else text
-
-    def _compress_if_large(self) -> None:
-        """Past `compress_vectors_from` stored vectors, start the index over compressed, trained on
-        a random sample of them (`sync_vectors` then adds them all back from the database)."""
-        vectors = self._vectors
-        assert isinstance(vectors, VectorIndex)
-        if vectors.compressed:
-            return
-        embedded = Passage.embedding.is_not(None)
-        with self.sessions() as session:
-            # Count first: listing every id is only worth it when the index is to be compressed.
-            count = session.scalar(select(func.count(Passage.id)).where(embedded)) or 0
-            if count < max(1, self.settings.compress_vectors_from):
-                return
-            stored = np.fromiter(session.scalars(select(Passage.id).where(embedded)), dtype=np.int64)
-        log.info("Compressing the FAISS index of %d passages (once; it takes a minute per million)", len(stored))
-        size = min(len(stored), VectorIndex.training_size(len(stored)))
-        sample_ids = np.random.default_rng(0).choice(stored, size, replace=False)
-        sample = []
-        for start in range(0, size, 2048):
-            part = [int(i) for i in sample_ids[start : start + 2048]]
-            with self.sessions() as session:
-                sample += [stored_vector(blob) for blob in session.scalars(
-                    select(Passage.embedding).where(Passage.id.in_(part)))]
-        vectors.compress(np.vstack(sample), expected=len(stored))
-
-    def sync_vectors(self, *, save: bool = True) -> SyncReport:
-        """Make the FAISS index hold exactly the database's passages; save it when it changed.
-        With pgvector, embed the passages stored without a vector (`reindex --re-embed` does)."""
-        vectors = self._vectors
-        assert vectors is not None
-        if isinstance(vectors, SqlVectors):
-            with self.sessions() as session:
-                missing = np.fromiter(session.scalars(select(Passage.id).where(Passage.embedding.is_(None))), dtype=np.int64)
-            added, embedded = self._add_from_database(missing)
-            return SyncReport(added=added, removed=0, embedded=embedded)
-        with self.sessions() as session:
-            db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
-        index_ids = vectors.ids()
-        extra = np.setdiff1d(index_ids, db_ids, assume_unique=True)
-        missing = np.setdiff1d(db_ids, index_ids, assume_unique=True)
-        removed = vectors.remove(extra)
-        added, embedded = self._add_from_database(missing)
-        if save and (added or removed):
-            self.save_vectors()
-        return SyncReport(added=added, removed=removed, embedded=embedded)
-
-    def _add_from_database(self, ids: np.ndarray, chunk: int = 2048) -> tuple[int, int]:
-        """Add the stored vectors of passages `ids`, embedding (and storing) any that lack one."""
-        added = embedded = 0
-        for start in range(0, len(ids), chunk):
-            part = [int(i) for i in ids[start : start + chunk]]
-            with self.sessions.begin() as session:
-                rows = session.execute(
-                    select(Passage, Article.title)
-                    .join(Article, Passage.article_id == Article.id)
-                    .where(Passage.id.in_(part))
-                ).all()
-                unembedded = [(p, title) for p, title in rows if p.embedding is None]
-                if unembedded:
-                    fresh = self.embedder.embed_passages(
-                        [self.passage_text_for_embedding(t, p.text) for p, t in unembedded]
-                    )
-                    for (passage, _), vector in zip(unembedded, fresh, strict=False):
-                        passage.embedding = vector.tobytes()
-                    embedded += len(unembedded)
-                matrix = np.vstack(
-                    [stored_vector(p.embedding) for p, _ in rows]
-                ) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
-                self.vectors.add(np.array([p.id for p, _ in rows], dtype=np.int64), matrix)
-                added += len(rows)
-        return added, embedded
+        return passage_text(title, text)
 
     def refresh_vectors(self) -> SyncReport:
         """Take in passages other processes stored (or removed) since this one loaded its index;
         only the difference is added, from the stored vectors. Called periodically by the bot."""
-        if self._vectors is None:
+        if not self.store.loaded:
             self.open()  # opening syncs
             return SyncReport(0, 0, 0)
-        if self.vectors_in_sql:
-            return SyncReport(0, 0, 0)  # every process reads the same rows
-        return self.sync_vectors(save=False)
+        return self.store.refresh()
+
+    def sync_vectors(self) -> SyncReport:
+        """Bring the opened vectors into agreement with the stored passages (see VectorStore.sync)."""
+        return self.open().store.sync()
 
     def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
         """Add freshly stored passages to the index (saved by `save_vectors`)."""
@@ -240,22 +134,13 @@ class KnowledgeBase:
         self.open().vectors.remove(np.asarray(ids, dtype=np.int64))
 
     def save_vectors(self) -> None:
-        """Write the index to disk atomically. When another process saved it meanwhile (two
-        `lede ingest` at once), take in its passages first: the last to save would otherwise
-        write a file without the other's vectors."""
-        # open() itself saves through here, holding its lock: only open when not opened yet.
-        vectors = self._vectors if self._vectors is not None else self.open().vectors
-        if isinstance(vectors, SqlVectors):
-            return  # stored with the rows
-        with vectors.exclusive():
-            if vectors.written_by_another():
-                self.sync_vectors(save=False)
-            vectors.save()
+        """Keep the vectors added and removed (the FAISS file, written atomically)."""
+        self.open().store.save()
 
     def reindex(self, *, re_embed: bool = False) -> SyncReport:
         """Rebuild the FAISS index from the database, re-running the model when asked (with
         pgvector only the latter has anything to do)."""
-        if re_embed and self.vectors_in_sql:
+        if re_embed and self.store.name == "pgvector":
             sql_vectors.forget(self.engine, dim=self.embedder.dim)
         if re_embed:
             with self.sessions.begin() as session:
@@ -263,14 +148,7 @@ class KnowledgeBase:
                 session.query(Article).update({Article.centroid: None, Article.focus: None})
                 session.query(Word).delete()
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
-        vectors = self.open().vectors
-        if isinstance(vectors, SqlVectors):
-            report = self.sync_vectors()
-            sql_vectors.build_index(self.engine)
-        else:
-            vectors.clear()
-            self._compress_if_large()
-            report = self.sync_vectors()
+        report = self.open().store.rebuild(re_embed=re_embed)
         if re_embed:
             from index.backfill import backfill
 
@@ -287,21 +165,6 @@ class KnowledgeBase:
         with self.sessions() as session:
             sources = session.scalar(select(func.count(Source.id))) or 0
             articles = session.scalar(select(func.count(Article.id))) or 0
-            db_ids = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
-        if self.vectors_in_sql:
-            embedded = len(SqlVectors(self.engine))
-            return Stats(sources=sources, articles=articles, passages=len(db_ids), vectors=embedded,
-                         in_sync=embedded == len(db_ids))
-        # A process that has not loaded the index reports the file on disk, without the model.
-        vectors = self._vectors
-        if not isinstance(vectors, VectorIndex):
-            vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
-            vectors.load()
-        held = vectors.ids()
-        return Stats(
-            sources=sources,
-            articles=articles,
-            passages=len(db_ids),
-            vectors=len(held),
-            in_sync=bool(np.array_equal(np.sort(held), np.sort(db_ids))) and self._holds_stored_vectors(vectors),
-        )
+            passages = session.scalar(select(func.count(Passage.id))) or 0
+        vectors, in_sync = self.store.held()
+        return Stats(sources=sources, articles=articles, passages=passages, vectors=vectors, in_sync=in_sync)

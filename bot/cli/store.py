@@ -35,10 +35,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         return _move_vectors(settings, args.to)
     kb = open_knowledge_base(settings)
     report = kb.reindex(re_embed=args.re_embed)
-    if kb.vectors_in_sql:
-        print(f"pgvector holds {len(kb.vectors)} vectors ({report.embedded} embedded by the model)")
-    else:
-        print(f"FAISS index rebuilt: {report.added} vectors ({report.embedded} embedded by the model)")
+    held, _ = kb.store.held()
+    print(f"{kb.store.name} holds {held} vectors, rebuilt ({report.embedded} embedded by the model)")
     return 0
 
 
