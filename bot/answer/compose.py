@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 import numpy as np
 
 from bot.answer import evidence
-from bot.answer.citations import articles, stories
 from bot.answer.figures import differing, of_one_story
 from bot.answer.followup import Context, holds_its_words, refers_back
 from bot.answer.generate import LLMConfig, generate, read
@@ -19,6 +18,7 @@ from bot.answer.metrics import ANSWER_SECONDS, ANSWERS
 from bot.answer.question import Question, read_question
 from bot.answer.reading import Reading, read_windows, thresholds
 from bot.answer.result import Answer, Quote, Source
+from bot.answer.story.citations import articles, stories
 from bot.answer.timeframe import timeframe
 from bot.reader.model import shipped_reader
 from index.copies import copies_of

@@ -21,7 +21,7 @@ from itertools import combinations
 
 import numpy as np
 
-from bot.answer.story import Sentence, StoryArticle
+from bot.answer.story.articles import Sentence, StoryArticle
 from index.text import MONTH_WORDS, NUMBER_WORDS, STOPWORDS, keywords, numerals, stem
 
 SAME_POINT = 0.8

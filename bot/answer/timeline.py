@@ -15,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
-from bot.answer.story import Sentence, StoryArticle
+from bot.answer.story.articles import Sentence, StoryArticle
 
 LEAD_SENTENCES = 5
 REPEAT_COSINE = 0.85
@@ -56,7 +56,7 @@ def lead_sentences(article: StoryArticle, count: int, *, opening: int = LEAD_SEN
     return [first[i] for i in sorted(nearest)]
 
 
-def timeline(articles: list[StoryArticle], title: str) -> Timeline:
+def timeline_of(articles: list[StoryArticle], title: str) -> Timeline:
     """Return the developments of a story's `articles` (oldest first), each reported once, and
     every day of the story with at least one: a day whose articles only repeat earlier news
     keeps its first article's lead, so the reader sees the story was still reported then."""

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answer import timeframe
+from bot.answer import warm_up
 from bot.chat import admin, buttons, digests, handlers, inline, privacy, story_views
 from bot.chat.context import Lede, LedeApplication, LedeContext, as_lede_application
 from bot.i18n import LANGUAGES, PUBLIC_COMMANDS, t
@@ -119,7 +119,7 @@ def _warm_up(kb: KnowledgeBase) -> None:
     try:
         kb.open()
         kb.embedder.embed_query("warm up")
-        timeframe.warm_up()  # the date library's language data: a second, once
+        warm_up()  # the date library's language data: a second, once
         shipped_reader()  # the span reader: its file is checked and loaded once
     except Exception:  # each question opens it again and reports the error to its asker
         log.exception("loading the index or the model failed")

@@ -15,7 +15,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot.answer.followup import FOLLOW_UP_MINUTES, context_for, refers_back, timeline_subject
+from bot.answer import FOLLOW_UP_MINUTES, context_for, refers_back, timeline_subject
 from bot.chat.buttons import keyboard
 from bot.chat.context import LedeContext, admitted, chat_of, message_of, user_id_of, user_language
 from bot.chat.metrics import TELEGRAM_ERRORS, TELEGRAM_RATE_LIMITED

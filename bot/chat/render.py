@@ -8,12 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape, unescape
 
-from bot.answer import Answer, Source
-from bot.answer.coverage import Coverage, Said
-from bot.answer.figures import details, wording
-from bot.answer.stories import Item, Story
-from bot.answer.story import StoryArticle
-from bot.answer.timeline import Timeline
+from bot.answer import Answer, Coverage, Item, Said, Source, Story, StoryArticle, Timeline, details, wording
 from bot.i18n import not_found, t
 from ingest.sources import SourceInfo
 

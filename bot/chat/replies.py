@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.answer import Answer, LLMConfig, answer_question, consult_llm
-from bot.answer.followup import Context
+from bot.answer import Answer, Context, LLMConfig, answer_question, consult_llm
 from bot.chat.render import answer_html, sources_html
 from bot.state import answers, subscriptions
 from bot.state.tables import AnswerRecord

@@ -10,10 +10,18 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.answer.coverage import compare
-from bot.answer.followup import Context
-from bot.answer.story import StoryArticle, find_story, lead_of, related_to, story_of
-from bot.answer.timeline import lead_sentence, lead_sentences, timeline
+from bot.answer import (
+    Context,
+    StoryArticle,
+    compare,
+    find_story,
+    lead_of,
+    lead_sentence,
+    lead_sentences,
+    related_to,
+    story_of,
+    timeline_of,
+)
 from bot.chat.context import LedeContext, admitted, message_of, user_language
 from bot.chat.render import coverage_html, page_summary_html, timeline_pages
 from bot.chat.send import NO_PREVIEW
@@ -41,7 +49,7 @@ def story_view(kb: KnowledgeBase, kind: str, articles: list[StoryArticle], *, pa
     """Render page `page` of a story's timeline, or its comparison, and keep it (blocking)."""
     title = lead_of(articles).title if articles else ""
     if kind == TIMELINE:
-        pages = timeline_pages(timeline(articles, title), language)
+        pages = timeline_pages(timeline_of(articles, title), language)
     else:
         pages = [coverage_html(compare(articles, title), language)]
     html = pages[min(page, len(pages)) - 1]

@@ -31,8 +31,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Answer questions read line by line, each a possible follow-up of the one before."""
 
-    from bot.answer import answer_question
-    from bot.answer.followup import context_for
+    from bot.answer import answer_question, context_for
     from bot.cli.terminal import render_text
 
     kb = nonempty_knowledge_base(settings)
@@ -58,18 +57,16 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answer.story import find_story, lead_of
-    from bot.answer.timeline import timeline
+    from bot.answer import find_story, lead_of, timeline_of
     from bot.cli.terminal import render_timeline
 
     articles = find_story(nonempty_knowledge_base(settings), _words(args.words, "timeline"))
-    print(render_timeline(timeline(articles, lead_of(articles).title if articles else "")))
+    print(render_timeline(timeline_of(articles, lead_of(articles).title if articles else "")))
     return 0
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answer.coverage import compare
-    from bot.answer.story import find_story, lead_of
+    from bot.answer import compare, find_story, lead_of
     from bot.cli.terminal import render_coverage
 
     articles = find_story(nonempty_knowledge_base(settings), _words(args.words, "compare"))

@@ -60,7 +60,7 @@ def _conversations(kb: KnowledgeBase, path: Path, corpus: Path, as_json: bool) -
 
 
 def _fit_confidence(kb: KnowledgeBase, questions: list[Question], as_json: bool) -> int:
-    from bot.answer.reading import THRESHOLDS_FILE
+    from bot.answer import THRESHOLDS_FILE
     from bot.evaluation.calibrate import cross_fit
     from bot.evaluation.quality import ask_all
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.answer import Answer, Source
-from bot.answer.coverage import Coverage, Said
-from bot.answer.figures import details, wording
-from bot.answer.story import StoryArticle
-from bot.answer.timeline import Timeline
+from bot.answer import Answer, Coverage, Said, Source, StoryArticle, Timeline, details, wording
 from bot.i18n import not_found, t
 from index.text import printable
 

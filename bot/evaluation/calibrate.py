@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer import Answer
-from bot.answer.reading import Thresholds
+from bot.answer import Answer, Thresholds
 from bot.evaluation.dataset import Question, halves
 from bot.evaluation.quality import is_right
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answer, answer_question
-from bot.answer.followup import Context, context_for
+from bot.answer import Answer, Context, answer_question, context_for
 from bot.evaluation.dataset import AnswerFinder, Question, halves, read_lines
 from bot.evaluation.metrics import STORY_DAYS
 from bot.evaluation.quality import cited_text, is_right

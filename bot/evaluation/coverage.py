@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.answer.coverage import compare
-from bot.answer.story import lead_of, story_of
+from bot.answer import compare, lead_of, story_of
 from index.knowledge import KnowledgeBase
 from index.models import Article
 

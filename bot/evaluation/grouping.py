@@ -1,4 +1,4 @@
-"""`lede bench stories`: how well articles are grouped into stories (bot/answer/stories.py), on
+"""`lede bench stories`: how well articles are grouped into stories (bot/answer/story/grouping.py), on
 multi-outlet stories of the eval corpus labelled by hand (bot/evaluation/data/stories.json: doc
 ids only, never text).
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.answer.stories import Item, chain, with_words
+from bot.answer import Item, chain, with_words
 from index.knowledge import KnowledgeBase
 from index.models import Article
 from index.search import article_centroids

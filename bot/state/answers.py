@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 
-from bot.answer.followup import Context
+from bot.answer import Context
 from bot.state.tables import AnswerRecord, Follow, Vote, insert_into
 from index.knowledge import KnowledgeBase
 from index.models import Passage

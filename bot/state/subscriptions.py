@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from bot.answer.stories import Item, Story, group_stories, with_words
+from bot.answer import Item, Story, group_stories, with_words
 from bot.state.tables import Digest, Follow
 from index.embedders import normalise
 from index.knowledge import KnowledgeBase

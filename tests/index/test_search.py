@@ -177,7 +177,7 @@ def test_a_word_no_article_held_yet_is_searched_once_one_does(kb) -> None:
 def test_an_undated_article_counts_from_when_it_was_first_seen_and_shows_no_date(kb) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.answer.citations import articles
+    from bot.answer.story.citations import articles
     from index.search import search
     from ingest.document import Document
     from ingest.store import store_documents

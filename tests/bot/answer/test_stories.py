@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.answer.stories import STORY_DAYS, Item, chain, group_stories
+from bot.answer.story.grouping import STORY_DAYS, Item, chain, group_stories
 
 DAY = datetime(2026, 12, 1, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from bot.answer.coverage import compare, counts
-from bot.answer.story import Sentence, StoryArticle, find_story, lead_of
-from bot.answer.timeline import timeline
+from bot.answer.story.articles import Sentence, StoryArticle, find_story, lead_of
+from bot.answer.timeline import timeline_of
 from bot.chat.render import LIMIT, coverage_html, shown_length, timeline_pages
 from bot.cli.terminal import render_timeline
 from index.text import stem
@@ -72,25 +72,25 @@ def test_a_timeline_lists_each_development_once_oldest_first_and_marks_undated_a
         _article(2, 0, ["The storm hit the coast on Monday."], outlet="Courier", vectors=[same]),  # a repeat
         _article(4, 3, ["Repairs began."], dated=False),
     ]
-    developments = timeline(articles, "Storm").developments
+    developments = timeline_of(articles, "Storm").developments
     assert [d.sentence for d in developments] == [
         "The storm reached the coast on Monday.", "The harbour reopened on Thursday.", "Repairs began."]
     assert [d.number for d in developments] == [1, 2, 3]
-    assert "2025-03-13 (first seen)\n  • Repairs began. [3] Herald" in render_timeline(timeline(articles, "Storm"))
+    assert "2025-03-13 (first seen)\n  • Repairs began. [3] Herald" in render_timeline(timeline_of(articles, "Storm"))
 
 
 def test_a_day_that_only_repeats_earlier_news_still_has_its_line() -> None:
     same = _unit(7)
     articles = [_article(1, 0, ["The bridge collapsed on Tuesday."], vectors=[same]),
                 _article(2, 1, ["The bridge collapsed on Tuesday, killing four."], outlet="Courier", vectors=[same])]
-    days = [d.when.date().isoformat() for d in timeline(articles, "Bridge").developments]
+    days = [d.when.date().isoformat() for d in timeline_of(articles, "Bridge").developments]
     assert days == ["2025-03-10", "2025-03-11"]
 
 
 def test_a_long_timeline_is_split_into_pages_within_telegrams_limit() -> None:
     articles = [_article(i, i, [f"Development number {i}: " + "the council met again and talked " * 12])
                 for i in range(1, 41)]
-    pages = timeline_pages(timeline(articles, "A long story"), "en")
+    pages = timeline_pages(timeline_of(articles, "A long story"), "en")
     assert len(pages) > 1 and all(shown_length(page) <= LIMIT for page in pages)
     assert all(page.startswith("<b>Timeline: A long story</b>") for page in pages)
     assert sum(page.count("• ") for page in pages) == 40  # nothing lost between pages
@@ -113,7 +113,7 @@ def test_the_timeline_of_a_story_follows_it_across_outlets_and_days(storm_kb) ->
     articles = find_story(storm_kb, "storm Mara")
     assert {a.label for a in articles} == {"Harbour Herald", "Coast Courier", "Valley Times"}
     assert "Ostvale" not in " ".join(a.title for a in articles)  # another story entirely
-    developments = timeline(articles, lead_of(articles).title).developments
+    developments = timeline_of(articles, lead_of(articles).title).developments
     days = [d.when.date().isoformat() for d in developments]
     assert days == sorted(days) and days[0] == "2025-03-10" and days[-1] == "2025-03-13"
     assert any("made landfall in Keld" in d.sentence for d in developments)
@@ -138,7 +138,7 @@ def test_compare_shows_shared_facts_and_the_figures_outlets_differ_on(storm_kb) 
 def test_a_single_article_story_is_said_plainly(storm_kb) -> None:
     articles = find_story(storm_kb, "Ostvale footbridge")
     assert [a.title for a in articles] == ["Ostvale opens its new footbridge"]
-    assert "Only one article tells this story" in timeline_pages(timeline(articles, articles[0].title), "en")[0]
+    assert "Only one article tells this story" in timeline_pages(timeline_of(articles, articles[0].title), "en")[0]
     assert "Эту историю в моих источниках освещает только Valley Times" in coverage_html(compare(articles, "x"), "ru")
 
 

@@ -1,7 +1,7 @@
 import re
 from datetime import UTC, datetime
 
-from bot.answer.stories import Item
+from bot.answer.story.grouping import Item
 from bot.chat.render import alert_html, source_list_html
 from ingest.sources import SourceInfo
 

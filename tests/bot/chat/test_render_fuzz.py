@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.answer import Answer, Quote, Source
 from bot.answer.result import Link
-from bot.answer.stories import Item, Story
+from bot.answer.story.grouping import Item, Story
 from bot.chat.render import LIMIT, alert_html, answer_html, digest_html, source_list_html
 from ingest.document import MAX_TITLE
 from ingest.sources import SourceInfo

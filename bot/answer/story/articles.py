@@ -3,7 +3,7 @@ day, with their sentences and vectors. Found from words ("the tram line") or fro
 answer cited; the timeline and the outlet comparison read it.
 
 An article tells the story when it is chained to the lead article in time, meaning and words: the
-test that groups an answer's citations and a digest's articles (bot/answer/stories.py).
+test that groups an answer's citations and a digest's articles (bot/answer/story/grouping.py).
 Candidates are the articles whose passages lie nearest the lead's centroid.
 """
 
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import numpy as np
 from sqlalchemy import select
 
-from bot.answer.citations import first_hits
-from bot.answer.stories import Item, chain, closeness, near_in_time, with_words
+from bot.answer.story.citations import first_hits
+from bot.answer.story.grouping import Item, chain, closeness, near_in_time, with_words
 from index.copies import copies_of
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
@@ -31,7 +31,7 @@ NEIGHBOUR_PASSAGES = 400  # passages nearest the lead's centroid whose articles 
 MAX_ARTICLES = 60  # a story's articles read, nearest the lead first
 # Near enough to a story to be worth showing beside it, not to be of it: grouped at this bar
 # (3 days), the eval corpus's labelled stories were the same story for 0.67 (first half) and 0.41
-# (second) of the pairs grouped; SAME_STORY (bot/answer/stories.py) is the bar for "the same story".
+# (second) of the pairs grouped; SAME_STORY (bot/answer/story/grouping.py) is the bar for "the same story".
 RELATED = 0.5
 
 
@@ -94,7 +94,7 @@ def find_story(kb: KnowledgeBase, words: str, *, as_of: datetime | None = None) 
 
 def story_of(kb: KnowledgeBase, lead_id: int, *, as_of: datetime | None = None) -> list[StoryArticle]:
     """Return the articles telling the story of article `lead_id`, oldest first: those chained to
-    it in time, meaning and words (bot/answer/stories.py) among the articles nearest it."""
+    it in time, meaning and words (bot/answer/story/grouping.py) among the articles nearest it."""
     around = _around(kb, lead_id, as_of)
     if around is None:
         return []

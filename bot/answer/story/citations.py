@@ -1,4 +1,4 @@
-"""Number the sources an answer cites: one number per story (bot/answer/stories.py), led by its
+"""Number the sources an answer cites: one number per story (bot/answer/story/grouping.py), led by its
 best-matching article, with the other retrieved articles on that story (another outlet, another
 day's report) listed under it, so a reader sees "[1] ... — CNN · also USA Today"."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.answer.result import Link, Source
-from bot.answer.stories import Item, chain, with_words
+from bot.answer.story.grouping import Item, chain, with_words
 from index.knowledge import KnowledgeBase
 from index.models import Copy
 from index.search import Hit
