@@ -63,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         running = args.command == "bot" or getattr(args, "watch", False)
         default = logging.DEBUG if args.verbose else logging.INFO if running else logging.WARNING
         configure_logging(json_lines=settings.log_format == "json", level=level_of(settings.log_level, default))
-        return args.run(args, settings)
+        status: int = args.run(args, settings)
+        # A reader that closed the pipe is found here, where it is handled, not in the interpreter's
+        # flush at exit (which fails with status 120).
+        sys.stdout.flush()
+        return status
     except LedeError as exc:
         print(f"lede: {exc}", file=sys.stderr)
         return 2

@@ -68,9 +68,9 @@ def test_a_database_that_cannot_be_reached_makes_health_fail(monitored) -> None:
     from index.db import session_factory
 
     kb, url = monitored
-    # The database goes away under a running process: its sessions now reach a closed port.
-    kb.sessions = session_factory(create_engine("postgresql+psycopg://lede:lede@127.0.0.1:9/lede",
-                                                connect_args={"connect_timeout": 2}))
+    # The database goes away under a running process: its sessions now reach a file that is gone
+    # (SQLite: no PostgreSQL driver needed to run this).
+    kb.sessions = session_factory(create_engine(f"sqlite:///{kb.settings.data_dir / 'gone' / 'lede.sqlite3'}"))
     status, body = _get(url + "/healthz")
     assert status == 503 and json.loads(body)["database"] is False
 
