@@ -63,6 +63,7 @@ def search(
     until: datetime | None = None,
     as_of: datetime | None = None,
     exclude_articles: frozenset[int] = frozenset(),
+    query_vector: np.ndarray | None = None,
 ) -> list[Hit]:
     """Return up to k passages for `query`, best first, one per distinct passage text.
 
@@ -70,7 +71,7 @@ def search(
     articles (up to that moment) are preferred. `exclude_articles` are left out entirely.
     """
     vectors = kb.open().vectors
-    query_vector = kb.embedder.embed_query(query)
+    query_vector = kb.embedder.embed_query(query) if query_vector is None else query_vector
     if since is not None:
         # A narrow range: search only inside it, or its passages may all fall below the top.
         only = _passages_between(kb, since, until, exclude_articles)
@@ -119,13 +120,14 @@ def _ranked(kb: KnowledgeBase, fused: dict[int, float], exclude_articles: frozen
 
 
 def search_within(
-    kb: KnowledgeBase, query: str, article_ids: frozenset[int], *, until: datetime | None = None
+    kb: KnowledgeBase, query: str, article_ids: frozenset[int], *, until: datetime | None = None,
+    query_vector: np.ndarray | None = None,
 ) -> list[Hit]:
     """Return the passages of `article_ids` (published before `until`, when given), nearest
     `query` in meaning first: a story's own passages, scored exactly (a story is a few articles)."""
     if not article_ids:
         return []
-    query_vector = kb.embedder.embed_query(query)
+    query_vector = kb.embedder.embed_query(query) if query_vector is None else query_vector
     statement = select(Passage.id).join(Article).where(Passage.article_id.in_(article_ids))
     if until is not None:
         statement = statement.where(func.coalesce(Article.published_at, Article.fetched_at) < until)

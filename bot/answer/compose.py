@@ -61,13 +61,17 @@ def answer_question(
         until = min(until or END_OF_TIME, _day_after(as_of))
     # The time words chose the dates; as words they would pull the search to other dates' news.
     searched = frame.without_phrase(question) if frame else question
-    hits = search(kb, searched, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles)
+    query = kb.embedder.embed_query(searched)
+    hits = search(kb, searched, k=30, since=since, until=until, as_of=moment, exclude_articles=exclude_articles,
+                  query_vector=query)
     if not hits and frame is not None and frame.dated:
         # Nothing was published on the date named ("in 2015", an archive begun later): later
         # articles may still tell of it, so every date up to the question's is searched.
         searched, until = question, (_day_after(as_of) if as_of is not None else None)
-        hits = search(kb, searched, k=30, until=until, as_of=moment, exclude_articles=exclude_articles)
-    asked = read_question(searched)
+        query = kb.embedder.embed_query(searched)
+        hits = search(kb, searched, k=30, until=until, as_of=moment, exclude_articles=exclude_articles,
+                      query_vector=query)
+    asked = read_question(searched, query)
     followed = _follow_up(kb, asked, hits, context, until) if context is not None else None
     answer = followed or (_compose(kb, asked, hits) if hits else Answer(question, found=False))
     answer.question = question
@@ -93,7 +97,8 @@ def _follow_up(kb: KnowledgeBase, question: Question, hits: list[Hit], context: 
     the question are read first, its sentences gaining evidence.STORY_BONUS, then the best of the whole
     knowledge base. None when the best quote is not from the story (a new subject, read as one);
     when nothing is found, the story's articles are the closest ones listed."""
-    within = search_within(kb, question.text, context.article_ids, until=until)[:STORY_PASSAGES_READ]
+    within = search_within(kb, question.text, context.article_ids, until=until,
+                           query_vector=question.vector)[:STORY_PASSAGES_READ]
     if not refers_back(question.text) and not holds_its_words(question.text, " ".join(f"{h.title} {h.text}" for h in within)):
         return None
     taken = {hit.passage_id for hit in within}

@@ -59,8 +59,7 @@ def _sentence_relevance(
     headline, "Harbourton Council Approves a Tram Line to the Airport". The `translations` of a
     question's words in another script count as its words (see _translations)."""
     vectors = _sentence_vectors(kb, candidates, read)
-    query = kb.embedder.embed_query(question.text)  # embedded once: search did
-    cosine = vectors @ query
+    cosine = vectors @ question.vector
     overlap = _shared_words(set(question.stems) | translations, question, held)
     rank = {hit.passage_id: i for i, hit in enumerate(read)}
     prior = np.array([1.0 / (1 + rank[hit.passage_id]) for hit, _ in candidates], dtype=np.float32)

@@ -51,19 +51,9 @@ class Embedder(ABC):
         return np.vstack(parts)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Return the vector of one query, shape (dim,). The last one is remembered: an answer
-        searches with its question and then scores sentences against it."""
-        last_text, last_vector = self._last_query
-        if text == last_text and last_vector is not None:
-            return last_vector
-        vector = self._embed_query(text)
-        self._last_query = (text, vector)
-        return vector
-
-    def _embed_query(self, text: str) -> np.ndarray:
+        """Return the vector of one query, shape (dim,). An answer embeds its question once and
+        hands the vector to search and to the sentences' scoring."""
         return self.embed_batch([text])[0]
-
-    _last_query: tuple[str, np.ndarray | None] = ("", None)
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         """Return the vectors of single words, remembered: the words of the news repeat, and

@@ -34,7 +34,7 @@ class MultilingualE5(LoadedOnFirstUse):
         """Return the vectors of questions (e5's query side)."""
         return normalise(np.atleast_2d(self.model.query(list(texts))))
 
-    def _embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
 

@@ -47,8 +47,8 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(np.atleast_2d(self.model.encode(list(texts))))
 
-    def _embed_query(self, text: str) -> np.ndarray:
-        vector = super()._embed_query(text)
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = super().embed_query(text)
         if latin_share(text) < 0.5:
             vector = normalise(np.atleast_2d(vector + self.bridge.vector(text)))[0]
         return vector
