@@ -28,18 +28,17 @@ def save_answer(kb: KnowledgeBase, *, chat_id: int | None, user_id: int | None, 
         return record.id
 
 
-def _ids(context: Context | None) -> str | None:
-    """Return the context's article ids, comma-separated, its lead article first."""
+def _ids(context: Context | None) -> list[int] | None:
+    """Return the context's article ids, its lead article first."""
     if context is None:
         return None
     lead = [context.lead] if context.lead is not None else []
-    return ",".join(map(str, lead + sorted(context.article_ids - set(lead))))
+    return lead + sorted(context.article_ids - set(lead))
 
 
-def context_of(ids: str | None) -> Context | None:
-    """Return the context stored as comma-separated article ids, lead first (None when empty)."""
-    article_ids = [int(i) for i in (ids or "").split(",") if i.isdigit()]
-    return Context(frozenset(article_ids), lead=article_ids[0]) if article_ids else None
+def context_of(ids: list[int] | None) -> Context | None:
+    """Return the context kept as article ids, lead first (None when there are none)."""
+    return Context(frozenset(ids), lead=ids[0]) if ids else None
 
 
 def set_answer_message(kb: KnowledgeBase, answer_id: int, message_id: int) -> None:

@@ -5,6 +5,7 @@ the one Alembic history in index/migrations."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import (
@@ -19,10 +20,25 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from index.knowledge import KnowledgeBase
 from index.models import UTCDateTime
+
+
+class ArticleIds(TypeDecorator[list[int]]):
+    """A list of article ids, kept as a JSON array in a text column."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps([int(i) for i in value], separators=(",", ":"))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> list[int] | None:
+        return None if value is None else [int(i) for i in json.loads(value)]
 
 
 class BotBase(DeclarativeBase):
@@ -60,10 +76,10 @@ class AnswerRecord(BotBase):
     thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it was asked in
     message_id: Mapped[int | None] = mapped_column(BigInteger)  # the answer's message
     question_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the question's message
-    # Article ids, comma-separated: the story a follow-up to this answer leans on, and the story
-    # this answer was asked in (bot/answer/followup.py).
-    story: Mapped[str | None] = mapped_column(Text)
-    asked_in: Mapped[str | None] = mapped_column(Text)
+    # Article ids, lead first: the story a follow-up to this answer leans on, and the story this
+    # answer was asked in (bot/answer/followup.py).
+    story: Mapped[list[int] | None] = mapped_column(ArticleIds)
+    asked_in: Mapped[list[int] | None] = mapped_column(ArticleIds)
     question: Mapped[str] = mapped_column(Text)
     answer_html: Mapped[str] = mapped_column(Text)
     sources_html: Mapped[str] = mapped_column(Text)
