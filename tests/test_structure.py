@@ -90,3 +90,19 @@ def test_only_the_command_line_entry_point_sets_the_environment() -> None:
                 if isinstance(node, ast.Assign) and any(ast.unparse(t).startswith("os.environ[") for t in node.targets):
                     writes.append(str(path.relative_to(ROOT)))
     assert set(writes) <= {"bot/cli/__init__.py"}
+
+
+MAX_LINES = 300
+# Names that several packages use for the same job: their Prometheus counters, their settings.
+SHARED_NAMES = {"__init__.py", "metrics.py", "settings.py"}
+
+
+def test_modules_are_small_and_no_two_share_a_name_for_different_jobs() -> None:
+    modules = [path for package in ("bot", "index", "ingest") for path in _modules(package)
+               if "migrations" not in path.parts]
+    long = {str(path.relative_to(ROOT)): n for path in modules if (n := len(path.read_text().splitlines())) > MAX_LINES}
+    assert long == {}
+    names: dict[str, list[str]] = {}
+    for path in modules:
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in names.items() if len(paths) > 1 and name not in SHARED_NAMES} == {}

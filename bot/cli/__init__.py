@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 
-from bot.cli import ask, backup, chat, check, evaluation, ingest, store
+from bot.cli import ask, backup, chat, check, evaluation, ingest, upkeep
 from bot.cli.logs import configure_logging, level_of
 from bot.settings import Settings
 from index.errors import LedeError
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lede {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for group in (ingest, ask, store, backup, evaluation, chat, check):
+    for group in (ingest, ask, upkeep, backup, evaluation, chat, check):
         group.register(commands)
     return parser
 

@@ -115,7 +115,7 @@ def cmd_bench_answer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation.coverage import bench_compare
+    from bot.evaluation.bench_compare import bench_compare
 
     kb = nonempty_knowledge_base(settings, "Ingest a corpus first.")
     print_result(bench_compare(kb, outlets=args.outlets, stories=args.stories), args.json)
@@ -123,7 +123,7 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench_stories(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation.grouping import bench_stories
+    from bot.evaluation.bench_stories import bench_stories
 
     kb = _eval_corpus(settings)
     print_result(bench_stories(kb, Path(args.labels)) if args.labels else bench_stories(kb), args.json)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bot.answer import Answer, Context, answer_question, context_for
 from bot.evaluation.dataset import AnswerFinder, Question, halves, read_lines
-from bot.evaluation.metrics import STORY_DAYS
 from bot.evaluation.quality import cited_text, is_right
+from bot.evaluation.scores import STORY_DAYS
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
 

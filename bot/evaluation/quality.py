@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.answer import Answer, LLMConfig, answer_question
 from bot.evaluation.dataset import AnswerFinder, Question, halves, normalise
 from bot.evaluation.filler import labelled_lines
-from bot.evaluation.metrics import STORY_DAYS, Outcome, figures, intervals, latency, rounded
+from bot.evaluation.scores import STORY_DAYS, Outcome, figures, intervals, latency, rounded
 from index.errors import InputError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage

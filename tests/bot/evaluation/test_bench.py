@@ -40,7 +40,7 @@ def test_bench_start_prints_the_seconds_to_the_first_poll(capsys) -> None:
 
 @pytest.mark.slow
 def test_bench_compare_counts_what_the_comparison_finds(real_kb) -> None:
-    from bot.evaluation.coverage import bench_compare
+    from bot.evaluation.bench_compare import bench_compare
     from ingest.local import ingest_paths
     from tests.conftest import FIXTURES
 
@@ -52,8 +52,8 @@ def test_bench_compare_counts_what_the_comparison_finds(real_kb) -> None:
 
 
 def test_bench_stories_and_filler_score_labelled_pairs_and_lines(real_kb, tmp_path) -> None:
+    from bot.evaluation.bench_stories import bench_stories
     from bot.evaluation.filler import bench_filler
-    from bot.evaluation.grouping import bench_stories
     from index.text import content_hash
     from ingest.local import ingest_paths
     from tests.conftest import FIXTURES

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from bot.evaluation.dataset import AnswerFinder, CorpusArticle, Question, halves, normalise
-from bot.evaluation.metrics import Outcome, figures
+from bot.evaluation.scores import Outcome, figures
 
 
 def _question(qid: str, week: str, date: str = "2022/06/16", answers: tuple[str, ...] = ("Squid Game",)) -> Question:
