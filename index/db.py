@@ -22,6 +22,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_database(*, url: str) -> Engine:
     """Return an engine for `url` whose schema is at the latest migration."""
+    engine = database_engine(url=url)
+    migrate(engine)
+    return engine
+
+
+def database_engine(*, url: str) -> Engine:
+    """Return an engine for `url`, connecting to nothing yet (see `migrate`)."""
     url = driver_url(url)
     try:
         engine = create_engine(url, pool_pre_ping=True)
@@ -31,9 +38,7 @@ def create_database(*, url: str) -> Engine:
             "postgresql://user:pass@host/db (pip install 'lede[postgres]')."
         ) from exc
     if engine.dialect.name == "sqlite":
-        Path(engine.url.database or ".").parent.mkdir(parents=True, exist_ok=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
     return engine
 
 
@@ -67,6 +72,8 @@ def migrate(engine: Engine) -> None:
     the database as it was, and under a lock, so that processes starting together (a Procfile,
     `docker compose up`, replicas after an upgrade) migrate it once, the others waiting. A database
     an older Lede left half-created is reported with its fix."""
+    if engine.dialect.name == "sqlite":
+        Path(engine.url.database or ".").parent.mkdir(parents=True, exist_ok=True)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     migrating = _migration_engine(engine)

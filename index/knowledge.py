@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from index import sql_vectors
 from index.counts import ArticleCounts, PassageCounts
-from index.db import create_database, session_factory
+from index.db import database_engine, migrate, session_factory
 from index.embedders import Embedder, configured_embedder
 from index.errors import ConfigError
 from index.models import Article, Meta, Passage, Source, Word
@@ -39,21 +39,35 @@ class KnowledgeBase:
     """Owns the engine, the embedder and the vector index of one data dir."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        """Make the parts, touching neither disk nor database: `connect` (or `migrate`) does."""
         self.settings = settings
-        if settings.data_dir.exists() and not settings.data_dir.is_dir():
-            raise ConfigError(f"LEDE_DATA_DIR {settings.data_dir} is a file, not a folder: set it to a folder.")
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.engine = create_database(url=settings.resolved_database_url)
+        self.engine = database_engine(url=settings.resolved_database_url)
         self.sessions = session_factory(self.engine)
         # Creating an embedder loads nothing: its model loads on its first use.
         self.embedder: Embedder = embedder or configured_embedder(settings)
-        in_sql = settings.vector_store == "pgvector"
-        sql_vectors.prepare(self.engine, wanted=in_sql, dim=lambda: self.embedder.dim)
-        self.store: VectorStore[VectorIndex] | VectorStore[SqlVectors] = (PgvectorStore(self.engine, self.sessions, self.embedder) if in_sql
-                                   else FaissStore(self.engine, self.sessions, self.embedder, settings))
+        self.store: VectorStore[VectorIndex] | VectorStore[SqlVectors] = (
+            PgvectorStore(self.engine, self.sessions, self.embedder) if settings.vector_store == "pgvector"
+            else FaissStore(self.engine, self.sessions, self.embedder, settings))
         self._open_lock = threading.Lock()
         self.passage_counts = PassageCounts()
         self.article_counts = ArticleCounts()
+
+    @classmethod
+    def connect(cls, settings: Settings, *, embedder: Embedder | None = None) -> KnowledgeBase:
+        """Return the knowledge base of `settings`, its data dir made and its database migrated."""
+        kb = cls(settings, embedder=embedder)
+        kb.migrate()
+        return kb
+
+    def migrate(self) -> None:
+        """Make the data dir, bring the database's schema up to date and check that the vectors
+        are kept where the settings say (converting an empty database's column for pgvector)."""
+        data_dir = self.settings.data_dir
+        if data_dir.exists() and not data_dir.is_dir():
+            raise ConfigError(f"LEDE_DATA_DIR {data_dir} is a file, not a folder: set it to a folder.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        migrate(self.engine)
+        sql_vectors.prepare(self.engine, wanted=self.store.name == "pgvector", dim=lambda: self.embedder.dim)
 
     @property
     def index_loaded(self) -> bool:

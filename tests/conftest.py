@@ -89,7 +89,7 @@ def embedder() -> HashingEmbedder:
 
 @pytest.fixture
 def kb(settings: Settings, embedder: HashingEmbedder) -> KnowledgeBase:
-    return KnowledgeBase(settings, embedder=embedder)
+    return KnowledgeBase.connect(settings, embedder=embedder)
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +102,7 @@ def model() -> Embedder:
 
 @pytest.fixture
 def real_kb(settings: Settings, model: Embedder) -> KnowledgeBase:
-    return KnowledgeBase(settings, embedder=model)
+    return KnowledgeBase.connect(settings, embedder=model)
 
 
 @pytest.fixture

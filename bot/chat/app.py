@@ -208,7 +208,7 @@ def reach_telegram(settings: Settings) -> str | None:
 def run_bot(settings: Settings, *, webhook: bool = False, run_ingest: bool = True) -> None:
     """Run the bot until interrupted: long polling, or a webhook server with a secret token."""
     redact_logs(settings)
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase.connect(settings)
     if settings.http_port is not None:
         serve_monitoring(kb, settings.http_port, settings.http_host)  # answers at once; the index and model load later
     app = build_application(settings, kb, run_ingest=run_ingest)

@@ -21,7 +21,7 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     start-up, so `lede --help` is instant)."""
     from index.knowledge import KnowledgeBase
 
-    return KnowledgeBase(settings)
+    return KnowledgeBase.connect(settings)
 
 
 FILL = ("Add some first (lede ingest PATH), or run lede where its .env is, or set LEDE_DATA_DIR or "

@@ -34,7 +34,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.database:  # PostgreSQL, say: the knowledge base lives there, vectors where LEDE_VECTOR_STORE says
         eval_settings = eval_settings.model_copy(
             update={"database_url": SecretStr(args.database), "vector_store": settings.vector_store})
-    kb = KnowledgeBase(eval_settings)
+    kb = KnowledgeBase.connect(eval_settings)
     print(f"Indexing {corpus} into {data_dir} (reused when given with --data-dir)...", file=sys.stderr)
     report = ingest_paths(kb, [corpus], progress=not args.json)
     print(report.summary(), file=sys.stderr)

@@ -90,7 +90,7 @@ def bench_ingest(settings, corpus: Path, *, articles: int, runs: int = 3) -> dic
     embedder: list[float] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
-            kb = KnowledgeBase(settings.in_folder(Path(folder)))
+            kb = KnowledgeBase.connect(settings.in_folder(Path(folder)))
             kb.embedder.embed_query("warm up")
             texts = [kb.passage_text_for_embedding(title, p) for title, p in passages] + sentences
             started = time.perf_counter()
@@ -127,9 +127,9 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
     from bot.reader.model import shipped_reader
     from index.knowledge import KnowledgeBase
 
-    source = KnowledgeBase(settings)
+    source = KnowledgeBase.connect(settings)
     with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
-        kb = KnowledgeBase(settings.in_folder(Path(folder)))
+        kb = KnowledgeBase.connect(settings.in_folder(Path(folder)))
         with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
             replicate(source, kb, passages, progress=bar.update)
         started = time.perf_counter()

@@ -39,9 +39,9 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
     try:
         with tempfile.TemporaryDirectory(prefix="lede-bench-") as folder:
             faiss = settings.model_copy(update={"data_dir": Path(folder), "database_url": SecretStr(url), "vector_store": "faiss"})
-            target = KnowledgeBase(faiss)
+            target = KnowledgeBase.connect(faiss)
             with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
-                replicate(KnowledgeBase(settings), target, passages, progress=bar.update)
+                replicate(KnowledgeBase.connect(settings), target, passages, progress=bar.update)
             started = time.perf_counter()
             target.open()
             faiss_load_s = time.perf_counter() - started
@@ -52,7 +52,7 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
             target.engine.dispose()
             pgvector = faiss.model_copy(update={"vector_store": "pgvector"})
             pgvector_result = _answer_in_fresh_process(pgvector, questions)
-            recall = _recall_at_10(KnowledgeBase(pgvector), questions)
+            recall = _recall_at_10(KnowledgeBase.connect(pgvector), questions)
             sizes = _sizes(url)
     finally:
         with server.connect() as connection:
@@ -82,7 +82,7 @@ def _answer_all(settings: Settings, questions: Asked) -> dict:
     from bot.answer import answer_question
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase.connect(settings)
     started = time.perf_counter()
     kb.open()
     open_s = time.perf_counter() - started

@@ -60,7 +60,7 @@ async def main(questions: int) -> None:
         api = BotAPI()
         settings = Settings(data_dir=Path(data), telegram_token=TOKEN, telegram_api_url=api.base_url,
                             questions_per_hour=10_000)  # the budget is not what is measured here
-        kb = KnowledgeBase(settings, embedder=configured_embedder(settings))
+        kb = KnowledgeBase.connect(settings, embedder=configured_embedder(settings))
         ingest_paths(kb, [SAMPLES], progress=False)
         app = build_application(settings, kb, run_ingest=False)
         try:

@@ -42,7 +42,7 @@ def _packed(path: Path, byte: bytes, megabytes: int) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        kb = KnowledgeBase(Settings(data_dir=root / "data"), embedder=configured_embedder(Settings()))
+        kb = KnowledgeBase.connect(Settings(data_dir=root / "data"), embedder=configured_embedder(Settings()))
         kb.embedder.embed_query("warm up")
         print(f"model loaded: peak RSS {_peak_mb():.0f} MB")
         files = root / "files"

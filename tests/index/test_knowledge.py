@@ -19,7 +19,7 @@ def test_deleted_faiss_file_is_rebuilt_from_stored_vectors_without_the_model(set
     settings.faiss_path.unlink()
 
     fresh_embedder = HashingEmbedder()
-    restarted = KnowledgeBase(settings, embedder=fresh_embedder)
+    restarted = KnowledgeBase.connect(settings, embedder=fresh_embedder)
     stats = restarted.stats()
     assert stats.vectors == 0 and not stats.in_sync  # what `lede stats` would report
     assert sorted(restarted.open().vectors.ids().tolist()) == before
@@ -34,7 +34,7 @@ def test_index_with_extra_and_missing_ids_is_corrected_at_start(settings, kb) ->
     kb.open().vectors.remove(np.array(ids[:2]))
     kb.open().vectors.add(np.array([999_999]), np.ones((1, 64), dtype=np.float32) / 8)
     kb.save_vectors()
-    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    restarted = KnowledgeBase.connect(settings, embedder=HashingEmbedder())
     assert not restarted.stats().in_sync
     assert sorted(restarted.open().vectors.ids().tolist()) == ids
 
@@ -45,12 +45,12 @@ def test_switching_models_is_refused_until_reindexed(settings, kb) -> None:
     class OtherModel(HashingEmbedder):
         name = "another-model"
 
-    other = KnowledgeBase(settings, embedder=OtherModel())
+    other = KnowledgeBase.connect(settings, embedder=OtherModel())
     with pytest.raises(ConfigError, match="reindex --re-embed"):
         other.open()
-    report = KnowledgeBase(settings, embedder=OtherModel()).reindex(re_embed=True)
+    report = KnowledgeBase.connect(settings, embedder=OtherModel()).reindex(re_embed=True)
     assert report.embedded == report.added == kb.stats().passages
-    assert KnowledgeBase(settings, embedder=OtherModel()).stats().in_sync
+    assert KnowledgeBase.connect(settings, embedder=OtherModel()).stats().in_sync
 
 
 def test_stats_of_an_empty_knowledge_base(kb) -> None:
@@ -65,7 +65,7 @@ def test_a_process_takes_in_passages_another_process_stored(settings, kb) -> Non
     from ingest.store import store_documents
 
     ingest_paths(kb, [SAMPLES], progress=False)
-    other = KnowledgeBase(settings, embedder=HashingEmbedder())  # a second process on the same data
+    other = KnowledgeBase.connect(settings, embedder=HashingEmbedder())  # a second process on the same data
     other.open()
     report = store_documents(kb, [Document(url="https://n.example/x", title="Fresh",
                                            text="Harbourton ferry fares fall again this spring.")], progress=False)
@@ -85,22 +85,22 @@ def test_a_large_collection_is_compressed_at_load_and_answers_the_same(settings,
     passages = kb.stats().passages
     large = settings.model_copy(update={"compress_vectors_from": passages})  # "large" from here on
     embedder = HashingEmbedder()
-    restarted = KnowledgeBase(large, embedder=embedder)
+    restarted = KnowledgeBase.connect(large, embedder=embedder)
     assert restarted.open().vectors.compressed and restarted.stats().in_sync
     assert embedder.texts_embedded == 0  # trained and filled from the stored vectors
     assert next(hit.title for hit in search(restarted, "tram line to the airport", k=3)) == exact[0]
     # Compressed on disk too, and a rebuild stays compressed.
-    assert KnowledgeBase(large, embedder=HashingEmbedder()).open().vectors.compressed
+    assert KnowledgeBase.connect(large, embedder=HashingEmbedder()).open().vectors.compressed
     restarted.reindex()
     assert restarted.open().vectors.compressed and restarted.stats().in_sync
     # Below the threshold the index is exact.
     settings.faiss_path.unlink()
     small = settings.model_copy(update={"compress_vectors_from": passages + 1})
-    assert not KnowledgeBase(small, embedder=HashingEmbedder()).open().vectors.compressed
+    assert not KnowledgeBase.connect(small, embedder=HashingEmbedder()).open().vectors.compressed
 
 
 def test_reading_a_new_knowledge_base_loads_nothing_until_it_is_opened(settings, embedder) -> None:
-    kb = KnowledgeBase(settings, embedder=embedder)
+    kb = KnowledgeBase.connect(settings, embedder=embedder)
     assert kb.embedder is embedder and kb.model_name == embedder.name
     assert kb.stats().vectors == 0
     assert embedder.calls == 0 and not settings.faiss_path.exists()
@@ -115,13 +115,13 @@ def test_two_processes_ingesting_at_once_leave_an_index_with_both_their_passages
     from ingest.store import store_documents
 
     ingest_paths(kb, [SAMPLES], progress=False)
-    other = KnowledgeBase(settings, embedder=HashingEmbedder()).open()  # a second `lede ingest`
+    other = KnowledgeBase.connect(settings, embedder=HashingEmbedder()).open()  # a second `lede ingest`
     store_documents(kb, [Document(url="https://n.example/a", title="Ferry",
                                   text="Harbourton ferry fares fall again this spring.")], progress=False)
     store_documents(other, [Document(url="https://n.example/b", title="Tram",
                                      text="The tram line to the airport opens in June.")], progress=False)
     # The second to save wrote its own view last: without the first's passage, it was out of step.
-    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    restarted = KnowledgeBase.connect(settings, embedder=HashingEmbedder())
     assert restarted.stats().in_sync
 
 
@@ -132,8 +132,8 @@ def test_an_index_file_copied_from_another_knowledge_base_is_not_taken_as_in_ste
     from ingest.store import store_documents
 
     elsewhere = Settings(data_dir=tmp_path / "elsewhere")
-    foreign = KnowledgeBase(elsewhere, embedder=HashingEmbedder())
-    ours = KnowledgeBase(settings, embedder=HashingEmbedder())
+    foreign = KnowledgeBase.connect(elsewhere, embedder=HashingEmbedder())
+    ours = KnowledgeBase.connect(settings, embedder=HashingEmbedder())
     # The same ids (both count from 1), other text.
     store_documents(foreign, [Document(url="https://n.example/x", title="Chess",
                                        text="Ostvale won the chess final on Sunday.")], progress=False)
@@ -141,7 +141,7 @@ def test_an_index_file_copied_from_another_knowledge_base_is_not_taken_as_in_ste
                                     text="Keld won the dragon boat race on the river.")], progress=False)
     settings.faiss_path.write_bytes(elsewhere.faiss_path.read_bytes())
 
-    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    restarted = KnowledgeBase.connect(settings, embedder=HashingEmbedder())
     assert not restarted.stats().in_sync
     restarted.open()  # rebuilt from the database
     assert restarted.stats().in_sync
@@ -154,7 +154,7 @@ def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path) -> None:
 
     (tmp_path / "data").write_text("not a folder")
     with pytest.raises(ConfigError, match="is a file, not a folder"):
-        KnowledgeBase(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder())
+        KnowledgeBase.connect(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder())
 
 
 def test_re_embedding_with_another_model_replaces_every_precomputed_vector(settings, kb) -> None:
@@ -170,7 +170,7 @@ def test_re_embedding_with_another_model_replaces_every_precomputed_vector(setti
             return -super().embed_batch(texts)
 
     flipped = Flipped()
-    other = KnowledgeBase(settings, embedder=flipped)
+    other = KnowledgeBase.connect(settings, embedder=flipped)
     other.reindex(re_embed=True)
     assert np.allclose(word_vectors(other, ["coalition"])[0], flipped.embed_passages(["coalition"])[0], atol=1e-3)
     with other.sessions() as session:
@@ -188,7 +188,7 @@ def test_is_empty_reads_the_database_not_the_index_file(kb) -> None:
     store_documents(kb, [Document(url="https://n.example/1", title="Ferry", text="The ferry runs again.")],
                     progress=False)
     kb.settings.faiss_path.unlink()  # a lost index file does not make the knowledge base empty
-    assert not KnowledgeBase(kb.settings, embedder=kb.embedder).is_empty()
+    assert not KnowledgeBase.connect(kb.settings, embedder=kb.embedder).is_empty()
 
 
 def test_the_upgrade_dates_a_stored_future_article_by_its_fetch_time(kb) -> None:
@@ -240,3 +240,15 @@ def test_ingest_counts_the_articles_holding_each_word_and_the_upgrade_counts_old
         command.downgrade(config, "0009")
         command.upgrade(config, "head")
     assert held() == {"kessling": 3, "divers": 3, "harbour": 2}
+
+
+def test_making_a_knowledge_base_touches_nothing_until_it_connects(tmp_path) -> None:
+    from bot.settings import Settings
+    from index.knowledge import KnowledgeBase
+    from tests.fakes.embedder import HashingEmbedder
+
+    data = tmp_path / "data"
+    kb = KnowledgeBase(Settings(data_dir=data, database_url=None), embedder=HashingEmbedder())
+    assert not data.exists() and not kb.index_loaded  # no folder, no database, no migration
+    kb.migrate()
+    assert (data / "lede.sqlite3").is_file() and kb.is_empty()

@@ -34,7 +34,7 @@ def _settings(settings: Settings, store: str) -> Settings:
 
 @needs_postgres
 def test_pgvector_stores_and_searches_in_sql_without_a_faiss_file(settings, embedder) -> None:
-    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    kb = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
     store_documents(kb, DOCUMENTS, progress=False)
     assert sql_vectors.column_type(kb.engine) == "halfvec"
     query = embedder.embed_query("ferry strike union offer")
@@ -52,7 +52,7 @@ def test_pgvector_stores_and_searches_in_sql_without_a_faiss_file(settings, embe
 
 @needs_postgres
 def test_a_search_among_given_passages_returns_only_those_and_all_of_them(settings, embedder) -> None:
-    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    kb = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
     store_documents(kb, DOCUMENTS, progress=False)
     ids = np.array(sorted(i for i, _ in kb.open().vectors.search(embedder.embed_query("x"), 10)))
     allowed = ids[[1, 3]]
@@ -63,7 +63,7 @@ def test_a_search_among_given_passages_returns_only_those_and_all_of_them(settin
 @needs_postgres
 def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(settings, embedder) -> None:
     settings = _settings(settings, "faiss")
-    faiss_kb = KnowledgeBase(settings, embedder=embedder)
+    faiss_kb = KnowledgeBase.connect(settings, embedder=embedder)
     store_documents(faiss_kb, DOCUMENTS, progress=False)
     query = embedder.embed_query("new tram line cost")
     before = faiss_kb.open().vectors.search(query, 4)
@@ -74,7 +74,7 @@ def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(se
     moved = lede("reindex", "--to", "pgvector", data_dir=settings.data_dir, **environment)
     assert moved.returncode == 0, moved.stderr
     assert "4 vectors moved into pgvector" in moved.stdout
-    in_sql = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder).open()
+    in_sql = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder).open()
     during = in_sql.vectors.search(query, 4)
     assert [i for i, _ in during] == [i for i, _ in before]
     assert np.allclose([s for _, s in during], [s for _, s in before], atol=2e-3)  # halfvec: 16 bits
@@ -83,7 +83,7 @@ def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(se
     moved_back = lede("reindex", "--to", "faiss", data_dir=settings.data_dir, **environment)
     assert moved_back.returncode == 0, moved_back.stderr
     assert "4 vectors moved out of pgvector" in moved_back.stdout
-    back = KnowledgeBase(settings, embedder=embedder).open()
+    back = KnowledgeBase.connect(settings, embedder=embedder).open()
     assert [i for i, _ in back.vectors.search(query, 4)] == [i for i, _ in before]
     assert back.stats().in_sync
 
@@ -91,24 +91,24 @@ def test_vectors_move_to_pgvector_and_back_without_the_model_and_answer_alike(se
 @needs_postgres
 def test_a_store_that_does_not_match_the_database_is_refused_naming_the_fix(settings, embedder) -> None:
     settings = _settings(settings, "faiss")
-    store_documents(KnowledgeBase(settings, embedder=embedder), DOCUMENTS, progress=False)
+    store_documents(KnowledgeBase.connect(settings, embedder=embedder), DOCUMENTS, progress=False)
     with pytest.raises(ConfigError, match="lede reindex --to pgvector"):
-        KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
-    engine = KnowledgeBase(settings, embedder=embedder).engine
+        KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
+    engine = KnowledgeBase.connect(settings, embedder=embedder).engine
     sql_vectors.to_sql(engine, dim=embedder.dim)
     with pytest.raises(ConfigError, match="set LEDE_VECTOR_STORE=pgvector"):
-        KnowledgeBase(settings, embedder=embedder)
+        KnowledgeBase.connect(settings, embedder=embedder)
 
 
 def test_pgvector_on_sqlite_is_refused_in_one_line(tmp_path, embedder) -> None:
     settings = Settings(data_dir=tmp_path / "data", database_url=None, vector_store="pgvector")
     with pytest.raises(ConfigError, match="LEDE_VECTOR_STORE=pgvector needs PostgreSQL"):
-        KnowledgeBase(settings, embedder=embedder)
+        KnowledgeBase.connect(settings, embedder=embedder)
 
 
 @needs_postgres
 def test_re_embedding_in_pgvector_replaces_every_vector(settings, embedder) -> None:
-    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    kb = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
     store_documents(kb, DOCUMENTS, progress=False)
     report = kb.reindex(re_embed=True)
     assert report.embedded == 4 and kb.stats().vectors == 4
@@ -123,7 +123,7 @@ def test_processes_starting_together_on_a_fresh_database_convert_it_once(setting
 
     from sqlalchemy import create_engine
 
-    url = KnowledgeBase(_settings(settings, "faiss"), embedder=embedder).engine.url  # the schema, bytes
+    url = KnowledgeBase.connect(_settings(settings, "faiss"), embedder=embedder).engine.url  # the schema, bytes
     engines = [create_engine(url) for _ in range(4)]
     start = threading.Barrier(len(engines))
     failures: list[Exception] = []
@@ -141,6 +141,6 @@ def test_processes_starting_together_on_a_fresh_database_convert_it_once(setting
     for thread in threads:
         thread.join()
     assert failures == []
-    kb = KnowledgeBase(_settings(settings, "pgvector"), embedder=embedder)
+    kb = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
     store_documents(kb, DOCUMENTS, progress=False)
     assert sql_vectors.column_type(kb.engine) == "halfvec" and kb.stats().in_sync

@@ -52,7 +52,7 @@ def test_killed_ingests_lose_and_duplicate_nothing(tmp_path) -> None:
     assert finished.returncode == 0, finished.stderr
 
     expected = {d.url: len(split_passages(paragraphs_of(d.text))) for d in read_file(corpus)}
-    kb = KnowledgeBase(Settings(data_dir=tmp_path / "data"))
+    kb = KnowledgeBase.connect(Settings(data_dir=tmp_path / "data"))
     with kb.sessions() as session:
         assert session.scalar(select(func.count(Article.id))) == 400
         stored = session.execute(

@@ -88,7 +88,7 @@ def test_a_bad_file_is_reported_and_the_rest_ingested(kb, tmp_path) -> None:
 def test_an_article_another_worker_stores_meanwhile_is_taken_as_stored(settings, kb) -> None:
     story = Document(url="https://n.example/ferry", title="Keld votes to keep its ferry",
                      text="Keld voted on Tuesday to keep its ferry running through the winter.")
-    other_worker = KnowledgeBase(settings, embedder=HashingEmbedder())
+    other_worker = KnowledgeBase.connect(settings, embedder=HashingEmbedder())
 
     class SlowModel(HashingEmbedder):
         """While this worker embeds, the other one stores the same article and commits."""
@@ -101,7 +101,7 @@ def test_an_article_another_worker_stores_meanwhile_is_taken_as_stored(settings,
                 store_documents(other_worker, [story], progress=False)
             return super().embed_batch(texts)
 
-    this_worker = KnowledgeBase(settings, embedder=SlowModel())
+    this_worker = KnowledgeBase.connect(settings, embedder=SlowModel())
     report = store_documents(this_worker, [story], progress=False)
     assert (report.added, report.unchanged, report.errors) == (0, 1, [])
     with kb.sessions() as session:
@@ -147,7 +147,7 @@ def test_a_page_of_made_up_words_stores_a_bounded_number_and_embeds_none(setting
     from index.terms import MAX_WORDS
 
     embedder = HashingEmbedder()
-    kb = KnowledgeBase(settings, embedder=embedder)
+    kb = KnowledgeBase.connect(settings, embedder=embedder)
     made_up = ["zq" + "".join("abcdefghij"[int(d)] for d in f"{n:04d}") for n in range(5000)]  # each once
     text = "\n\n".join(" ".join(made_up[i : i + 100]) + "." for i in range(0, 5000, 100))
     store_documents(kb, [Document(url="https://n.example/gibberish", title="Gibberish", text=text)], progress=False)

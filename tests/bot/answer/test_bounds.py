@@ -52,7 +52,7 @@ def test_a_question_in_another_script_reads_the_articles_words_as_stored_at_inge
         cross_lingual_threshold = -1.0  # answer whatever is asked: this is about the work done
 
     embedder = CrossLingual()
-    kb = KnowledgeBase(settings, embedder=embedder)
+    kb = KnowledgeBase.connect(settings, embedder=embedder)
     ingest_paths(kb, [SAMPLES], progress=False)
     from sqlalchemy import func, select
 

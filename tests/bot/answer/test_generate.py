@@ -61,7 +61,7 @@ def test_server_down_gives_nothing() -> None:
 def test_answer_carries_written_sentences_and_falls_back_when_the_server_fails(settings, model, llm) -> None:
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
     llm.reply = "Britain and France are expected to lead the coalition [1]."
@@ -88,7 +88,7 @@ def test_the_language_models_short_answer_is_kept_only_when_the_passages_hold_it
 def test_the_language_model_gives_the_bold_answer_when_the_passages_hold_it(settings, model, llm) -> None:
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
     extractive = answer_question(kb, "Who leads the coalition?")
@@ -106,7 +106,7 @@ def test_a_language_model_agreeing_with_the_span_reader_gives_the_fuller_of_the_
     Airways"); when the two answers agree, one holding the other, the fuller one is shown."""
     from index.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     tiny = LLMConfig(llm.url, "tiny")
     ingest_paths(kb, [SAMPLES], progress=False)
     assert answer_question(kb, "Who leads the coalition?").candidate == "Britain and France"

@@ -46,7 +46,7 @@ async def telegram(bot_settings, model, request):
     api = BotAPI()
     overrides = getattr(request, "param", {})
     settings = bot_settings(api, **overrides)
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     await asyncio.to_thread(ingest_paths, kb, [SAMPLES], progress=False)
     app = build_application(settings, kb, run_ingest=False)
     try:

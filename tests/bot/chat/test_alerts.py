@@ -40,7 +40,7 @@ async def test_alerts_come_from_a_bot_that_does_not_ingest_when_a_worker_stores_
     chat = api.group(-100778, "Forum", admins=[READER], forum=True)
     api.send(chat, READER, "/follow ferry", thread_id=12)  # set in a forum topic: alerts go there
     await telegram.wait_for(chat_id=chat["id"])
-    worker = KnowledgeBase(telegram.kb.settings, embedder=telegram.kb.embedder)  # another process's
+    worker = KnowledgeBase.connect(telegram.kb.settings, embedder=telegram.kb.embedder)  # another process's
     document = Document(url="https://harbour.example/ferry", title="Night ferry to Keld returns",
                         text="The night ferry between Harbourton and Keld runs again from Monday.", outlet="Harbour Post")
     await asyncio.to_thread(store_documents, worker, [document], progress=False)

@@ -23,7 +23,7 @@ async def test_a_bad_digest_row_found_at_start_is_skipped_and_the_bot_answers(bo
     api = BotAPI()
     try:
         settings = bot_settings(api)
-        kb = KnowledgeBase(settings, embedder=model)
+        kb = KnowledgeBase.connect(settings, embedder=model)
         # Rows an older Lede or a hand edit left: neither is a time in a zone.
         subscriptions.set_digest(kb, chat_id=-1001, time_of_day="08:00", timezone="Europe", topic=None, created_by=1)
         subscriptions.set_digest(kb, chat_id=-1002, time_of_day="abc", timezone="UTC", topic=None, created_by=1)

@@ -22,7 +22,7 @@ async def telegram_with_llm(bot_settings, model):
 
     api, llm = BotAPI(), FakeLLM()
     settings = bot_settings(api, llm_base_url=llm.url, llm_model="tiny")
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     await aio.to_thread(ingest_paths, kb, [SAMPLES], progress=False)
     app = build_application(settings, kb, run_ingest=False)
     try:

@@ -25,7 +25,7 @@ async def test_three_bots_post_a_digest_exactly_once(bot_settings, model) -> Non
     apps = []
     try:
         for _ in range(3):  # three replicas, each with its own knowledge base object
-            app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+            app = build_application(settings, KnowledgeBase.connect(settings, embedder=model), run_ingest=False)
             await app.initialize()
             apps.append(app)
         kb = apps[0].lede.kb
@@ -55,14 +55,14 @@ async def test_a_quota_spent_before_a_restart_is_still_spent_after_it(bot_settin
     asker = User(5005, "Nadia", "nadia", "en")
     chat = api.private_chat(asker)
     try:
-        await asyncio.to_thread(ingest_paths, KnowledgeBase(settings, embedder=model), [SAMPLES], progress=False)
+        await asyncio.to_thread(ingest_paths, KnowledgeBase.connect(settings, embedder=model), [SAMPLES], progress=False)
         for run, question in enumerate(["Who leads the coalition?", "Who won the chess championship?"]):
-            app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+            app = build_application(settings, KnowledgeBase.connect(settings, embedder=model), run_ingest=False)
             async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
                 api.send(chat, asker, question)
                 await asyncio.to_thread(api.wait_for, chat_id=chat["id"], count=run + 1)
         # A third process: the two questions asked of the first two count against the hour.
-        app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+        app = build_application(settings, KnowledgeBase.connect(settings, embedder=model), run_ingest=False)
         async with running(app, app.updater.start_polling(poll_interval=0, timeout=1)):
             api.send(chat, asker, "How long will the tram line be?")
             calls = await asyncio.to_thread(api.wait_for, chat_id=chat["id"], count=3)
@@ -74,7 +74,7 @@ async def test_a_quota_spent_before_a_restart_is_still_spent_after_it(bot_settin
 async def test_an_update_delivered_to_two_replicas_is_handled_once(bot_settings, model) -> None:
     api = BotAPI()
     settings = bot_settings(api)
-    apps = [build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False) for _ in range(2)]
+    apps = [build_application(settings, KnowledgeBase.connect(settings, embedder=model), run_ingest=False) for _ in range(2)]
     try:
         outcomes = [await asyncio.to_thread(app.lede.first_time, 4711) for app in apps]
         assert outcomes == [True, False]
@@ -97,8 +97,8 @@ def test_two_replicas_on_pgvector_answer_alike_and_find_what_a_worker_process_st
     from tests.conftest import SAMPLES
 
     settings = settings.model_copy(update={"vector_store": "pgvector"})
-    ingest_paths(KnowledgeBase(settings, embedder=model), [SAMPLES], progress=False)
-    replicas = [KnowledgeBase(settings, embedder=model).open() for _ in range(2)]
+    ingest_paths(KnowledgeBase.connect(settings, embedder=model), [SAMPLES], progress=False)
+    replicas = [KnowledgeBase.connect(settings, embedder=model).open() for _ in range(2)]
     first = [answer_question(kb, "Who leads the coalition?") for kb in replicas]
     assert first[0].candidate == first[1].candidate == "Britain and France" and first[0].direct == first[1].direct
     assert [s.urls for s in first[0].sources] == [s.urls for s in first[1].sources]

@@ -26,7 +26,7 @@ def _free_port() -> int:
 async def test_webhook_takes_updates_with_the_secret_and_answers_a_repeat_once(bot_settings, model) -> None:
     api = BotAPI()
     settings = bot_settings(api)
-    kb = KnowledgeBase(settings, embedder=model)
+    kb = KnowledgeBase.connect(settings, embedder=model)
     await asyncio.to_thread(ingest_paths, kb, [SAMPLES], progress=False)
     port = _free_port()
     settings = bot_settings(api, webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
@@ -83,7 +83,7 @@ async def test_huge_posts_are_refused_before_their_body_is_read(bot_settings, mo
     port = _free_port()
     settings = bot_settings(api, webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
                             webhook_listen="127.0.0.1", webhook_port=port)
-    app = build_application(settings, KnowledgeBase(settings, embedder=model), run_ingest=False)
+    app = build_application(settings, KnowledgeBase.connect(settings, embedder=model), run_ingest=False)
     try:
         async with serving_webhook(app, settings):
             idle = _rss_mb()

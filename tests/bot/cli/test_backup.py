@@ -18,7 +18,7 @@ from tests.fakes.embedder import HashingEmbedder
 
 
 def _kb(data: Path, database_url: str | None = None) -> KnowledgeBase:
-    return KnowledgeBase(Settings(data_dir=data, database_url=database_url), embedder=HashingEmbedder())
+    return KnowledgeBase.connect(Settings(data_dir=data, database_url=database_url), embedder=HashingEmbedder())
 
 
 def test_export_then_import_moves_sources_follows_digests_and_chats(tmp_path, monkeypatch, capsys, database_url) -> None:

@@ -231,7 +231,7 @@ def test_digest_preview_prints_the_stories_and_moves_nothing(tmp_path: Path, mon
     from index.knowledge import KnowledgeBase
 
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
-    kb = KnowledgeBase(Settings())
+    kb = KnowledgeBase.connect(Settings())
     digest = subscriptions.set_digest(kb, chat_id=-100321, time_of_day="08:00", timezone="UTC", topic=None, created_by=1)
     assert main(["ingest", "-q", str(SAMPLES / "briefs.jsonl")]) == 0
     capsys.readouterr()

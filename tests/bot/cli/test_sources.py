@@ -25,7 +25,7 @@ def data_dir(tmp_path, monkeypatch, embedder):
 def _kb(settings, embedder):
     from index.knowledge import KnowledgeBase
 
-    return KnowledgeBase(settings, embedder=embedder)
+    return KnowledgeBase.connect(settings, embedder=embedder)
 
 
 def test_loopback_feed_is_refused_and_nothing_fetched(data_dir, wire, web, capsys) -> None:
@@ -102,7 +102,7 @@ def test_sources_disable_and_enable_from_the_terminal(tmp_path, capsys, monkeypa
     from index.models import Source
 
     monkeypatch.setenv("LEDE_DATA_DIR", str(tmp_path / "data"))
-    kb = KnowledgeBase(Settings())
+    kb = KnowledgeBase.connect(Settings())
     with kb.sessions.begin() as session:
         session.add(Source(kind="feed", url="https://n.example/feed.xml", title="News", created_at=datetime.now(UTC)))
     assert main(["sources", "disable", "1"]) == 0

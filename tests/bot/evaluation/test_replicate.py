@@ -13,7 +13,7 @@ def test_copies_are_real_text_under_new_ids_older_dates_and_nearby_vectors(setti
     ingest_paths(kb, [SAMPLES], progress=False)
     original = kb.stats().passages
     # A fresh SQLite database, as the benchmark makes (the source may be PostgreSQL).
-    target = KnowledgeBase(settings.in_folder(settings.data_dir.parent / "copy"),
+    target = KnowledgeBase.connect(settings.in_folder(settings.data_dir.parent / "copy"),
                            embedder=HashingEmbedder())
     wanted = 2 * original + 5
     assert replicate(kb, target, wanted) == wanted
