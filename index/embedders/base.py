@@ -93,9 +93,9 @@ class LoadedOnFirstUse(Embedder):
     def loaded(self) -> bool:
         return self._model is not None
 
-    @property
-    def model(self) -> Any:
-        """The loaded model."""
+    def load(self) -> Any:
+        """Return the model, loading it the first time (seconds): a call that may take that long
+        says so, where a property would hide it."""
         with self._lock:
             if self._model is None:
                 self._model = self._load()

@@ -28,11 +28,11 @@ class MultilingualE5(LoadedOnFirstUse):
         return E5()
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return normalise(np.atleast_2d(self.model.passage(list(texts))))
+        return normalise(np.atleast_2d(self.load().passage(list(texts))))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Return the vectors of questions (e5's query side)."""
-        return normalise(np.atleast_2d(self.model.query(list(texts))))
+        return normalise(np.atleast_2d(self.load().query(list(texts))))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]

@@ -134,12 +134,12 @@ class SentenceTransformerEmbedder(LoadedOnFirstUse):
 
     @property
     def dim(self) -> int:  # type: ignore[override]
-        model = self.model
+        model = self.load()
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(dimension())
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.model.encode(
+        vectors = self.load().encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
         return np.asarray(vectors, dtype=np.float32)

@@ -45,7 +45,7 @@ class UniversalSentenceEncoder(LoadedOnFirstUse):
         return USE(threads=self.threads)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return normalise(np.atleast_2d(self.model.encode(list(texts))))
+        return normalise(np.atleast_2d(self.load().encode(list(texts))))
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = super().embed_query(text)
