@@ -248,7 +248,7 @@ def test_making_a_knowledge_base_touches_nothing_until_it_connects(tmp_path) -> 
     from tests.fakes.embedder import HashingEmbedder
 
     data = tmp_path / "data"
-    kb = KnowledgeBase(Settings(data_dir=data, database_url=None), embedder=HashingEmbedder())
+    kb = KnowledgeBase(Settings().in_folder(data), embedder=HashingEmbedder())  # SQLite and FAISS in `data`
     assert not data.exists() and not kb.index_loaded  # no folder, no database, no migration
     kb.migrate()
     assert (data / "lede.sqlite3").is_file() and kb.is_empty()
