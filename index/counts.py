@@ -5,7 +5,6 @@ index/terms.py)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 # Words whose passage counts are kept; they drift slowly with ingest.
@@ -38,7 +37,6 @@ class ArticleCounts:
 
     def __init__(self, seconds: float = ARTICLE_COUNTS_SECONDS) -> None:
         self.seconds = seconds
-        self._lock = threading.Lock()
         self._read_at = -float("inf")
         self.total = 0
         self._held: dict[str, int] = {}
@@ -48,15 +46,13 @@ class ArticleCounts:
 
     def start(self, total: int) -> None:
         """Begin again from `total` articles, forgetting every word's count."""
-        with self._lock:
-            self._read_at, self.total, self._held = time.monotonic(), total, {}
+        self._read_at, self.total, self._held = time.monotonic(), total, {}
 
     def missing(self, words: set[str]) -> list[str]:
         return sorted(words - self._held.keys())
 
     def add(self, counts: dict[str, int]) -> None:
-        with self._lock:
-            self._held.update(counts)
+        self._held.update(counts)
 
     def held(self) -> dict[str, int]:
         return self._held

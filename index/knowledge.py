@@ -154,15 +154,14 @@ class KnowledgeBase:
     def reindex(self, *, re_embed: bool = False) -> SyncReport:
         """Rebuild the FAISS index from the database, re-running the model when asked (with
         pgvector only the latter has anything to do)."""
-        if re_embed and self.store.name == "pgvector":
-            sql_vectors.forget(self.engine, dim=self.embedder.dim)
         if re_embed:
+            self.store.forget()
             with self.sessions.begin() as session:
                 session.query(Passage).update({Passage.embedding: None, Passage.sentence_vectors: None})
                 session.query(Article).update({Article.centroid: None, Article.focus: None})
                 session.query(Word).delete()
                 session.merge(Meta(key=MODEL_KEY, value=self.model_name))
-        report = self.open().store.rebuild(re_embed=re_embed)
+        report = self.open().store.rebuild()
         if re_embed:
             from index.backfill import backfill
 
@@ -179,6 +178,6 @@ class KnowledgeBase:
         with self.sessions() as session:
             sources = session.scalar(select(func.count(Source.id))) or 0
             articles = session.scalar(select(func.count(Article.id))) or 0
-            passages = session.scalar(select(func.count(Passage.id))) or 0
-        vectors, in_sync = self.store.held()
-        return Stats(sources=sources, articles=articles, passages=passages, vectors=vectors, in_sync=in_sync)
+            stored = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
+        vectors, in_sync = self.store.held(stored)
+        return Stats(sources=sources, articles=articles, passages=len(stored), vectors=vectors, in_sync=in_sync)

@@ -73,13 +73,17 @@ class VectorStore(ABC, Generic[Vectors]):
         """Keep what was added and removed."""
 
     @abstractmethod
-    def rebuild(self, *, re_embed: bool) -> SyncReport:
-        """Build the vectors again from the database (every vector about to be embedded again,
-        with `re_embed`, once the database forgot them)."""
+    def rebuild(self) -> SyncReport:
+        """Build the vectors again from the database (embedding the passages it holds none for)."""
+
+    def forget(self) -> None:
+        """Drop every vector kept beside the rows, before another model embeds them all again
+        (the database forgets the rows' own vectors)."""
 
     @abstractmethod
-    def held(self) -> tuple[int, bool]:
-        """Return how many vectors are held and whether they are exactly the stored passages'."""
+    def held(self, stored: np.ndarray) -> tuple[int, bool]:
+        """Return how many vectors are held and whether they are exactly those of the `stored`
+        passage ids."""
 
     def add_from_database(self, ids: np.ndarray) -> tuple[int, int]:
         """Add the stored vectors of passages `ids`, embedding (and storing) any that lack one;
@@ -136,16 +140,17 @@ class PgvectorStore(VectorStore[SqlVectors]):
     def save(self) -> None:
         """Nothing to do: the vectors are stored with their rows."""
 
-    def rebuild(self, *, re_embed: bool) -> SyncReport:
+    def rebuild(self) -> SyncReport:
         report = self.sync()
         sql_vectors.build_index(self.engine)
         return report
 
-    def held(self) -> tuple[int, bool]:
+    def forget(self) -> None:
+        sql_vectors.forget(self.engine, dim=self.embedder.dim)
+
+    def held(self, stored: np.ndarray) -> tuple[int, bool]:
         embedded = len(SqlVectors(self.engine))
-        with self.sessions() as session:
-            passages = session.scalar(select(func.count(Passage.id))) or 0
-        return embedded, embedded == passages
+        return embedded, embedded == len(stored)
 
 
 class FaissStore(VectorStore[VectorIndex]):
@@ -197,19 +202,19 @@ class FaissStore(VectorStore[VectorIndex]):
                 self.sync(save=False)
             vectors.save()
 
-    def rebuild(self, *, re_embed: bool) -> SyncReport:
+    def rebuild(self) -> SyncReport:
         self.vectors.clear()
         self._compress_if_large()
         return self.sync()
 
-    def held(self) -> tuple[int, bool]:
+    def held(self, stored: np.ndarray) -> tuple[int, bool]:
         # A process that has not loaded the index reports the file on disk, without the model.
         vectors = self._vectors
         if vectors is None:
             vectors = VectorIndex(self.settings.faiss_path, self.embedder.dim)
             vectors.load()
         held = vectors.ids()
-        in_step = bool(np.array_equal(np.sort(held), np.sort(self._stored_ids())))
+        in_step = bool(np.array_equal(np.sort(held), np.sort(stored)))
         return len(held), in_step and self._holds_stored_vectors(vectors)
 
     def _holds_stored_vectors(self, vectors: VectorIndex, checked: int = 8) -> bool:

@@ -154,8 +154,8 @@ def _compose(kb: KnowledgeBase, question: Question, hits: list[Hit], read_count:
     figures = differing(readings, candidates, fitted.answer)
     # The reader's sentence is quoted first when it believes a window holds an answer: in a
     # follow-up ("Who opposed it?") it reads without the story and may believe none does.
-    sure = reading is not None and reading.margin >= fitted.answer
-    first = [f.sentence for f in figures] or ([reading.sentence] if reading is not None and sure else [])
+    first = [f.sentence for f in figures] or (
+        [reading.sentence] if reading is not None and reading.margin >= fitted.answer else [])
     chosen = _quotes(candidates, relevance, order, threshold, first=first)
     # Sources are numbered by their story's best passage, so [1] is the best match.
     retrieved = {hit.article_id for hit in hits}

@@ -35,8 +35,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         return _move_vectors(settings, args.to)
     kb = open_knowledge_base(settings)
     report = kb.reindex(re_embed=args.re_embed)
-    held, _ = kb.store.held()
-    print(f"{kb.store.name} holds {held} vectors, rebuilt ({report.embedded} embedded by the model)")
+    print(f"{kb.store.name} holds {len(kb.vectors)} vectors, rebuilt ({report.embedded} embedded by the model)")
     return 0
 
 
