@@ -1,7 +1,7 @@
 """Counts read from the database and remembered, each owned by one KnowledgeBase (so by one
-database and one process's lifetime): how many passages hold a word (which words a keyword
-search reads, index/keyword.py) and how many articles hold it (what two articles share,
-index/terms.py)."""
+database and one process's lifetime): how many passages hold a word and how many passages and
+words there are (which words a keyword search reads and how it weighs them, index/keyword.py),
+and how many articles hold a word (what two articles share, index/terms.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import time
 
 # Words whose passage counts are kept; they drift slowly with ingest.
 PASSAGE_COUNTS_KEPT = 50_000
+# PostgreSQL's BM25 reads how many passages and words are stored (index/keyword.py); within this
+# many seconds they may lag behind what ingest added.
+TOTALS_SECONDS = 60
 # An answer reads the words of some twenty articles, and looking each up again took half of its
 # time. Within this many seconds an article count may lag a few articles behind.
 ARTICLE_COUNTS_SECONDS = 60
@@ -18,9 +21,12 @@ class PassageCounts:
     """How many passages hold each word, as last counted. A word no passage holds is not kept:
     the next article may hold it."""
 
-    def __init__(self, kept: int = PASSAGE_COUNTS_KEPT) -> None:
+    def __init__(self, kept: int = PASSAGE_COUNTS_KEPT, seconds: float = TOTALS_SECONDS) -> None:
         self.kept = kept
+        self.seconds = seconds
         self._counts: dict[str, int] = {}
+        self._totals: tuple[int, int] | None = None
+        self._totals_read_at = -float("inf")
 
     def get(self, word: str) -> int | None:
         return self._counts.get(word)
@@ -30,6 +36,13 @@ class PassageCounts:
             if len(self._counts) >= self.kept:
                 self._counts.clear()  # simpler than least-recently-used, and rare
             self._counts[word] = count
+
+    def totals(self) -> tuple[int, int] | None:
+        """How many passages are stored and how many words they hold, unless read too long ago."""
+        return self._totals if time.monotonic() - self._totals_read_at <= self.seconds else None
+
+    def remember_totals(self, passages: int, words: int) -> None:
+        self._totals, self._totals_read_at = (passages, words), time.monotonic()
 
 
 class ArticleCounts:

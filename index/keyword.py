@@ -1,10 +1,12 @@
-"""Keyword search over passages: SQLite FTS5 with BM25, or PostgreSQL full-text search."""
+"""Keyword search over passages, ranked by BM25: SQLite's FTS5, or on PostgreSQL the same formula
+over the postings migration 0015 keeps (passage_terms)."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.orm import Session
 
 from index.counts import PassageCounts
@@ -25,6 +27,10 @@ POSTINGS = 40_000
 # With no lower date bound, rank in the full-text index alone and join only the best of them:
 # joining every match first costs more than the ranking itself.
 OVERFETCH = 4
+# BM25's constants, FTS5's (term-frequency saturation and length normalisation).
+K1, B = 1.2, 0.75
+# Rows of keyword_totals (one per writing statement) a reader sums before folding them into one.
+TOTALS_ROWS = 1_000
 
 
 def keyword_search(
@@ -43,8 +49,8 @@ def keyword_search(
     if not terms:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    terms = _searched_terms(session, terms, sqlite=sqlite, counts=counts)
-    if not terms:
+    held = _searched_terms(session, terms, sqlite=sqlite, counts=counts)
+    if not held:
         return []
     # An undated article counts as published when it was first seen ("today" finds it).
     date_filter = ""
@@ -55,31 +61,29 @@ def keyword_search(
     if sqlite:
         # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in
         # the title counts twice (tuned on the news eval: docs/quality.md).
-        match = " OR ".join(f'"{t}"' for t in terms)
-        ranked = "SELECT rowid AS id, bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts WHERE passages_fts MATCH :match"
-        if since is None:
-            # Most passages pass an upper bound alone, so the best few hundred hold the best k.
-            sql = f"""
-                SELECT f.id FROM ({ranked} ORDER BY score, rowid LIMIT {OVERFETCH} * :k) f
-                JOIN passages p ON p.id = f.id JOIN articles a ON a.id = p.article_id
-                WHERE 1 = 1 {date_filter} ORDER BY f.score, f.id LIMIT :k"""
-        else:
-            # A date range holds few passages: score only theirs, read through
-            # ix_articles_published_or_seen (news eval: 26 ms -> 4 ms a question). The unary plus
-            # keeps FTS5 from looking each of them up on its own (336 ms).
-            sql = f"""
-                {ranked} AND +rowid IN (
-                    SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE 1 = 1 {date_filter})
-                ORDER BY score, rowid LIMIT :k"""
+        ranked = """SELECT rowid AS id, -bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts
+                    WHERE passages_fts MATCH :match"""
+        values: dict = {"match": " OR ".join(f'"{t}"' for t in held)}
+        # The unary plus keeps FTS5 from looking each passage of a date range up on its own (336 ms).
+        restrict, grouped = "AND +rowid IN", ""
     else:
-        match = " | ".join(terms)
+        ranked, values = _postgres_bm25(session, held, counts)
+        restrict, grouped = "AND t.passage_id IN", "GROUP BY t.passage_id"
+    if since is None:
+        # Most passages pass an upper bound alone, so the best few hundred hold the best k.
         sql = f"""
-            SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id,
-                 to_tsquery('english', :match) q
-            WHERE p.tsv @@ q {date_filter}
-            ORDER BY ts_rank_cd(p.tsv, q) DESC, p.id LIMIT :k"""
+            SELECT f.id FROM ({ranked} {grouped} ORDER BY score DESC, id LIMIT {OVERFETCH} * :k) f
+            JOIN passages p ON p.id = f.id JOIN articles a ON a.id = p.article_id
+            WHERE 1 = 1 {date_filter} ORDER BY f.score DESC, f.id LIMIT :k"""
+    else:
+        # A date range holds few passages: score only theirs, read through
+        # ix_articles_published_or_seen (news eval: 26 ms -> 4 ms a question).
+        sql = f"""
+            {ranked} {restrict} (
+                SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE 1 = 1 {date_filter})
+            {grouped} ORDER BY score DESC, id LIMIT :k"""
     statement = text(sql)
-    values: dict = {"match": match, "k": k}
+    values["k"] = k
     for name, value in (("since", since), ("until", until)):
         if value is not None:
             # Typed so the value is stored-format on every backend (SQLite keeps text).
@@ -88,23 +92,66 @@ def keyword_search(
     return [row[0] for row in session.execute(statement, values)]
 
 
-def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts: PassageCounts) -> list[str]:
-    """Return the words to search for: the rarest first, at most MAX_TERMS of them and as many
-    as hold at most POSTINGS passages together. A word no passage holds (a typo, a name never
-    reported) is not a rare word: it is left out."""
+def ranking(engine: Engine) -> str:
+    """Name how keyword search ranks on this database, for `lede stats`."""
+    if engine.dialect.name == "sqlite":
+        return "BM25 (SQLite FTS5, porter stemmer)"
+    return "BM25 (PostgreSQL passage_terms, 'english' configuration)"
+
+
+def indexed_passages(session: Session) -> int:
+    """Return how many passages keyword search holds: the passages stored, unless it fell behind."""
+    if session.get_bind().dialect.name == "sqlite":
+        return session.execute(text("SELECT count(*) FROM passages_fts_docsize")).scalar_one()
+    return int(session.execute(text("SELECT coalesce(sum(passages), 0) FROM keyword_totals")).scalar_one())
+
+
+def _postgres_bm25(session: Session, held: dict[str, int], counts: PassageCounts) -> tuple[str, dict]:
+    """Return a query scoring by BM25 every passage holding any of `terms` (FTS5's formula and
+    constants, over the postings migration 0015 keeps), and its values."""
+    passages, words = _totals(session, counts)
+    # FTS5's inverse document frequency: a word in over half the passages still counts a little.
+    idfs = [max(1e-6, math.log((passages - n + 0.5) / (n + 0.5))) for n in held.values()]
+    # A question's word is stemmed as the stored text was: PostgreSQL's 'english' configuration
+    # (Russian and Ukrainian words too: they are kept whole, as SQLite's porter tokenizer keeps them).
+    asked = """SELECT l.lexeme AS term, w.idf FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS w(word, idf),
+               unnest(to_tsvector('english', w.word)) AS l"""
+    score = f"sum(q.idf * t.frequency * {K1 + 1} / (t.frequency + {K1} * ({1 - B} + {B} * t.length / :average)))"
+    ranked = f"SELECT t.passage_id AS id, {score} AS score FROM passage_terms t JOIN ({asked}) q ON t.term = q.term WHERE 1 = 1"
+    return ranked, {"words": list(held), "idfs": idfs, "average": words / max(1, passages)}
+
+
+def _totals(session: Session, counts: PassageCounts) -> tuple[int, int]:
+    """Return how many passages are stored and how many words they hold, as last read. Each
+    writing statement adds a row to keyword_totals; past TOTALS_ROWS they are folded into one
+    (two readers folding at once leave the same sums: each deletes only rows it saw)."""
+    if (totals := counts.totals()) is not None:
+        return totals
+    passages, words, rows = session.execute(text(
+        "SELECT coalesce(sum(passages), 0), coalesce(sum(words), 0), count(*) FROM keyword_totals")).one()
+    if rows > TOTALS_ROWS:
+        with session.get_bind().engine.begin() as connection:  # its own transaction, whatever the caller's
+            connection.execute(text("WITH folded AS (DELETE FROM keyword_totals RETURNING passages, words) "
+                                    "INSERT INTO keyword_totals SELECT sum(passages), sum(words) FROM folded"))
+    counts.remember_totals(int(passages), int(words))
+    return int(passages), int(words)
+
+
+def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts: PassageCounts) -> dict[str, int]:
+    """Return the words to search for, each with how many passages hold it: the rarest first, at
+    most MAX_TERMS of them and as many as hold at most POSTINGS passages together. A word no
+    passage holds (a typo, a name never reported) is not a rare word: it is left out."""
     held: dict[str, int] = {}
     for term in terms:
         if (count := counts.get(term)) is None:
             count = _document_count(session, term, sqlite=sqlite)
             counts.remember(term, count)
         held[term] = count
-    kept: list[str] = []
-    total = 0
+    kept: dict[str, int] = {}
     for term in sorted((t for t in terms if held[t]), key=held.__getitem__):
-        if kept and (len(kept) == MAX_TERMS or total + held[term] > POSTINGS):
+        if kept and (len(kept) == MAX_TERMS or sum(kept.values()) + held[term] > POSTINGS):
             break
-        kept.append(term)
-        total += held[term]
+        kept[term] = held[term]
     return kept
 
 
@@ -114,5 +161,5 @@ def _document_count(session: Session, term: str, *, sqlite: bool) -> int:
         sql = "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH :term"
         term = f'"{term}"'
     else:
-        sql = "SELECT count(*) FROM passages WHERE tsv @@ to_tsquery('english', :term)"
+        sql = "SELECT count(*) FROM passage_terms WHERE term IN (SELECT lexeme FROM unnest(to_tsvector('english', :term)))"
     return session.execute(text(sql), {"term": term}).scalar_one()

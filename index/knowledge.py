@@ -15,6 +15,7 @@ from index.counts import ArticleCounts, PassageCounts
 from index.db import database_engine, migrate, session_factory
 from index.embedders import Embedder, configured_embedder
 from index.errors import ConfigError
+from index.keyword import indexed_passages, ranking
 from index.models import Article, Meta, Passage, Source, Word
 from index.precomputed import unpack
 from index.settings import Settings
@@ -33,6 +34,8 @@ class Stats:
     passages: int
     vectors: int
     in_sync: bool
+    keyword_ranking: str  # how keyword search ranks on this database (index/keyword.py)
+    keyword_passages: int  # the passages keyword search counts: `passages` unless something is amiss
 
 
 class KnowledgeBase:
@@ -179,5 +182,7 @@ class KnowledgeBase:
             sources = session.scalar(select(func.count(Source.id))) or 0
             articles = session.scalar(select(func.count(Article.id))) or 0
             stored = np.fromiter(session.scalars(select(Passage.id)), dtype=np.int64)
+            keyword_passages = indexed_passages(session)
         vectors, in_sync = self.store.held(stored)
-        return Stats(sources=sources, articles=articles, passages=len(stored), vectors=vectors, in_sync=in_sync)
+        return Stats(sources=sources, articles=articles, passages=len(stored), vectors=vectors, in_sync=in_sync,
+                     keyword_ranking=ranking(self.engine), keyword_passages=keyword_passages)

@@ -21,7 +21,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(asdict(stats)))
     else:
         for key, value in asdict(stats).items():
-            print(f"{key:>9}: {value}")
+            print(f"{key:>16}: {value}")
         if not stats.in_sync and settings.vector_store == "pgvector":
             print("Some passages have no vector yet (an interrupted re-embedding?); `lede reindex` embeds them.")
         elif not stats.in_sync:

@@ -116,7 +116,6 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
     """Copy the knowledge base of `settings` (real articles, their stored vectors) into a fresh
     one of `passages` passages (bot/evaluation/replicate.py), then answer `questions` (each with
     the moment it is asked); return p50/p95 latency and the process's peak RSS."""
-    import statistics
     import tempfile
     import time
 
@@ -124,6 +123,7 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
 
     from bot.answer import answer_question
     from bot.evaluation.replicate import replicate
+    from bot.evaluation.timing import timed_answers
     from bot.reader.model import shipped_reader
     from index.knowledge import KnowledgeBase
 
@@ -138,16 +138,13 @@ def bench_answer(settings, *, passages: int, questions: list[tuple[str, datetime
         answer_question(kb, questions[0][0], as_of=questions[0][1])  # the model loads
         reader = shipped_reader()
         read_before, reading_before = (reader.windows_read, reader.seconds) if reader else (0, 0.0)
-        latencies = sorted(answer_question(kb, q, as_of=moment).elapsed_ms
-                           for q, moment in questions)
+        timed, total_ms = timed_answers(kb.engine, lambda q, moment: answer_question(kb, q, as_of=moment).elapsed_ms, questions)
         size_mb = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
-    return {"passages": passages, "questions": len(questions),
-            "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+    return {"passages": passages, "questions": len(questions), **timed,
             "index_load_s": round(load_s, 1), "data_mb": round(size_mb),
             "peak_rss_mb": round(_peak_rss_mb(), 1), "model": settings.embedding_model,
             "index": "compressed (IVF-SQ8)" if kb.vectors.compressed else "exact (flat)",
-            **_reader_figures(reader, read_before, reading_before, questions=len(questions), total_ms=sum(latencies))}
+            **_reader_figures(reader, read_before, reading_before, questions=len(questions), total_ms=total_ms)}
 
 
 def _reader_figures(reader, read_before: int, reading_before: float, *, questions: int, total_ms: float) -> dict:

@@ -80,6 +80,7 @@ def _answer_in_fresh_process(settings: Settings, questions: Asked) -> dict:
 
 def _answer_all(settings: Settings, questions: Asked) -> dict:
     from bot.answer import answer_question
+    from bot.evaluation.timing import timed_answers
     from index.knowledge import KnowledgeBase
 
     kb = KnowledgeBase.connect(settings)
@@ -87,10 +88,8 @@ def _answer_all(settings: Settings, questions: Asked) -> dict:
     kb.open()
     open_s = time.perf_counter() - started
     answer_question(kb, questions[0][0], as_of=questions[0][1])  # the model loads
-    latencies = sorted(answer_question(kb, q, as_of=moment).elapsed_ms for q, moment in questions)
-    return {"p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "open_s": round(open_s, 1),
+    timed, _ = timed_answers(kb.engine, lambda q, moment: answer_question(kb, q, as_of=moment).elapsed_ms, questions)
+    return {**timed, "open_s": round(open_s, 1),
             # VmHWM, not getrusage: a spawned process's ru_maxrss keeps the parent's from before exec.
             "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
             "rss_after_mb": round(_status_kb("VmRSS") / 1024, 1)}

@@ -36,8 +36,9 @@ def test_ingest_ask_stats_and_rebuild_end_to_end(tmp_path: Path) -> None:
     assert "Moscow Warns Against a 'Coalition of the Willing' in Ukraine" in asked.stdout
 
     stats = json.loads(lede("stats", "--json", data_dir=data).stdout)
-    assert set(stats) == {"sources", "articles", "passages", "vectors", "in_sync"}
-    assert stats["in_sync"] and stats["vectors"] == stats["passages"] > 0
+    assert set(stats) == {"sources", "articles", "passages", "vectors", "in_sync", "keyword_ranking", "keyword_passages"}
+    assert stats["in_sync"] and stats["vectors"] == stats["passages"] == stats["keyword_passages"] > 0
+    assert stats["keyword_ranking"].startswith("BM25")
 
     again = lede("ingest", sample, data_dir=data)
     assert "0 new, 0 updated, 1 unchanged" in again.stdout

@@ -1,0 +1,115 @@
+"""Keyword ranking is BM25 on both databases: SQLite's FTS5, and on PostgreSQL the same formula
+over the postings its triggers keep (index/keyword.py, migration 0015)."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text, update
+from sqlalchemy.orm import Session
+
+from index.counts import PassageCounts
+from index.keyword import keyword_search
+from index.models import Article, Passage
+from ingest.document import Document
+from ingest.store import store_documents
+
+
+def _texts(kb, question: str, k: int = 3) -> list[str]:
+    # A fresh count cache each time, as a new process would read the store.
+    with Session(kb.engine) as session:
+        return [session.get_one(Passage, pid).text for pid in keyword_search(session, question, k=k, counts=PassageCounts())]
+
+
+def test_a_rare_word_outweighs_a_common_word_said_again_and_again(kb) -> None:
+    """BM25 weighs a word by how few passages hold it. PostgreSQL's ts_rank_cd did not: a passage
+    saying "bridge" three times ranked above the only one naming Kessling."""
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Traffic {i}",
+                                  text=f"The bridge closed at {i}. The bridge reopened later. The bridge is old.")
+                         for i in range(12)], progress=False)
+    store_documents(kb, [Document(url="https://n.example/k", title="Council",
+                                  text="Kessling spoke to the council on Monday.")], progress=False)
+    assert _texts(kb, "What did Kessling say about the bridge?")[0].startswith("Kessling")
+
+
+def test_a_headline_word_finds_the_articles_passages_and_follows_a_new_headline(kb) -> None:
+    """As on SQLite, an article's headline counts for each of its passages (twice a word of its
+    text): PostgreSQL searched the text alone."""
+    store_documents(kb, [Document(url="https://n.example/a", title="Alder bridge collapses",
+                                  text="Divers searched the river on Tuesday. Four people died.")], progress=False)
+    store_documents(kb, [Document(url="https://n.example/b", title="Weather",
+                                  text="Rain is expected on Tuesday across the river valley.")], progress=False)
+    assert _texts(kb, "Alder collapse")[0].startswith("Divers")
+    with kb.sessions.begin() as session:
+        session.execute(update(Article).where(Article.url == "https://n.example/a").values(title="Kessling bridge falls"))
+    assert _texts(kb, "Alder") == []
+    assert _texts(kb, "Kessling")[0].startswith("Divers")
+
+
+def test_keyword_search_counts_the_passages_stored_as_they_come_and_go(kb) -> None:
+    """What BM25 reads (how many passages there are, which hold a word) follows deletions: a
+    pruned article's words no longer count, and `lede stats` shows the same number twice."""
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Item {i}",
+                                  text=f"The quokka {i} was seen near the harbour wall on Monday.")
+                         for i in range(3)], progress=False)
+    stats = kb.stats()
+    assert stats.keyword_passages == stats.passages == 3 and stats.keyword_ranking.startswith("BM25")
+    with kb.sessions.begin() as session:
+        session.execute(text("DELETE FROM articles WHERE url <> 'https://n.example/0'"))
+    stats = kb.stats()
+    assert stats.keyword_passages == stats.passages == 1
+    assert len(_texts(kb, "quokka")) == 1
+
+
+def test_an_upgraded_postgresql_database_ranks_its_stored_passages_with_their_headlines(database_url) -> None:
+    """Migration 0015 rewrites the passages an older Lede stored (headline into tsv, postings,
+    totals); a downgrade brings back the older search's column and index."""
+    import pytest
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, insert
+
+    from index import db
+
+    if database_url is None:
+        pytest.skip("PostgreSQL's upgrade: SQLite's keyword index is unchanged")
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    engine = create_engine(db.driver_url(database_url))
+
+    def migrate(to: str, step=command.upgrade) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, to)
+
+    migrate("0014")
+    with engine.begin() as connection:
+        connection.execute(insert(Article.__table__).values(id=1, url="https://n.example/a", title="Alder bridge collapses",
+                                                            language="en", content_hash="h", fetched_at=datetime.now(UTC)))
+        connection.execute(insert(Passage.__table__), [
+            {"id": i, "article_id": 1, "ordinal": i, "text": f"Divers searched the river, part {i}.", "content_hash": f"p{i}"}
+            for i in (1, 2)])
+    migrate("head")
+    with Session(engine) as session:
+        assert sorted(keyword_search(session, "Alder", k=5, counts=PassageCounts())) == [1, 2]
+        assert session.execute(text("SELECT sum(passages) FROM keyword_totals")).scalar_one() == 2
+    migrate("0014", command.downgrade)
+    with Session(engine) as session:
+        assert session.execute(text("SELECT count(*) FROM passages WHERE tsv @@ to_tsquery('english', 'diver')")).scalar_one() == 2
+    engine.dispose()
+
+
+def test_the_totals_each_writer_adds_are_folded_into_one_row_keeping_their_sums(kb, monkeypatch) -> None:
+    """Every writing statement adds a row to keyword_totals (no two writers wait on one row); a
+    reader folds them once there are many, and BM25 reads the same sums."""
+    import pytest
+
+    from index import keyword
+
+    if kb.engine.dialect.name == "sqlite":
+        pytest.skip("FTS5 keeps its own totals")
+    for i in range(5):
+        store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Item {i}",
+                                      text=f"The quokka {i} was seen near the harbour wall.")], progress=False)
+    monkeypatch.setattr(keyword, "TOTALS_ROWS", 2)
+    assert len(_texts(kb, "quokka", k=10)) == 5
+    with kb.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*), sum(passages) FROM keyword_totals")).one() == (1, 5)
