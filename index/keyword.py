@@ -52,36 +52,10 @@ def keyword_search(
     held = _searched_terms(session, terms, sqlite=sqlite, counts=counts)
     if not held:
         return []
-    # An undated article counts as published when it was first seen ("today" finds it).
-    date_filter = ""
-    if since is not None:
-        date_filter += " AND COALESCE(a.published_at, a.fetched_at) >= :since"
-    if until is not None:
-        date_filter += " AND COALESCE(a.published_at, a.fetched_at) < :until"
     if sqlite:
-        # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in
-        # the title counts twice (tuned on the news eval: docs/quality.md).
-        ranked = """SELECT rowid AS id, -bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts
-                    WHERE passages_fts MATCH :match"""
-        values: dict = {"match": " OR ".join(f'"{t}"' for t in held)}
-        # The unary plus keeps FTS5 from looking each passage of a date range up on its own (336 ms).
-        restrict, grouped = "AND +rowid IN", ""
+        sql, values = _fts5_query(held, since=since, until=until)
     else:
-        ranked, values = _postgres_bm25(session, held, counts)
-        restrict, grouped = "AND t.passage_id IN", "GROUP BY t.passage_id"
-    if since is None:
-        # Most passages pass an upper bound alone, so the best few hundred hold the best k.
-        sql = f"""
-            SELECT f.id FROM ({ranked} {grouped} ORDER BY score DESC, id LIMIT {OVERFETCH} * :k) f
-            JOIN passages p ON p.id = f.id JOIN articles a ON a.id = p.article_id
-            WHERE 1 = 1 {date_filter} ORDER BY f.score DESC, f.id LIMIT :k"""
-    else:
-        # A date range holds few passages: score only theirs, read through
-        # ix_articles_published_or_seen (news eval: 26 ms -> 4 ms a question).
-        sql = f"""
-            {ranked} {restrict} (
-                SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE 1 = 1 {date_filter})
-            {grouped} ORDER BY score DESC, id LIMIT :k"""
+        sql, values = _postgres_query(session, held, counts, since=since, until=until)
     statement = text(sql)
     values["k"] = k
     for name, value in (("since", since), ("until", until)):
@@ -90,6 +64,34 @@ def keyword_search(
             statement = statement.bindparams(bindparam(name, type_=UTCDateTime()))
             values[name] = value
     return [row[0] for row in session.execute(statement, values)]
+
+
+def _fts5_query(held: dict[str, int], *, since: datetime | None, until: datetime | None) -> tuple[str, dict]:
+    """Return SQLite's query: FTS5's own BM25, the passages' dates read from their articles."""
+    # An undated article counts as published when it was first seen ("today" finds it).
+    date_filter = ""
+    if since is not None:
+        date_filter += " AND COALESCE(a.published_at, a.fetched_at) >= :since"
+    if until is not None:
+        date_filter += " AND COALESCE(a.published_at, a.fetched_at) < :until"
+    # Quoting each term keeps FTS5 operators in user text from being interpreted. A word in the
+    # title counts twice (tuned on the news eval: docs/quality.md).
+    ranked = """SELECT rowid AS id, bm25(passages_fts, 2.0, 1.0) AS score FROM passages_fts
+                WHERE passages_fts MATCH :match"""
+    values = {"match": " OR ".join(f'"{t}"' for t in held)}
+    if since is None:
+        # Most passages pass an upper bound alone, so the best few hundred hold the best k.
+        return f"""
+            SELECT f.id FROM ({ranked} ORDER BY score, rowid LIMIT {OVERFETCH} * :k) f
+            JOIN passages p ON p.id = f.id JOIN articles a ON a.id = p.article_id
+            WHERE 1 = 1 {date_filter} ORDER BY f.score, f.id LIMIT :k""", values
+    # A date range holds few passages: score only theirs, read through
+    # ix_articles_published_or_seen (news eval: 26 ms -> 4 ms a question). The unary plus keeps
+    # FTS5 from looking each of them up on its own (336 ms).
+    return f"""
+        {ranked} AND +rowid IN (
+            SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE 1 = 1 {date_filter})
+        ORDER BY score, rowid LIMIT :k""", values
 
 
 def ranking(engine: Engine) -> str:
@@ -106,19 +108,29 @@ def indexed_passages(session: Session) -> int:
     return int(session.execute(text("SELECT coalesce(sum(passages), 0) FROM keyword_totals")).scalar_one())
 
 
-def _postgres_bm25(session: Session, held: dict[str, int], counts: PassageCounts) -> tuple[str, dict]:
-    """Return a query scoring by BM25 every passage holding any of `terms` (FTS5's formula and
-    constants, over the postings migration 0015 keeps), and its values."""
+def _postgres_query(session: Session, held: dict[str, int], counts: PassageCounts, *,
+                    since: datetime | None, until: datetime | None) -> tuple[str, dict]:
+    """Return PostgreSQL's query: FTS5's BM25 formula and constants over the postings migration
+    0015 keeps, which carry their article's date, so a date range is one more condition on the
+    same index scan (joining passages and articles for it cost up to 200 ms at 200k passages)."""
     passages, words = _totals(session, counts)
     # FTS5's inverse document frequency: a word in over half the passages still counts a little.
-    idfs = [max(1e-6, math.log((passages - n + 0.5) / (n + 0.5))) for n in held.values()]
+    idfs = [max(1e-6, math.log((passages - n + 0.5) / (n + 0.5))) * (K1 + 1) for n in held.values()]
     # A question's word is stemmed as the stored text was: PostgreSQL's 'english' configuration
     # (Russian and Ukrainian words too: they are kept whole, as SQLite's porter tokenizer keeps them).
-    asked = """SELECT l.lexeme AS term, w.idf FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS w(word, idf),
-               unnest(to_tsvector('english', w.word)) AS l"""
-    score = f"sum(q.idf * t.frequency * {K1 + 1} / (t.frequency + {K1} * ({1 - B} + {B} * t.length / :average)))"
-    ranked = f"SELECT t.passage_id AS id, {score} AS score FROM passage_terms t JOIN ({asked}) q ON t.term = q.term WHERE 1 = 1"
-    return ranked, {"words": list(held), "idfs": idfs, "average": words / max(1, passages)}
+    asked = """SELECT array_agg(l.lexeme) AS terms, array_agg(w.idf) AS idfs
+               FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS w(word, idf),
+                    unnest(to_tsvector('english', w.word)) AS l"""
+    # idf * f * (k1 + 1) / (f + k1 * (1 - b + b * length / average)), its constants bound as
+    # floats (PostgreSQL reads a literal as numeric: its arithmetic doubled the query's time).
+    # One index scan over the words' postings (`= ANY`): joining word by word cost a third more.
+    score = "sum(q.idfs[array_position(q.terms, t.term)] * t.frequency / (t.frequency + :base + :per_word * t.length))"
+    dates = (" AND t.published >= :since" if since is not None else "") + (" AND t.published < :until" if until is not None else "")
+    sql = f"""WITH q AS MATERIALIZED ({asked})
+              SELECT t.passage_id FROM q, passage_terms t WHERE t.term = ANY(q.terms) {dates}
+              GROUP BY t.passage_id ORDER BY {score} DESC, t.passage_id LIMIT :k"""
+    return sql, {"words": list(held), "idfs": idfs, "base": K1 * (1 - B),
+                 "per_word": K1 * B / max(1.0, words / max(1, passages))}
 
 
 def _totals(session: Session, counts: PassageCounts) -> tuple[int, int]:
@@ -147,6 +159,10 @@ def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts:
             count = _document_count(session, term, sqlite=sqlite)
             counts.remember(term, count)
         held[term] = count
+    if held and min(held.values()) > POSTINGS:  # only common words: which is rarest needs their counts
+        for term in (t for t, n in held.items() if n == POSTINGS + 1):
+            held[term] = _document_count(session, term, sqlite=sqlite, exact=True)
+            counts.remember(term, held[term])
     kept: dict[str, int] = {}
     for term in sorted((t for t in terms if held[t]), key=held.__getitem__):
         if kept and (len(kept) == MAX_TERMS or sum(kept.values()) + held[term] > POSTINGS):
@@ -155,11 +171,15 @@ def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts:
     return kept
 
 
-def _document_count(session: Session, term: str, *, sqlite: bool) -> int:
-    """Return how many passages contain `term` (reading its posting list, not scoring it)."""
+def _document_count(session: Session, term: str, *, sqlite: bool, exact: bool = False) -> int:
+    """Return how many passages contain `term` (reading its posting list, not scoring it); unless
+    `exact`, POSTINGS + 1 for a word in more. Counting every passage of a common word took 20 ms
+    at 200k, and such a word is searched only alone (no other fits the budget beside it), where
+    how much it weighs changes no order."""
     if sqlite:
-        sql = "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH :term"
+        held = "SELECT rowid FROM passages_fts WHERE passages_fts MATCH :term"
         term = f'"{term}"'
     else:
-        sql = "SELECT count(*) FROM passage_terms WHERE term IN (SELECT lexeme FROM unnest(to_tsvector('english', :term)))"
-    return session.execute(text(sql), {"term": term}).scalar_one()
+        held = "SELECT 1 FROM passage_terms WHERE term IN (SELECT lexeme FROM unnest(to_tsvector('english', :term)))"
+    limit = "" if exact else f"LIMIT {POSTINGS + 1}"
+    return session.execute(text(f"SELECT count(*) FROM ({held} {limit}) held"), {"term": term}).scalar_one()

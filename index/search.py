@@ -70,17 +70,16 @@ def search(
     Only articles published in [since, until) count when those are given; with `as_of`, newer
     articles (up to that moment) are preferred. `exclude_articles` are left out entirely.
     """
-    vectors = kb.open().vectors
+    store = kb.open().store
     query_vector = kb.embedder.embed_query(query) if query_vector is None else query_vector
     if since is not None:
         # A narrow range: search only inside it, or its passages may all fall below the top.
-        only = _passages_between(kb, since, until, exclude_articles)
-        dense = vectors.search(query_vector, candidates, only=only)
+        dense = store.search_dated(query_vector, candidates, since=since, until=until, exclude=exclude_articles)
     else:
         # Only an upper bound ("as of") or a few articles left out: most passages qualify, so
         # listing them all costs more than searching wider and dropping the others below.
         wider = until is not None or bool(exclude_articles)
-        dense = vectors.search(query_vector, candidates * (4 if wider else 1))
+        dense = store.vectors.search(query_vector, candidates * (4 if wider else 1))
     with kb.sessions() as session:
         lexical = keyword_search(session, query, k=candidates, since=since, until=until, counts=kb.passage_counts)
     fused: dict[int, float] = {}
@@ -173,22 +172,6 @@ def article_centroids(kb: KnowledgeBase, article_ids: set[int]) -> dict[int, tup
     for article_id, passage_vectors in vectors.items():
         centroids[article_id] = centroid_and_focus(np.stack(passage_vectors))
     return centroids
-
-
-def _passages_between(
-    kb: KnowledgeBase, since: datetime | None, until: datetime | None, exclude: frozenset[int]
-) -> np.ndarray:
-    statement = select(Passage.id).join(Article)
-    # An undated article counts as published when it was first seen.
-    published = func.coalesce(Article.published_at, Article.fetched_at)
-    if since is not None:
-        statement = statement.where(published >= since)
-    if until is not None:
-        statement = statement.where(published < until)
-    if exclude:
-        statement = statement.where(Article.id.not_in(exclude))
-    with kb.sessions() as session:
-        return np.fromiter(session.scalars(statement), dtype=np.int64)
 
 
 def _distinct(items: list[T], content_hash: Callable[[T], str]) -> list[T]:

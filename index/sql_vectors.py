@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from index.errors import ConfigError
+from index.models import UTCDateTime
 from index.vectors import best_first
 
 log = logging.getLogger(__name__)
@@ -252,4 +254,29 @@ class SqlVectors:
                     f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) AS score FROM passages "
                     "WHERE id = ANY(:only) AND embedding IS NOT NULL ORDER BY score DESC LIMIT :k"
                 ).bindparams(bindparam("only")), {"q": query, "k": int(k), "only": [int(i) for i in only]}).all()
+        return best_first((int(i), float(s)) for i, s in rows)
+
+    def search_dated(self, vector: np.ndarray, k: int, *, since: datetime, until: datetime | None,
+                     exclude: frozenset[int]) -> list[tuple[int, float]]:
+        """Return up to k (passage id, cosine) pairs, best first, exactly, among the passages of
+        articles published in [since, until) (an undated one from when it was first seen),
+        leaving out the `exclude`d articles."""
+        if k <= 0:
+            return []
+        published = "COALESCE(a.published_at, a.fetched_at)"
+        conditions = f"{published} >= :since" + (f" AND {published} < :until" if until is not None else "")
+        if exclude:
+            conditions += " AND a.id <> ALL(:exclude)"
+        statement = text(
+            f"SELECT p.id, 1 - (p.embedding <=> CAST(:q AS {COLUMN_TYPE})) AS score FROM passages p "
+            f"JOIN articles a ON a.id = p.article_id WHERE {conditions} AND p.embedding IS NOT NULL "
+            "ORDER BY score DESC LIMIT :k").bindparams(bindparam("since", type_=UTCDateTime()))
+        values: dict = {"q": literal(vector), "k": int(k), "since": since}
+        if until is not None:
+            statement = statement.bindparams(bindparam("until", type_=UTCDateTime()))
+            values["until"] = until
+        if exclude:
+            values["exclude"] = sorted(exclude)
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement, values).all()
         return best_first((int(i), float(s)) for i, s in rows)

@@ -57,6 +57,12 @@ def test_keyword_search_counts_the_passages_stored_as_they_come_and_go(kb) -> No
     stats = kb.stats()
     assert stats.keyword_passages == stats.passages == 1
     assert len(_texts(kb, "quokka")) == 1
+    with kb.sessions.begin() as session:  # a passage alone, as ingest replaces an updated article's
+        session.execute(text("DELETE FROM passages"))
+    assert (kb.stats().keyword_passages, _texts(kb, "quokka")) == (0, [])
+    if kb.engine.dialect.name == "postgresql":
+        with kb.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM passage_terms")).scalar_one() == 0
 
 
 def test_an_upgraded_postgresql_database_ranks_its_stored_passages_with_their_headlines(database_url) -> None:
@@ -113,3 +119,33 @@ def test_the_totals_each_writer_adds_are_folded_into_one_row_keeping_their_sums(
     assert len(_texts(kb, "quokka", k=10)) == 5
     with kb.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*), sum(passages) FROM keyword_totals")).one() == (1, 5)
+
+
+def test_a_question_of_common_words_only_is_searched_by_the_rarest_of_them(kb, monkeypatch) -> None:
+    """Words held by more passages than the budget are counted only as "more" (cheap), until
+    every word of a question is one: then which is rarest is counted."""
+    from index import keyword
+
+    monkeypatch.setattr(keyword, "POSTINGS", 2)
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Item {i}", text=text) for i, text in enumerate(
+        [f"The harbour wall {i} was repaired." for i in range(5)] + [f"The ferry {i} left late." for i in range(3)])],
+        progress=False)
+    assert all("ferry" in found for found in _texts(kb, "harbour ferry", k=10))
+
+
+def test_a_date_bounded_keyword_search_follows_an_articles_new_date(kb) -> None:
+    """On PostgreSQL a passage's postings carry its article's date (a date range is filtered in
+    the same index scan): when ingest corrects the date, they follow."""
+    june, july = datetime(2022, 6, 1, 12, tzinfo=UTC), datetime(2022, 7, 1, 12, tzinfo=UTC)
+    store_documents(kb, [Document(url="https://n.example/d", title="Quokka census", published_at=june,
+                                  text="The quokka census counted more animals than last year.")], progress=False)
+
+    def found(since: datetime) -> int:
+        with Session(kb.engine) as session:
+            return len(keyword_search(session, "quokka census", k=5, counts=PassageCounts(),
+                                      since=since, until=since.replace(day=28)))
+
+    assert (found(june.replace(day=1)), found(july.replace(day=1))) == (1, 0)
+    with kb.sessions.begin() as session:
+        session.execute(update(Article).where(Article.url == "https://n.example/d").values(published_at=july))
+    assert (found(june.replace(day=1)), found(july.replace(day=1))) == (0, 1)

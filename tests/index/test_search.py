@@ -208,3 +208,19 @@ def test_passages_that_score_alike_come_back_by_id_wherever_their_rows_lie(kb) -
         session.execute(update(Passage).where(Passage.id.in_(ids[:3])).values(ordinal=Passage.ordinal + 1))
     with Session(kb.engine) as session:
         assert keyword_search(session, "pilots strike", k=6, counts=kb.passage_counts) == ids
+
+
+def test_a_date_bounded_search_leaves_out_the_articles_asked_to(kb) -> None:
+    """`lede eval --unanswerable` leaves each question's gold articles out: a date range (one
+    query on pgvector, a list of ids for FAISS) must not bring them back."""
+    from ingest.document import Document
+    from ingest.store import store_documents
+
+    day = datetime(2022, 6, 1, 12, tzinfo=UTC)
+    store_documents(kb, [Document(url=f"https://n.example/{i}", title=f"Quokka count {i}", published_at=day,
+                                  text=f"Rangers counted {i} quokkas on the island.") for i in range(2)], progress=False)
+    with Session(kb.engine) as session:
+        first = session.get_one(Passage, keyword_search(session, "Rangers counted 0 quokkas", k=1, counts=kb.passage_counts)[0])
+    hits = search(kb, "quokkas counted", since=datetime(2022, 5, 30, tzinfo=UTC), until=datetime(2022, 6, 3, tzinfo=UTC),
+                  exclude_articles=frozenset({first.article_id}))
+    assert hits and {h.url for h in hits} == {"https://n.example/1"}
