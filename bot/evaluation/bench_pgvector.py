@@ -42,6 +42,7 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
             target = KnowledgeBase.connect(faiss)
             with tqdm(total=passages, unit="passage", desc="copying", disable=None) as bar:
                 replicate(KnowledgeBase.connect(settings), target, passages, progress=bar.update)
+            _vacuum(url)
             started = time.perf_counter()
             target.open()
             faiss_load_s = time.perf_counter() - started
@@ -69,6 +70,16 @@ def bench_pgvector(settings: Settings, *, postgres: str, passages: int, question
         "p95_ratio_pgvector_to_faiss": round(pgvector_result["p95_ms"] / faiss_result["p95_ms"], 2),
         "database_mb": sizes,
     }
+
+
+def _vacuum(url: str) -> None:
+    """Do what autovacuum will have done by the time a store this size is asked: until then, an
+    index of fresh rows reads each row's visibility from its table (keyword counts at 200k
+    passages: 7 ms a question vacuumed, 216 ms not)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
 
 
 def _answer_in_fresh_process(settings: Settings, questions: Asked) -> dict:

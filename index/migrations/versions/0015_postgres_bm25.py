@@ -142,6 +142,11 @@ def upgrade() -> None:
     # one grown posting by posting (200k passages: 886 MB against 1,150).
     op.execute("SET LOCAL maintenance_work_mem = '1GB'")
     op.execute("ALTER TABLE passage_terms ADD PRIMARY KEY (term, passage_id) INCLUDE (frequency, length, published)")
+    # Postings are only inserted and deleted: vacuumed after every 1% of new rows rather than 20%,
+    # their index answers from itself (unvacuumed, counting a word's passages read the table too:
+    # 216 ms a question at 200k passages, 7 ms vacuumed).
+    op.execute("ALTER TABLE passage_terms SET (autovacuum_vacuum_insert_scale_factor = 0.01, "
+               "autovacuum_vacuum_scale_factor = 0.01)")
     op.execute(TRIGGERS)
 
 
