@@ -232,35 +232,25 @@ class SqlVectors:
         """Nothing to do: deleting the passage row removed its vector."""
         return 0
 
-    def search(
-        self, vector: np.ndarray, k: int, *, only: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """Return up to k (passage id, cosine) pairs, best first, optionally only among `only` ids."""
-        if k <= 0 or (only is not None and len(only) == 0):
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Return up to k (passage id, cosine) pairs, best first, from the HNSW graph."""
+        if k <= 0:
             return []
-        query = literal(vector)
         with self.engine.begin() as connection:
-            if only is None:
-                # ef_search caps what one scan returns: never below the k asked for.
-                connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}"))
-                rows = connection.execute(text(
-                    f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) FROM passages "
-                    f"WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS {COLUMN_TYPE}) LIMIT :k"),
-                    {"q": query, "k": int(k)}).all()
-            else:
-                # Exact among the few allowed: ordered by the score, which the graph cannot serve
-                # (a graph scan filtered afterwards could return fewer than k of them).
-                rows = connection.execute(text(
-                    f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) AS score FROM passages "
-                    "WHERE id = ANY(:only) AND embedding IS NOT NULL ORDER BY score DESC LIMIT :k"
-                ).bindparams(bindparam("only")), {"q": query, "k": int(k), "only": [int(i) for i in only]}).all()
+            # ef_search caps what one scan returns: never below the k asked for.
+            connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}"))
+            rows = connection.execute(text(
+                f"SELECT id, 1 - (embedding <=> CAST(:q AS {COLUMN_TYPE})) FROM passages "
+                f"WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:q AS {COLUMN_TYPE}) LIMIT :k"),
+                {"q": literal(vector), "k": int(k)}).all()
         return best_first((int(i), float(s)) for i, s in rows)
 
     def search_dated(self, vector: np.ndarray, k: int, *, since: datetime, until: datetime | None,
                      exclude: frozenset[int]) -> list[tuple[int, float]]:
         """Return up to k (passage id, cosine) pairs, best first, exactly, among the passages of
         articles published in [since, until) (an undated one from when it was first seen),
-        leaving out the `exclude`d articles."""
+        leaving out the `exclude`d articles: ordered by the score, which the graph cannot serve
+        (a graph scan filtered afterwards could return fewer than k of them)."""
         if k <= 0:
             return []
         published = "COALESCE(a.published_at, a.fetched_at)"

@@ -86,21 +86,12 @@ class VectorStore(ABC, Generic[Vectors]):
         """Return how many vectors are held and whether they are exactly those of the `stored`
         passage ids."""
 
+    @abstractmethod
     def search_dated(self, vector: np.ndarray, k: int, *, since: datetime, until: datetime | None,
                      exclude: frozenset[int]) -> list[tuple[int, float]]:
         """Return up to k (passage id, cosine) pairs, best first, among the passages of articles
         published in [since, until) (an undated one from when it was first seen), leaving out
         the `exclude`d articles."""
-        statement = select(Passage.id).join(Article)
-        published = func.coalesce(Article.published_at, Article.fetched_at)
-        statement = statement.where(published >= since)
-        if until is not None:
-            statement = statement.where(published < until)
-        if exclude:
-            statement = statement.where(Article.id.not_in(exclude))
-        with self.sessions() as session:
-            only = np.fromiter(session.scalars(statement), dtype=np.int64)
-        return self.vectors.search(vector, k, only=only)
 
     def add_from_database(self, ids: np.ndarray) -> tuple[int, int]:
         """Add the stored vectors of passages `ids`, embedding (and storing) any that lack one;
@@ -223,6 +214,19 @@ class FaissStore(VectorStore[VectorIndex]):
             if vectors.written_by_another():
                 self.sync(save=False)
             vectors.save()
+
+    def search_dated(self, vector: np.ndarray, k: int, *, since: datetime, until: datetime | None,
+                     exclude: frozenset[int]) -> list[tuple[int, float]]:
+        # The range's passages listed from the database, then searched among in FAISS.
+        published = func.coalesce(Article.published_at, Article.fetched_at)
+        statement = select(Passage.id).join(Article).where(published >= since)
+        if until is not None:
+            statement = statement.where(published < until)
+        if exclude:
+            statement = statement.where(Article.id.not_in(exclude))
+        with self.sessions() as session:
+            only = np.fromiter(session.scalars(statement), dtype=np.int64)
+        return self.vectors.search(vector, k, only=only)
 
     def rebuild(self) -> SyncReport:
         self.vectors.clear()

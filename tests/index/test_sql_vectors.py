@@ -52,12 +52,26 @@ def test_pgvector_stores_and_searches_in_sql_without_a_faiss_file(settings, embe
 
 @needs_postgres
 def test_a_search_among_given_passages_returns_only_those_and_all_of_them(settings, embedder) -> None:
+    """A date-bounded search is exact among the passages of its range (articles left out stay
+    out), in one query: the graph alone could return fewer of them."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from index.models import Passage
+
     kb = KnowledgeBase.connect(_settings(settings, "pgvector"), embedder=embedder)
     store_documents(kb, DOCUMENTS, progress=False)
-    ids = np.array(sorted(i for i, _ in kb.open().vectors.search(embedder.embed_query("x"), 10)))
-    allowed = ids[[1, 3]]
-    found = kb.vectors.search(embedder.embed_query("ferry strike"), 10, only=allowed)
-    assert sorted(i for i, _ in found) == sorted(int(i) for i in allowed)
+    with kb.sessions() as session:
+        article_of = dict(session.execute(select(Passage.id, Passage.article_id)).all())
+    ids = sorted(article_of)
+    allowed = ids[1], ids[3]
+    left_out = frozenset(article_of[i] for i in ids if i not in allowed)
+    now, day = datetime.now(UTC), timedelta(days=1)
+    query = embedder.embed_query("ferry strike")
+    found = kb.open().store.search_dated(query, 10, since=now - day, until=now + day, exclude=left_out)
+    assert sorted(i for i, _ in found) == sorted(allowed)
+    assert kb.store.search_dated(query, 10, since=now + day, until=None, exclude=frozenset()) == []
 
 
 @needs_postgres
