@@ -1,5 +1,5 @@
 """`lede backfill`: compute what ingest now stores for answers (index/precomputed.py) for rows an
-older Lede stored: passages' sentence vectors (again where the sentences read changed), articles' centroids, the words' vectors and how
+older Lede stored: passages' sentence vectors (again where the sentences read changed), articles' centroids and words, the words' vectors and how
 many articles hold each (recounted whole: pruned articles' words then count no more). Resumable
 (each chunk commits) and safe beside a running bot, which answers from the model for rows not done
 yet."""
@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from tqdm import tqdm
 
 from index.copies import Merged, merge_copies
 from index.models import Article, Passage, Word
 from index.precomputed import answerable_sentences, article_summary, packed_groups
-from index.terms import article_words, count_articles
+from index.terms import article_words, count_articles, packed_words, word_counts
 from index.words import add_words, embed_shared_words
 
 if TYPE_CHECKING:
@@ -70,12 +70,16 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
             bar.update(len(part))
     articles = 0
     with kb.sessions() as session:
-        missing = list(session.scalars(select(Article.id).where(Article.centroid.is_(None))))
-    for start in range(0, len(missing), CHUNK):
-        with kb.sessions.begin() as session:
-            for article in session.scalars(select(Article).where(Article.id.in_(missing[start : start + CHUNK]))):
-                article.centroid, article.focus = article_summary(article.passages)
-                articles += article.centroid is not None
+        missing = list(session.scalars(select(Article.id).where(or_(Article.centroid.is_(None),
+                                                                       Article.words.is_(None)))))
+    with tqdm(total=len(missing), unit="article", desc="articles", disable=None if progress else True) as bar:
+        for start in range(0, len(missing), CHUNK):
+            with kb.sessions.begin() as session:
+                for article in session.scalars(select(Article).where(Article.id.in_(missing[start : start + CHUNK]))):
+                    article.centroid, article.focus = article_summary(article.passages)
+                    article.words = packed_words(word_counts(article.title, (p.text for p in article.passages)))
+                    articles += 1
+                    bar.update()
     counts: Counter[str] = Counter()
     with kb.sessions() as session:
         current: int | None = None

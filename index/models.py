@@ -127,6 +127,9 @@ class Article(Base):
     # The hash of its text read as words, whatever its headline (index/copies.py): another
     # URL publishing the same text is a copy of this article, not a second one.
     body_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The words it is counted under and how often it uses each, as JSON (index/terms.py): what
+    # grouping articles into stories reads instead of every passage.
+    words: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     source: Mapped[Source | None] = relationship(back_populates="articles")
     passages: Mapped[list[Passage]] = relationship(

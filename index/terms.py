@@ -4,12 +4,14 @@ words ("Kessling", "Alder", "corrosion") where their meaning, averaged over whol
 differ; two storms a week apart share "hurricane" but not "Ian" or "Fiona".
 
 How many articles hold each word is kept in `words.articles`, counted at ingest (ingest/store.py)
-and recounted by `lede backfill`. Counts only grow as articles come and go: a pruned article's
+and recounted by `lede backfill`; each article's own words, with how often it uses them, in
+`articles.words` (read from its passages for an article stored before they were). Counts only grow as articles come and go: a pruned article's
 words stay counted until the next backfill, which weighs them a little less. That drift is slow.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -44,7 +46,17 @@ Terms = Mapping[str, float]  # a unit-length sparse vector: word -> weight
 def article_words(title: str, texts: Iterable[str]) -> set[str]:
     """Return the distinct words an article is counted under: of its headline and text, the
     MAX_WORDS most frequent."""
-    return set(dict(_bounded(Counter(w for text in (title, *texts) for w in translatable_words(text)))))
+    return set(word_counts(title, texts))
+
+
+def word_counts(title: str, texts: Iterable[str]) -> dict[str, int]:
+    """Return the words an article is counted under, each with how often its headline and text use it."""
+    return dict(_bounded(Counter(w for text in (title, *texts) for w in translatable_words(text))))
+
+
+def packed_words(counts: Mapping[str, int]) -> str:
+    """Return `counts` as stored in `articles.words`."""
+    return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
 
 
 def _bounded(words: Counter[str]) -> list[tuple[str, int]]:
@@ -69,19 +81,27 @@ def term_vectors(kb: KnowledgeBase, article_ids: Iterable[int]) -> dict[int, Ter
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    counts: dict[int, Counter[str]] = {}
+    counts: dict[int, Mapping[str, int]] = {}
     with kb.sessions() as session:
+        unread: dict[int, Counter[str]] = {}
         for start in range(0, len(ids), CHUNK):
             part = ids[start : start + CHUNK]
-            for article_id, title in session.execute(select(Article.id, Article.title).where(Article.id.in_(part))):
-                counts[article_id] = Counter(translatable_words(title))
+            for article_id, title, stored in session.execute(
+                    select(Article.id, Article.title, Article.words).where(Article.id.in_(part))):
+                if stored is not None:
+                    counts[article_id] = json.loads(stored)
+                else:  # stored before articles kept their words: read from its passages
+                    unread[article_id] = Counter(translatable_words(title))
+        missing = sorted(unread)
+        for start in range(0, len(missing), CHUNK):
+            part = missing[start : start + CHUNK]
             for article_id, text in session.execute(
                     select(Passage.article_id, Passage.text).where(Passage.article_id.in_(part))):
-                counts[article_id].update(translatable_words(text))
+                unread[article_id].update(translatable_words(text))
+        counts.update((article_id, dict(_bounded(words))) for article_id, words in unread.items())
         total, held = _held(session, {w for c in counts.values() for w in c}, kb.article_counts)
     vectors: dict[int, Terms] = {}
-    for article_id, all_words in counts.items():
-        words = dict(_bounded(all_words))  # the words it is counted under
+    for article_id, words in counts.items():
         # Smoothed: in a store of a few dozen articles one story's words are in most of them, and
         # must still count (the eval corpus grouped the same either way).
         weights = {w: (1 + math.log(n)) * (1 + math.log((1 + total) / (1 + held[w]))) for w, n in words.items()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from index.knowledge import KnowledgeBase
 from index.models import Article, Boilerplate, Copy, Passage
 from index.precomputed import answerable_sentences, article_summary, packed_groups
-from index.terms import article_words, count_articles
+from index.terms import count_articles, packed_words, word_counts
 from index.text import content_hash
 from index.vectors import stored_vector
 from index.words import add_words, embed_shared_words
@@ -172,9 +172,11 @@ def _write_chunk(
                 article.passages.append(passage)
                 new_passages.append(passage)
             article.centroid, article.focus = article_summary(article.passages)
+            words = word_counts(doc.title, plan.passages)
+            article.words = packed_words(words)
             dropped.extend(plan.drop)
             if plan.existing_id is None:
-                counted.update(article_words(doc.title, plan.passages))
+                counted.update(words.keys())
                 report.added += 1
             else:
                 report.updated += 1

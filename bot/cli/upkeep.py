@@ -187,8 +187,8 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     from index.backfill import backfill
 
     done = backfill(open_knowledge_base(settings))
-    print(f"Precomputed the sentence vectors of {done.passages} passages, the centroids of {done.articles} "
-          f"articles and the vectors of {done.words} words; hashed the text of {done.merged.hashed} articles, "
+    print(f"Precomputed the sentence vectors of {done.passages} passages, the centroids and words of "
+          f"{done.articles} articles and the vectors of {done.words} words; hashed the text of {done.merged.hashed} articles, "
           f"merged {done.merged.copies} copies into the article they copy and dropped {done.merged.boilerplate} "
           f"boilerplate pages.")
     return 0

@@ -25,7 +25,8 @@ def replicate(source: KnowledgeBase, target: KnowledgeBase, passages: int,
     with source.sessions() as session:
         articles = [row._asdict() for row in session.execute(select(
             Article.id, Article.url, Article.title, Article.outlet, Article.author, Article.published_at,
-            Article.language, Article.content_hash, Article.fetched_at, Article.centroid, Article.focus))]
+            Article.language, Article.content_hash, Article.fetched_at, Article.centroid, Article.focus,
+            Article.words))]
         top_article = session.scalar(select(func.max(Article.id))) or 0
         top_passage = session.scalar(select(func.max(Passage.id))) or 0
         available = session.scalar(select(func.count(Passage.id))) or 0

@@ -47,9 +47,9 @@ def train(args: argparse.Namespace) -> Path:
     import torch
     from transformers import AutoModelForQuestionAnswering, get_linear_schedule_with_warmup
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     tokenizer = tokenizer_for(args.base / "tokenizer.json")
     kept, _ = split_train(load_articles(args.squad_train))
     examples = build_examples(kept, tokenizer, rng)
@@ -60,7 +60,9 @@ def train(args: argparse.Namespace) -> Path:
     print(f"{len(examples)} windows ({negatives} without the answer) from {len(kept)} articles; "
           f"{len(plan)} steps of {BATCH}", file=sys.stderr, flush=True)
 
-    model = AutoModelForQuestionAnswering.from_pretrained(str(args.base))
+    # A further pass starts from a trained reader (--init) and, with another seed, reads other
+    # windows of the same questions (other neighbours, other "no answer" windows).
+    model = AutoModelForQuestionAnswering.from_pretrained(str(args.init or args.base))
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.06 * len(plan)), len(plan))
     args.checkpoints.mkdir(parents=True, exist_ok=True)
@@ -151,6 +153,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base", type=Path, required=True, help="the base encoder's folder (safetensors, tokenizer.json)")
     parser.add_argument("--checkpoints", type=Path, required=True, help="a folder outside the work tree")
     parser.add_argument("--out", type=Path, required=True, help="where the int8 model and tokenizer go")
+    parser.add_argument("--init", type=Path, help="start from this trained reader's folder (its `final`), "
+                        "not from the base encoder: a further pass")
+    parser.add_argument("--seed", type=int, default=SEED, help="which windows are drawn, and their order")
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: one pass)")
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=2)
@@ -162,12 +167,13 @@ def main(argv: list[str] | None = None) -> None:
     fp32, int8 = export(final, args.base, args.out)
     _, held = split_train(load_articles(args.squad_train))
     validation = questions_of(held)
-    random.Random(SEED).shuffle(validation)
+    random.Random(SEED).shuffle(validation)  # the same validation questions whatever the seed
     validation = validation[: args.validation_questions]
     titles = {a["title"] for a in load_articles(args.xquad)}
     xquad_dev = questions_of([a for a in load_articles(args.squad_dev) if a["title"] in titles])
     tokenizer = args.out / "tokenizer.json"
-    figures: dict[str, Any] = {"steps": args.steps or "one pass", "seed": SEED}
+    figures: dict[str, Any] = {"steps": args.steps or "one pass", "seed": args.seed,
+                               "from": str(args.init or args.base), "learning rate": args.learning_rate}
     for name, path in (("fp32", fp32), ("int8", int8)):
         reader = SpanReader(path, tokenizer, threads=args.threads)
         for label, questions in (("held-out SQuAD train", validation), ("SQuAD dev, XQuAD's articles", xquad_dev)):

@@ -1,3 +1,5 @@
+from sqlalchemy import func, select
+
 from bot.answer import answer_question
 from ingest.local import ingest_paths
 from tests.conftest import SAMPLES
@@ -24,18 +26,26 @@ def test_answering_runs_the_model_on_the_question_only(kb, embedder) -> None:
 def test_rows_stored_before_precomputing_answer_the_same_and_are_backfilled(kb, embedder) -> None:
     from index.backfill import backfill
     from index.models import Article, Passage
+    from index.terms import term_vectors
 
     ingest_paths(kb, [SAMPLES], progress=False)
     fresh = answer_question(kb, "How much will the tram line cost?")
+    with kb.sessions() as session:
+        ids = set(session.scalars(select(Article.id)))
+    stored_words = term_vectors(kb, ids)
     with kb.sessions.begin() as session:  # what an older Lede stored
         session.query(Passage).update({Passage.sentence_vectors: None})
-        session.query(Article).update({Article.centroid: None, Article.focus: None})
+        session.query(Article).update({Article.centroid: None, Article.focus: None, Article.words: None})
+    assert term_vectors(kb, ids) == stored_words  # read from the passages: the same words
     before = embedder.texts_embedded
     old = answer_question(kb, "How much will the tram line cost?")
     assert embedder.texts_embedded - before > 1  # its sentences embedded at answer time
     assert (old.direct, old.quotes, old.sources) == (fresh.direct, fresh.quotes, fresh.sources)
     done = backfill(kb, progress=False)
     assert (done.passages, done.articles, done.words) == (kb.stats().passages, kb.stats().articles, 0)
+    with kb.sessions() as session:
+        assert session.scalar(select(func.count()).where(Article.words.is_(None))) == 0
+    assert term_vectors(kb, ids) == stored_words
     answer_question(kb, "Who leads the coalition?")  # another question between
     before = embedder.texts_embedded
     again = answer_question(kb, "How much will the tram line cost?")
