@@ -49,3 +49,23 @@ def test_sentences_keep_their_offsets_in_the_paragraph() -> None:
     for sentence in sentences(paragraph):
         assert paragraph[sentence.start:sentence.end] == sentence.text
     assert [s.text for s in sentences(paragraph)][1] == "The vote passed 9 to 4."
+
+
+def test_a_window_reads_the_same_whatever_is_read_beside_it() -> None:
+    """The int8 model quantises its input with one scale: read in a padded batch, windows changed
+    each other's spans and margins, so an answer depended on which other sentences were read."""
+    reader = shipped_reader()
+    assert reader is not None
+    question = "Who signed the agreement that ended the ferry strike?"
+    window = "The ferry strike ended on Tuesday. Union leader Mara Kell signed the agreement with the port authority."
+    others = [
+        "The river festival drew 40,000 visitors. Dragon boats raced on the Sunday afternoon, and the city paid "
+        "for fireworks over the old harbour while the council debated the cost of the new tram line for hours.",
+        "Ticket prices rose by 12% in March.",
+    ]
+    alone = reader.read(question, [window])[0]
+    assert alone is not None
+    for other in others:
+        beside = reader.read(question, [window, other])[0]
+        assert beside is not None and (beside.start, beside.end) == (alone.start, alone.end)
+        assert beside.margin == alone.margin
