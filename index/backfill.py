@@ -1,8 +1,8 @@
 """`lede backfill`: compute what ingest now stores for answers (index/precomputed.py) for rows an
-older Lede stored: passages' sentence vectors (again where the sentences read changed), articles' centroids and words, the words' vectors and how
-many articles hold each (recounted whole: pruned articles' words then count no more). Resumable
-(each chunk commits) and safe beside a running bot, which answers from the model for rows not done
-yet."""
+older Lede stored: passages' sentence vectors (again where the sentences read changed), articles'
+centroids and words, the words' vectors and how many articles hold each (recounted whole: pruned
+articles' words then count no more). Resumable (each chunk commits) and safe beside a running bot,
+which answers from the model for rows not done yet."""
 
 from __future__ import annotations
 

@@ -5,8 +5,9 @@ differ; two storms a week apart share "hurricane" but not "Ian" or "Fiona".
 
 How many articles hold each word is kept in `words.articles`, counted at ingest (ingest/store.py)
 and recounted by `lede backfill`; each article's own words, with how often it uses them, in
-`articles.words` (read from its passages for an article stored before they were). Counts only grow as articles come and go: a pruned article's
-words stay counted until the next backfill, which weighs them a little less. That drift is slow.
+`articles.words` (read from its passages for an article stored before they were). Counts only
+grow as articles come and go: a pruned article's words stay counted until the next backfill,
+which weighs them a little less. That drift is slow.
 """
 
 from __future__ import annotations
