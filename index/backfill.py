@@ -6,6 +6,7 @@ which answers from the model for rows not done yet."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from tqdm import tqdm
 from index.copies import Merged, merge_copies
 from index.models import Article, Passage, Word
 from index.precomputed import answerable_sentences, article_summary, packed_groups
-from index.terms import article_words, count_articles, packed_words, word_counts
+from index.terms import count_articles, packed_words, word_counts
 from index.words import add_words, embed_shared_words
 
 if TYPE_CHECKING:
@@ -81,16 +82,10 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
                     articles += 1
                     bar.update()
     counts: Counter[str] = Counter()
-    with kb.sessions() as session:
-        current: int | None = None
-        held: set[str] = set()
-        for article_id, title, text in session.execute(
-                select(Article.id, Article.title, Passage.text).join(Article).order_by(Article.id)):
-            if article_id != current:
-                counts.update(held)
-                current, held = article_id, article_words(title, ())
-            held |= article_words("", (text,))
-        counts.update(held)
+    with kb.sessions() as session:  # every article's words are stored by now: as ingest counted them
+        for words in session.scalars(select(Article.words)):
+            if words:  # NULL only for an article a running older bot stored meanwhile
+                counts.update(json.loads(words).keys())
     with kb.sessions.begin() as session:  # recounted: pruned articles' words counted no more
         add_words(session, counts)
         session.execute(update(Word).values(articles=0))

@@ -44,12 +44,6 @@ MAX_WORDS = 1000
 Terms = Mapping[str, float]  # a unit-length sparse vector: word -> weight
 
 
-def article_words(title: str, texts: Iterable[str]) -> set[str]:
-    """Return the distinct words an article is counted under: of its headline and text, the
-    MAX_WORDS most frequent."""
-    return set(word_counts(title, texts))
-
-
 def word_counts(title: str, texts: Iterable[str]) -> dict[str, int]:
     """Return the words an article is counted under, each with how often its headline and text use it."""
     return dict(_bounded(Counter(w for text in (title, *texts) for w in translatable_words(text))))

@@ -79,3 +79,28 @@ def test_a_question_in_another_script_reads_the_articles_words_as_stored_at_inge
     # The question, then its two words ("кто" is not one), then the words read that one article
     # only holds (stored without a vector): none of the hundreds of English words stored.
     assert 1 + 2 <= embedder.texts_embedded - before <= 1 + 2 + unshared
+
+
+def test_backfill_counts_an_articles_words_as_ingest_counted_them(kb, tmp_path) -> None:
+    from itertools import product
+
+    from index.backfill import backfill
+    from index.models import Word
+    from index.terms import MAX_WORDS
+
+    # A long article: more distinct words than an article is counted under, the most used first.
+    made_up = ["".join(p) for p in product(["bar", "kel", "mon", "tri", "vos", "zul"], ["dag", "fen", "lor", "pim", "rux"],
+                                           ["ast", "ond", "ush", "yle", "orb", "eft"], ["ak", "ob", "ux", "im", "ot", "ag"])]
+    assert len(made_up) > MAX_WORDS
+    sentences = [" ".join(made_up[n : n + 8]).capitalize() + "." for n in range(0, len(made_up), 8)]
+    body = " ".join(["Harbour trams will run at night from spring."] * 5 + sentences)
+    (tmp_path / "long.txt").write_text("Night trams for the harbour\n\n" + body)
+    ingest_paths(kb, [SAMPLES, tmp_path], progress=False)
+
+    def counted() -> dict[str, int]:
+        with kb.sessions() as session:
+            return dict(session.execute(select(Word.text, Word.articles).where(Word.articles > 0)).all())
+
+    at_ingest = counted()
+    backfill(kb, progress=False)
+    assert counted() == at_ingest
