@@ -88,7 +88,7 @@ def test_backfill_counts_an_articles_words_as_ingest_counted_them(kb, tmp_path) 
     from index.models import Word
     from index.terms import MAX_WORDS
 
-    # A long article: more distinct words than an article is counted under, the most used first.
+    # A long article: more distinct words than ingest counts an article under (its MAX_WORDS most used).
     made_up = ["".join(p) for p in product(["bar", "kel", "mon", "tri", "vos", "zul"], ["dag", "fen", "lor", "pim", "rux"],
                                            ["ast", "ond", "ush", "yle", "orb", "eft"], ["ak", "ob", "ux", "im", "ot", "ag"])]
     assert len(made_up) > MAX_WORDS
