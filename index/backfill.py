@@ -6,7 +6,6 @@ which answers from the model for rows not done yet."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from tqdm import tqdm
 from index.copies import Merged, merge_copies
 from index.models import Article, Passage, Word
 from index.precomputed import answerable_sentences, article_summary, packed_groups
-from index.terms import count_articles, packed_words, word_counts
+from index.terms import count_articles, packed_words, unpacked_words, word_counts
 from index.words import add_words, embed_shared_words
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
     with kb.sessions() as session:  # every article's words are stored by now: as ingest counted them
         for words in session.scalars(select(Article.words)):
             if words:  # NULL only for an article a running older bot stored meanwhile
-                counts.update(json.loads(words).keys())
+                counts.update(unpacked_words(words).keys())
     with kb.sessions.begin() as session:  # recounted: pruned articles' words counted no more
         add_words(session, counts)
         session.execute(update(Word).values(articles=0))

@@ -54,6 +54,11 @@ def packed_words(counts: Mapping[str, int]) -> str:
     return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
 
 
+def unpacked_words(stored: str) -> dict[str, int]:
+    """Return the word counts `packed_words` stored."""
+    return dict(json.loads(stored))
+
+
 def _bounded(words: Counter[str]) -> list[tuple[str, int]]:
     return words.most_common(MAX_WORDS)
 
@@ -84,7 +89,7 @@ def term_vectors(kb: KnowledgeBase, article_ids: Iterable[int]) -> dict[int, Ter
             for article_id, title, stored in session.execute(
                     select(Article.id, Article.title, Article.words).where(Article.id.in_(part))):
                 if stored is not None:
-                    counts[article_id] = json.loads(stored)
+                    counts[article_id] = unpacked_words(stored)
                 else:  # stored before articles kept their words: read from its passages
                     unread[article_id] = Counter(translatable_words(title))
         missing = sorted(unread)
