@@ -43,7 +43,8 @@ def convert(out: Path, *, language: str = "ru", xquad: Path = XQUAD) -> tuple[Pa
 def main(argv: list[str]) -> None:
     """Read `OUT_DIR [--language ru|en] [--xquad FOLDER]` (argparse is the CLI's, not evaluation's)."""
     options = dict(zip(argv[1::2], argv[2::2], strict=False))
-    if not argv or set(options) - {"--language", "--xquad"} or options.get("--language", "ru") not in ("ru", "en"):
+    if (not argv or argv[0].startswith("-") or set(options) - {"--language", "--xquad"}
+            or options.get("--language", "ru") not in ("ru", "en")):
         sys.exit(__doc__)
     print(*convert(Path(argv[0]), language=options.get("--language", "ru"), xquad=Path(options.get("--xquad", XQUAD))))
 

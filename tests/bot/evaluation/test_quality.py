@@ -80,6 +80,17 @@ def test_answers_as_of_a_date_ignore_later_articles(real_kb) -> None:
 XQUAD = SHARED / "eval" / "xquad"
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--language", "en"], ["out", "--language", "fr"], []])
+def test_xquad_converter_prints_its_usage_and_writes_nothing_for_a_bad_command_line(argv, tmp_path, monkeypatch) -> None:
+    from bot.evaluation.xquad import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert "OUT_DIR" in str(stopped.value.code)
+    assert not list(tmp_path.iterdir())  # no folder named after an option
+
+
 @pytest.mark.skipif(not XQUAD.is_dir(), reason="../shared/eval is not here")
 def test_russian_questions_find_their_english_paragraph(real_kb, tmp_path) -> None:
     from bot.evaluation.xquad import convert
