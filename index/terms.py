@@ -36,9 +36,9 @@ MIN_ARTICLES = 2
 # The words an article is counted under (and, once shared, stored with a vector), its most frequent
 # first: a page of 50,000 made-up words cost minutes of the model's time and 70 MB. Of the eval
 # corpus's articles half hold more than 320 distinct words, 8% more than 1,000. Same-story pair
-# precision/recall (lede bench stories, on the 36 stories labelled first), first and second half: unbounded 0.954/0.935 and
-# 0.892/0.894; 1,000 0.954/0.935 and 0.891/0.885; 300 0.954/0.935 and 0.826/0.885; 100
-# 0.925/0.949 and 0.892/0.894.
+# precision/recall (lede bench stories, on the 36 stories labelled first), first and second half:
+# unbounded 0.954/0.935 and 0.892/0.894; 1,000 0.954/0.935 and 0.891/0.885; 300 0.954/0.935 and
+# 0.826/0.885; 100 0.925/0.949 and 0.892/0.894.
 MAX_WORDS = 1000
 
 Terms = Mapping[str, float]  # a unit-length sparse vector: word -> weight
