@@ -51,6 +51,8 @@ class Hit:
     similarity: float  # cosine between the question and the passage
     # The article's centroid (its passages' mean vector, normalised): which story it tells.
     article_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # How much the article tells one story (index/precomputed.py): low for a roundup.
+    article_focus: float | None = field(default=None, compare=False, repr=False)
 
 
 def search(
@@ -215,6 +217,7 @@ def _load_hits(kb: KnowledgeBase, ids: list[int], query_vector: np.ndarray,
                 score=scores[row.id] if scores is not None else similarity,
                 similarity=similarity,
                 article_vector=centroids.get(row.article_id, (None, None))[0],
+                article_focus=centroids.get(row.article_id, (None, None))[1],
             )
         )
     return hits

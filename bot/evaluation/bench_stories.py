@@ -42,7 +42,8 @@ def bench_stories(kb: KnowledgeBase, labels: Path = LABELS) -> dict:
     missing = sum(len(s["doc_ids"]) for s in labelled["stories"]) + len(labelled["others"]) - len(story_of) - len(others)
     began = time.perf_counter()
     centroids = article_centroids(kb, {row.id for row in rows})
-    items = with_words(kb, [Item(row.id, row.title, row.url, row.outlet, row.published_at, centroids[row.id][0])
+    items = with_words(kb, [Item(row.id, row.title, row.url, row.outlet, row.published_at, centroids[row.id][0],
+                                 focus=centroids[row.id][1])
                             for row in rows if row.id in centroids])
     group = {item.article_id: number for number, story in enumerate(chain(items)) for item in story}
     seconds = time.perf_counter() - began

@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from bot.answer import Item, Story, group_stories, with_words
 from bot.state.tables import Digest, Follow
-from index.embedders import normalise
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
+from index.precomputed import centroid_and_focus
 from index.text import stem, words
 
 
@@ -38,9 +38,9 @@ def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, l
             if topic and not _about(topic, article.title, passages):
                 continue
             vectors = [np.frombuffer(p.embedding, dtype=np.float32) for p in passages if p.embedding]
-            vector = normalise(np.mean(vectors, axis=0, keepdims=True))[0] if vectors else None
+            vector, focus = centroid_and_focus(np.stack(vectors)) if vectors else (None, None)
             items.append(Item(article.id, article.title, article.url, article.outlet,
-                              article.published_at, vector))
+                              article.published_at, vector, focus=focus))
     return with_words(kb, items)
 
 

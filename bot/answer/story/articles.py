@@ -86,8 +86,8 @@ def find_story(kb: KnowledgeBase, words: str, *, as_of: datetime | None = None) 
     hits = [h for h in found if wanted <= {stem(w) for w in keywords(f"{h.title} {h.text}")}] or found[:1]
     if not hits:
         return []
-    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
-                            for h in hits])
+    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector,
+                                 focus=h.article_focus) for h in hits])
     told = max(chain(items), key=len)  # the first of the largest: max keeps the earliest of equals
     return story_of(kb, told[0].article_id, as_of=as_of)
 
@@ -137,11 +137,13 @@ def _around(kb: KnowledgeBase, lead_id: int, as_of: datetime | None
                                       Article.fetched_at).where(Article.id.in_(candidates))).all()
     if as_of is not None:
         rows = [r for r in rows if (r.published_at or r.fetched_at) <= as_of or r.id == lead_id]
-    centroids = {article_id: vector for article_id, (vector, _) in article_centroids(kb, {r.id for r in rows}).items()}
+    found = article_centroids(kb, {r.id for r in rows})
+    centroids = {article_id: vector for article_id, (vector, _) in found.items()}
     nearness = {article_id: float(vector @ centroid) for article_id, vector in centroids.items()}
     # Nearest the lead first: the lead leads its story, and the story's closest articles are kept.
     rows = sorted((r for r in rows if r.id in centroids), key=lambda r: -nearness[r.id])
-    items = with_words(kb, [Item(r.id, r.title, "", r.outlet, r.published_at, centroids[r.id]) for r in rows])
+    items = with_words(kb, [Item(r.id, r.title, "", r.outlet, r.published_at, centroids[r.id], focus=found[r.id][1])
+                            for r in rows])
     return items, nearness, centroids
 
 

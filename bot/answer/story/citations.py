@@ -35,8 +35,8 @@ def stories(kb: KnowledgeBase, hits: list[Hit], cited: set[int], copies: Copies 
     firsts = first_hits(hits)
     ordered = [h for h in firsts if h.article_id in cited] + [h for h in firsts if h.article_id not in cited]
     hit_of = {hit.article_id: hit for hit in firsts}
-    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector)
-                            for h in ordered])
+    items = with_words(kb, [Item(h.article_id, h.title, h.url, h.outlet, h.published_at, h.article_vector,
+                                 focus=h.article_focus) for h in ordered])
     told = [[hit_of[item.article_id] for item in story] for story in chain(items)
             if story[0].article_id in cited]  # cited ones come first: a cited story leads with one
     return [_source(number, lead, rest, copies or {}) for number, (lead, *rest) in enumerate(told, 1)]

@@ -16,10 +16,10 @@ def _vector(seed: int) -> np.ndarray:
 
 
 def _item(article_id: int, days: float | None, vector: np.ndarray, words: dict[str, float] | None = None,
-          outlet: str = "Courier") -> Item:
+          outlet: str = "Courier", focus: float | None = None) -> Item:
     when = None if days is None else DAY + timedelta(days=days)
     return Item(article_id, f"Article {article_id}", f"https://example.org/{article_id}", outlet, when, vector,
-                words or {})
+                words or {}, focus)
 
 
 def test_a_story_is_chained_in_time_and_ends_where_coverage_stops() -> None:
@@ -43,6 +43,30 @@ def test_shared_rare_words_tell_one_event_where_meaning_alone_does_not() -> None
     apart = chain([_item(1, 0, storm), _item(2, 1, near)])
     together = chain([_item(1, 0, storm, words), _item(2, 1, near, words)])
     assert len(apart) == 2 and len(together) == 1
+
+
+def _at_cosine(base: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+    """Return a unit vector whose cosine with the unit vector `base` is `cosine`."""
+    other = _vector(seed)
+    other -= float(other @ base) * base
+    other /= np.linalg.norm(other)
+    return (cosine * base + np.sqrt(1 - cosine**2) * other).astype(np.float32)
+
+
+def test_a_focused_article_no_story_claims_joins_its_closest_story_and_a_roundup_does_not() -> None:
+    from bot.answer.story.grouping import FOCUSED, JOIN_ALONE, SAME_STORY, closeness
+
+    collapse = _vector(1)
+    opinion = _at_cosine(collapse, 0.8, 2)  # about the collapse, in other words
+    story = [_item(1, 0, collapse, focus=0.9), _item(2, 1, collapse, focus=0.9)]
+    alone = _item(3, 1, opinion, focus=FOCUSED + 0.1)
+    assert JOIN_ALONE <= closeness(story[0], alone) < SAME_STORY
+    assert [[i.article_id for i in s] for s in chain([*story, alone])] == [[1, 2, 3]]
+    roundup = _item(3, 1, opinion, focus=FOCUSED - 0.1)  # its passages tell several stories
+    assert [[i.article_id for i in s] for s in chain([*story, roundup])] == [[1, 2], [3]]
+    # Two stories as close as that stay two: only an article alone joins another story.
+    other_story = [_item(4, 1, opinion, focus=0.9), _item(5, 2, opinion, focus=0.9)]
+    assert [[i.article_id for i in s] for s in chain([*story, *other_story])] == [[1, 2], [4, 5]]
 
 
 def test_stories_told_by_more_outlets_come_first() -> None:
