@@ -116,14 +116,14 @@ def chain(items: list[Item]) -> list[list[Item]]:
 
 
 def _alone_joined(items: list[Item], pairs: list[tuple[int, int]], story: list[int]) -> list[int]:
-    """Return each item's story after every focused item alone in its own joins the story of its
-    closest item near in time, when that is JOIN_ALONE close or more."""
+    """Return each item's story after every focused item alone in its own joins the story (of two
+    items or more) of its closest item near in time, when that is JOIN_ALONE close or more."""
     sizes = Counter(story)
     best: dict[int, tuple[float, int]] = {}  # an item alone -> (closeness, the story it joins)
     for i, j in pairs:
         for alone, other in ((i, j), (j, i)):
             focus = items[alone].focus
-            if sizes[story[alone]] > 1 or story[other] == story[alone] or focus is None or focus < FOCUSED:
+            if sizes[story[alone]] > 1 or sizes[story[other]] == 1 or focus is None or focus < FOCUSED:
                 continue
             score = closeness(items[alone], items[other])
             if score >= JOIN_ALONE and score > best.get(alone, (-1.0, 0))[0]:

@@ -67,6 +67,8 @@ def test_a_focused_article_no_story_claims_joins_its_closest_story_and_a_roundup
     # Two stories as close as that stay two: only an article alone joins another story.
     other_story = [_item(4, 1, opinion, focus=0.9), _item(5, 2, opinion, focus=0.9)]
     assert [[i.article_id for i in s] for s in chain([*story, *other_story])] == [[1, 2], [4, 5]]
+    # Nor does it join another article alone (here one that stays put: a roundup).
+    assert len(chain([_item(1, 0, collapse, focus=FOCUSED - 0.1), alone])) == 2
 
 
 def test_stories_told_by_more_outlets_come_first() -> None:
