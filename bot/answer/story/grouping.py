@@ -15,8 +15,8 @@ chosen again on the second half (days 3-4, weights 0.2-0.4, thresholds 0.56-0.67
 are these three again; chosen on the first, 0.4 and 0.56 fall to 0.663/0.877 on the second.
 Meaning alone did no better than 0.946/0.751 and 0.947/0.783 (on the 36).
 
-An article that no story claims then joins the story of its closest article from JOIN_ALONE, when
-it tells one story (its focus at least FOCUSED: a daily briefing's passages tell several, and
+An article that no story claims then joins the story (of two articles or more) of its closest
+article from JOIN_ALONE, when it tells one story (its focus at least FOCUSED: a daily briefing's passages tell several, and
 would join whichever big story it opens with). It never merges two stories, so Hurricane Fiona
 and Hurricane Ian stay apart. Opinion, reaction and background pieces were what the new stories
 missed (48 of their 53 missed pairs, their closest member at 0.58-0.62). The two constants chosen
