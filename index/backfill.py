@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select, update
 from tqdm import tqdm
 
 from index.copies import Merged, merge_copies
+from index.keyword import refresh_term_counts
 from index.models import Article, Passage, Word
 from index.precomputed import answerable_sentences, article_summary, packed_groups
 from index.terms import count_articles, packed_words, unpacked_words, word_counts
@@ -90,4 +91,5 @@ def backfill(kb: KnowledgeBase, *, progress: bool = True) -> Backfilled:
         session.execute(update(Word).values(articles=0))
         count_articles(session, counts)
     stored = embed_shared_words(kb, counts)
+    refresh_term_counts(kb.engine, share=0.0)  # PostgreSQL: how many passages hold each word, counted whole
     return Backfilled(passages=len(todo), articles=articles, words=stored, merged=merged)

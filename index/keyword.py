@@ -31,6 +31,13 @@ OVERFETCH = 4
 K1, B = 1.2, 0.75
 # Rows of keyword_totals (one per writing statement) a reader sums before folding them into one.
 TOTALS_ROWS = 1_000
+# On PostgreSQL the words' passage counts are read from passage_term_counts (migration 0017),
+# counted again after ingest once the passages stored have changed by this share since: a stale
+# count weighs a word by about as many passages as were added since (SQLite's FTS5 counts as it
+# stores). Counting takes 7 s at a million passages, once every 10,000 new ones there.
+RECOUNT_SHARE = 0.01
+# pg_try_advisory_xact_lock's key for counting: one worker at a time does it, the others go on.
+RECOUNT_LOCK = 0x1EDE_0017
 
 
 def keyword_search(
@@ -115,7 +122,8 @@ def _postgres_query(session: Session, held: dict[str, int], counts: PassageCount
     same index scan (joining passages and articles for it cost up to 200 ms at 200k passages)."""
     passages, words = _totals(session, counts)
     # FTS5's inverse document frequency: a word in over half the passages still counts a little.
-    idfs = [max(1e-6, math.log((passages - n + 0.5) / (n + 0.5))) * (K1 + 1) for n in held.values()]
+    # (A word's count, as last counted, may exceed the passages left after a prune.)
+    idfs = [max(1e-6, math.log((passages - min(n, passages) + 0.5) / (n + 0.5))) * (K1 + 1) for n in held.values()]
     # A question's word is stemmed as the stored text was: PostgreSQL's 'english' configuration
     # (Russian and Ukrainian words too: they are kept whole, as SQLite's porter tokenizer keeps them).
     asked = """SELECT array_agg(l.lexeme) AS terms, array_agg(w.idf) AS idfs
@@ -154,6 +162,9 @@ def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts:
     most MAX_TERMS of them and as many as hold at most POSTINGS passages together. A word no
     passage holds (a typo, a name never reported) is not a rare word: it is left out."""
     held: dict[str, int] = {}
+    if not sqlite:
+        for term, stored in _counted_terms(session, [t for t in terms if counts.get(t) is None]).items():
+            counts.remember(term, stored)
     for term in terms:
         if (count := counts.get(term)) is None:
             count = _document_count(session, term, sqlite=sqlite)
@@ -169,6 +180,40 @@ def _searched_terms(session: Session, terms: list[str], *, sqlite: bool, counts:
             break
         kept[term] = held[term]
     return kept
+
+
+def _counted_terms(session: Session, terms: list[str]) -> dict[str, int]:
+    """Return how many passages hold each of `terms` as last counted on PostgreSQL (passage_term_counts),
+    for the words counted then that stem to one word (the others are counted when asked)."""
+    if not terms:
+        return {}
+    rows = session.execute(text("""
+        SELECT w.word, min(c.passages) FROM unnest(CAST(:words AS text[])) AS w(word),
+             unnest(to_tsvector('english', w.word)) AS l LEFT JOIN passage_term_counts c ON c.term = l.lexeme
+        GROUP BY w.word HAVING count(*) = 1 AND min(c.passages) IS NOT NULL"""), {"words": terms})
+    return {word: count for word, count in rows}
+
+
+def refresh_term_counts(engine: Engine, *, share: float | None = None) -> bool:
+    """On PostgreSQL, count again how many passages hold each word when the passages stored have
+    changed by `share` since they were last counted (never counted: when there are any); return
+    True when it did. One worker at a time counts; readers see the old counts until it commits."""
+    if engine.dialect.name != "postgresql":
+        return False
+    share = RECOUNT_SHARE if share is None else share
+    with engine.begin() as connection:
+        if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RECOUNT_LOCK}).scalar_one():
+            return False  # another worker is counting them now
+        passages = connection.execute(text("SELECT coalesce(sum(passages), 0) FROM keyword_totals")).scalar_one()
+        counted = connection.execute(text("SELECT max(passages) FROM passage_term_counts_taken")).scalar_one()
+        if (counted is None and not passages) or (counted is not None and abs(passages - counted) <= share * counted):
+            return False
+        connection.execute(text("DELETE FROM passage_term_counts"))
+        connection.execute(text("INSERT INTO passage_term_counts "
+                                "SELECT term, count(*) FROM passage_terms GROUP BY term"))
+        connection.execute(text("DELETE FROM passage_term_counts_taken"))
+        connection.execute(text("INSERT INTO passage_term_counts_taken VALUES (:passages)"), {"passages": passages})
+    return True
 
 
 def _document_count(session: Session, term: str, *, sqlite: bool, exact: bool = False) -> int:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
+from index.keyword import refresh_term_counts
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
 
@@ -36,4 +37,5 @@ def prune(kb: KnowledgeBase, older_than: timedelta, *, now: datetime | None = No
     if passage_ids:
         kb.remove_vectors(passage_ids)
         kb.save_vectors()
+        refresh_term_counts(kb.engine)  # PostgreSQL: pruned passages hold words no more
     return Pruned(len(article_ids), len(passage_ids))

@@ -12,6 +12,7 @@ from itertools import islice
 import numpy as np
 from sqlalchemy.exc import IntegrityError
 
+from index.keyword import refresh_term_counts
 from index.knowledge import KnowledgeBase
 from index.models import Article, Boilerplate, Copy, Passage
 from index.precomputed import answerable_sentences, article_summary, packed_groups
@@ -73,6 +74,7 @@ def store_documents(
                     "(the source's dates are wrong)", len(future), future[0])
     if report.passages_added + report.passages_removed > changed_before:
         kb.save_vectors()
+        refresh_term_counts(kb.engine)
     INGESTED_ARTICLES.inc(report.added + report.updated - stored_before)
     INGESTED_PASSAGES.inc(report.passages_added - passages_before)
     return report
