@@ -34,7 +34,7 @@ TOTALS_ROWS = 1_000
 # On PostgreSQL the words' passage counts are read from passage_term_counts (migration 0017),
 # counted again after ingest once the passages stored have changed by this share since: a stale
 # count weighs a word by about as many passages as were added since (SQLite's FTS5 counts as it
-# stores). Counting takes 7 s at a million passages, once every 10,000 new ones there.
+# stores). Counting takes 11 s at a million passages, once every 10,000 new ones there.
 RECOUNT_SHARE = 0.01
 # pg_try_advisory_xact_lock's key for counting: one worker at a time does it, the others go on.
 RECOUNT_LOCK = 0x1EDE_0017

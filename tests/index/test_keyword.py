@@ -152,7 +152,7 @@ def test_a_date_bounded_keyword_search_follows_an_articles_new_date(kb) -> None:
 
 
 def test_postgresql_reads_how_many_passages_hold_a_word_as_counted_after_ingest(kb, monkeypatch) -> None:
-    """Counting each asked word's postings again for every question took 93 ms p50 at a million
+    """Counting each asked word's postings again for every question took 45-93 ms p50 at a million
     passages: ingest counts them all once the passages stored change by a hundredth, and a search
     reads those counts, counting only a word stored since (the same passages found either way)."""
     import pytest
@@ -187,7 +187,7 @@ def test_postgresql_reads_how_many_passages_hold_a_word_as_counted_after_ingest(
 
 
 def test_one_worker_at_a_time_counts_the_words_and_only_once_enough_has_changed(kb) -> None:
-    """Recounting reads every posting (7 s at a million passages): not while another worker
+    """Recounting reads every posting (11 s at a million passages): not while another worker
     does, and not until the passages stored have changed by RECOUNT_SHARE."""
     import pytest
 

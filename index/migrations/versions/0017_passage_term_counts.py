@@ -1,6 +1,6 @@
 """On PostgreSQL, how many passages hold each word, counted from `passage_terms` after ingest
 (index/keyword.py, `refresh_term_counts`) rather than counted again for every question: at a
-million passages counting a question's ten words took 93 ms p50, ranking their postings 37 ms.
+million passages counting a question's ten words took 45-93 ms p50, ranking their postings 23-37 ms.
 `passage_term_counts_taken` holds how many passages there were when they were counted, so that
 they are counted again only once that has changed by a hundredth. Both start empty: until the
 next ingest or `lede backfill` counts them, a question's words are counted as before.
