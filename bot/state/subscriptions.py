@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-import numpy as np
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +14,7 @@ from bot.answer import Item, Story, group_stories, with_words
 from bot.state.tables import Digest, Follow
 from index.knowledge import KnowledgeBase
 from index.models import Article, Passage
-from index.precomputed import centroid_and_focus
+from index.search import article_centroids
 from index.text import stem, words
 
 
@@ -27,20 +26,18 @@ def last_article_id(kb: KnowledgeBase) -> int:
 def articles_after(kb: KnowledgeBase, after_id: int, topic: str | None = None, limit: int = 200) -> list[Item]:
     """Return articles stored after `after_id` (about `topic` when given), with a vector each."""
     with kb.sessions() as session:
-        # The passages come in one query with their articles, not one query per article.
-        articles = session.scalars(
-            select(Article).where(Article.id > after_id).order_by(Article.id).limit(limit)
-            .options(selectinload(Article.passages))
-        )
-        items = []
-        for article in articles:
-            passages = article.passages
-            if topic and not _about(topic, article.title, passages):
-                continue
-            vectors = [np.frombuffer(p.embedding, dtype=np.float32) for p in passages if p.embedding]
-            vector, focus = centroid_and_focus(np.stack(vectors)) if vectors else (None, None)
-            items.append(Item(article.id, article.title, article.url, article.outlet,
-                              article.published_at, vector, focus=focus))
+        statement = select(Article).where(Article.id > after_id).order_by(Article.id).limit(limit)
+        if topic:  # its words are looked for in the passages: one query with the articles, not one each
+            statement = statement.options(selectinload(Article.passages))
+        articles = session.scalars(statement)
+        kept = [a for a in articles if not topic or _about(topic, a.title, a.passages)]
+    # As an answer's citations are grouped: the centroid and focus stored at ingest.
+    centroids = article_centroids(kb, {a.id for a in kept})
+    items = []
+    for article in kept:
+        vector, focus = centroids.get(article.id, (None, None))
+        items.append(Item(article.id, article.title, article.url, article.outlet, article.published_at, vector,
+                          focus=focus))
     return with_words(kb, items)
 
 
